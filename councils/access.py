@@ -1,0 +1,120 @@
+"""Per-council rights, derived from memberships. Every view that is not public asks here.
+
+A user's rights in a council come from the person linked to the account and that person's
+memberships in force today. Administrators (superusers) may see and edit everything but sign
+nothing: approval belongs to the person who chaired the meeting.
+
+Outsiders get 404 for councils they do not belong to (the council's internal pages do not reveal
+themselves), and 403 for actions their role in a council does not allow.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from core import audit
+from councils.models import Council, Membership, Person
+
+Role = Membership.Role
+
+EDITOR_ROLES = frozenset({Role.SECRETARY})
+APPROVER_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR})
+
+
+@dataclass(frozen=True)
+class CouncilRights:
+    council: Council
+    roles: frozenset[str] = field(default_factory=frozenset)
+    is_admin: bool = False
+
+    @property
+    def is_member(self) -> bool:
+        """May see the council's internal pages and drafts."""
+        return self.is_admin or bool(self.roles)
+
+    @property
+    def can_edit_minutes(self) -> bool:
+        return self.is_admin or bool(self.roles & EDITOR_ROLES)
+
+    @property
+    def can_approve(self) -> bool:
+        """Holds a role that may approve; the workflow also checks who chaired the meeting."""
+        return bool(self.roles & APPROVER_ROLES)
+
+
+def roles_in(user, council: Council, on: datetime.date | None = None) -> frozenset[str]:
+    """The roles ``user`` holds in ``council`` on the given day (today by default)."""
+    if not user.is_authenticated:
+        return frozenset()
+    person_id = _person_id(user)
+    if person_id is None:
+        return frozenset()
+    return frozenset(
+        Membership.objects.current(on)
+        .filter(council=council, person_id=person_id)
+        .values_list("role", flat=True)
+    )
+
+
+def rights_for(user, council: Council, on: datetime.date | None = None) -> CouncilRights:
+    return CouncilRights(
+        council=council,
+        roles=roles_in(user, council, on),
+        is_admin=bool(user.is_authenticated and user.is_superuser),
+    )
+
+
+def current_memberships(user):
+    """The user's memberships in force today, with council and municipality, for listings."""
+    person_id = _person_id(user) if user.is_authenticated else None
+    if person_id is None:
+        return Membership.objects.none()
+    return (
+        Membership.objects.current()
+        .filter(person_id=person_id)
+        .select_related("council__municipality")
+        .order_by("council__municipality__name", "council__name", "position", "role")
+    )
+
+
+def get_public_council(municipality_slug: str, council_slug: str) -> Council:
+    """A council by its public address, for the public pages."""
+    return get_object_or_404(
+        Council.objects.select_related("municipality"),
+        municipality__slug=municipality_slug,
+        slug=council_slug,
+    )
+
+
+def get_council_for_member(
+    request: HttpRequest, municipality_slug: str, council_slug: str
+) -> CouncilRights:
+    """A council the signed-in user belongs to, with their rights; 404 for anyone else."""
+    council = get_public_council(municipality_slug, council_slug)
+    rights = rights_for(request.user, council)
+    if not rights.is_member:
+        audit.record("access.denied", request=request, obj=council, reason="not_member")
+        raise Http404(_("Sidan finns inte."))
+    return rights
+
+
+def require(request: HttpRequest, allowed: bool, *, action: str, obj=None) -> None:
+    """Raise 403 (and write the denial to the audit log) unless ``allowed``."""
+    if not allowed:
+        audit.record("access.denied", request=request, obj=obj, attempted=action)
+        raise PermissionDenied(_("Din roll i rådet tillåter inte detta."))
+
+
+def _person_id(user) -> int | None:
+    # The reverse one-to-one raises when no person is linked; cache the answer on the user.
+    if not hasattr(user, "_protokollet_person_id"):
+        user._protokollet_person_id = (
+            Person.objects.filter(user=user).values_list("id", flat=True).first()
+        )
+    return user._protokollet_person_id

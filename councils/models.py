@@ -1,0 +1,187 @@
+"""Who meets: municipalities, their councils and committees, people and their memberships.
+
+The shape follows OParl 1.1 (Body, Organization, Person, Membership with role and period).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# First path segments the site itself uses; a municipality with such a slug would be unreachable.
+RESERVED_SLUGS = frozenset({"admin", "konto", "static", "media", "api", "sok", "flode", "om"})
+
+
+def validate_not_reserved(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _("”%(value)s” används redan av webbplatsen. Välj ett annat kortnamn."),
+            code="reserved",
+            params={"value": value},
+        )
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("namn"), max_length=100, help_text=_("Till exempel ”Arboga kommun”."))
+    slug = models.SlugField(
+        _("kortnamn i adressen"), max_length=60, unique=True, validators=[validate_not_reserved]
+    )
+    place_name = models.CharField(
+        _("ortnamn"),
+        max_length=60,
+        help_text=_("Används i protokollets avslutningsrad, till exempel ”Arboga den 24/2- 2020”."),
+    )
+
+    class Meta:
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Council(models.Model):
+    class Kind(models.TextChoices):
+        COUNCIL = "council", _("Råd")
+        COMMITTEE = "committee", _("Nämnd")
+
+    class DocumentTitle(models.TextChoices):
+        NOTES = "Minnesanteckningar", _("Minnesanteckningar")
+        PROTOCOL = "Protokoll", _("Protokoll")
+
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommun"), on_delete=models.PROTECT, related_name="councils"
+    )
+    name = models.CharField(_("namn"), max_length=150)
+    slug = models.SlugField(_("kortnamn i adressen"), max_length=80)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind, default=Kind.COUNCIL)
+    description = models.TextField(_("beskrivning"), blank=True)
+    default_place = models.CharField(_("vanlig mötesplats"), max_length=150, blank=True)
+    document_title = models.CharField(
+        _("dokumentets titel"),
+        max_length=30,
+        choices=DocumentTitle,
+        default=DocumentTitle.NOTES,
+        help_text=_("Ett råd skriver minnesanteckningar, en nämnd protokoll."),
+    )
+
+    class Meta:
+        verbose_name = _("råd eller nämnd")
+        verbose_name_plural = _("råd och nämnder")
+        ordering = ["municipality__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "slug"], name="council_slug_unique_in_municipality"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    name = models.CharField(_("namn"), max_length=150)
+    email = models.EmailField(_("e-post"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användarkonto"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("personer")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="person_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None) -> MembershipQuerySet:
+        """Memberships in force on ``on`` (today by default)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("ordförande")
+        VICE_CHAIR = "vice_chair", _("vice ordförande")
+        MEMBER = "member", _("ledamot")
+        SUBSTITUTE = "substitute", _("ersättare")
+        REPRESENTATIVE = "representative", _("rådsrepresentant")
+        SECRETARY = "secretary", _("sekreterare")
+
+    # Roles of elected politicians, listed under "Ledamöter" with their party.
+    ELECTED_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER, Role.SUBSTITUTE)
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    council = models.ForeignKey(
+        Council,
+        verbose_name=_("råd eller nämnd"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role)
+    party = models.CharField(
+        _("parti"), max_length=20, blank=True, help_text=_("Till exempel M, C, S.")
+    )
+    title = models.CharField(
+        _("titel"), max_length=100, blank=True, help_text=_("Till exempel ”Kommunpolis”.")
+    )
+    organisation = models.CharField(
+        _("organisation"),
+        max_length=150,
+        blank=True,
+        help_text=_("Till exempel ”Polismyndigheten”."),
+    )
+    start_date = models.DateField(_("från"))
+    end_date = models.DateField(_("till"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("ordning"), default=0)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("uppdrag")
+        verbose_name_plural = _("uppdrag")
+        ordering = ["council", "position", "person__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "council", "role", "start_date"],
+                name="membership_unique_role_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["council", "role"], name="membership_council_role_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()}"
+
+    @property
+    def is_elected(self) -> bool:
+        return self.role in self.ELECTED_ROLES
+
+    @property
+    def label(self) -> str:
+        """What the minutes print before a representative's name: title, else organisation."""
+        return self.title or self.organisation

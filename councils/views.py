@@ -1,0 +1,27 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from councils import access, selectors
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """The front page: every municipality and its councils."""
+    return render(
+        request,
+        "councils/index.html",
+        {"municipalities": selectors.municipalities_with_councils()},
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's councils and their roles in each."""
+    memberships = list(access.current_memberships(request.user))
+    councils: dict[int, dict] = {}
+    for membership in memberships:
+        entry = councils.setdefault(
+            membership.council_id, {"council": membership.council, "roles": []}
+        )
+        entry["roles"].append(membership.get_role_display())
+    return render(request, "councils/profile.html", {"councils": list(councils.values())})

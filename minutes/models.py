@@ -1,0 +1,216 @@
+"""Meetings and their minutes.
+
+A meeting has one or more revisions of minutes (revision 1 is the original; a correction after
+approval becomes revision 2, and so on). Items, sub-sections and attendance hang off one revision.
+Every part that is edited on its own carries a ``version`` for optimistic locking: a save states
+the version it started from and fails if someone else saved in between.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import Council, Membership, Person
+
+
+class Meeting(models.Model):
+    council = models.ForeignKey(
+        Council,
+        verbose_name=_("råd eller nämnd"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    date = models.DateField(_("datum"))
+    start_time = models.TimeField(_("starttid"), null=True, blank=True)
+    end_time = models.TimeField(_("sluttid"), null=True, blank=True)
+    place = models.CharField(_("plats"), max_length=150, blank=True)
+    chaired_by = models.ForeignKey(
+        Person,
+        verbose_name=_("ordförande vid mötet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings_chaired",
+        help_text=_(
+            "Den som ledde mötet: ordföranden, eller vice ordföranden när hen tjänstgjorde."
+        ),
+    )
+    secretary = models.ForeignKey(
+        Person,
+        verbose_name=_("sekreterare vid mötet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meetings_recorded",
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("möte")
+        verbose_name_plural = _("möten")
+        ordering = ["-date", "-start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True)
+                | Q(end_time__isnull=True)
+                | Q(end_time__gt=F("start_time")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["council", "date"], name="meeting_council_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.council.name} {self.date:%Y-%m-%d}"
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.date >= timezone.localdate()
+
+
+class Minutes(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        SUBMITTED = "submitted", _("Skickat för godkännande")
+        APPROVED = "approved", _("Godkänt")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("möte"), on_delete=models.PROTECT, related_name="minutes"
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    others_present = models.TextField(
+        _("övriga närvarande"),
+        blank=True,
+        help_text=_("Andra som deltog, till exempel inbjudna gäster."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    attendance_version = models.PositiveIntegerField(_("version av närvaron"), default=1)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("protokoll")
+        verbose_name_plural = _("protokoll")
+        ordering = ["meeting", "revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "revision"], name="minutes_unique_revision"),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="minutes_revision_positive"),
+        ]
+        indexes = [models.Index(fields=["status"], name="minutes_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} rev. {self.revision}"
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Närvarande")
+        ABSENT = "absent", _("Frånvarande")
+        SUBSTITUTE = "substitute", _("Tjänstgörande ersättare")
+
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("protokoll"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    membership = models.ForeignKey(
+        Membership,
+        verbose_name=_("i egenskap av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Uppdraget personen deltog i; styr var namnet står i protokollets huvud."),
+    )
+    status = models.CharField(_("närvaro"), max_length=20, choices=Status, default=Status.PRESENT)
+    substitute_for = models.ForeignKey(
+        Person,
+        verbose_name=_("ersättare för"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    position = models.PositiveIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("närvaro")
+        verbose_name_plural = _("närvaro")
+        ordering = ["minutes", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "person"], name="attendance_unique_person"),
+            models.CheckConstraint(
+                condition=Q(status="substitute", substitute_for__isnull=False)
+                | (~Q(status="substitute") & Q(substitute_for__isnull=True)),
+                name="attendance_substitute_names_whom",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_status_display()}"
+
+
+class AgendaItem(models.Model):
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("protokoll"), on_delete=models.CASCADE, related_name="items"
+    )
+    position = models.PositiveIntegerField(_("ordning"))
+    number = models.CharField(
+        _("nummer"), max_length=12, blank=True, help_text=_("Som det visas: ”1” eller ”§ 12”.")
+    )
+    title = models.CharField(_("rubrik"), max_length=255)
+    body = models.TextField(_("text"), blank=True, help_text=_("Formaterad text (sanerad HTML)."))
+    decision = models.TextField(_("beslut"), blank=True)
+    is_public = models.BooleanField(_("offentligt"), default=True)
+    confidentiality_ground = models.CharField(
+        _("grund för sekretess"),
+        max_length=150,
+        blank=True,
+        help_text=_("Lagrum när ärendet är sekretessbelagt, till exempel ”OSL 26 kap. 1 §”."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["minutes", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "position"], name="agendaitem_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_public=True) | ~Q(confidentiality_ground=""),
+                name="agendaitem_confidential_has_ground",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+class AgendaItemSection(models.Model):
+    """A sub-section of an item, such as one organisation's report under "Aktuell information"."""
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveIntegerField(_("ordning"))
+    heading = models.CharField(_("underrubrik"), max_length=255)
+    body = models.TextField(_("text"), blank=True, help_text=_("Formaterad text (sanerad HTML)."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("underavsnitt")
+        verbose_name_plural = _("underavsnitt")
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="section_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading

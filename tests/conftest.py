@@ -1,0 +1,78 @@
+"""The base set of people reused across tests: a secretary, a chair and a member of one council,
+an outsider who belongs to another council, an administrator, and the anonymous visitor (the
+plain ``client``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+
+from councils.models import Council, Membership, Municipality
+from tests import factories
+
+Role = Membership.Role
+
+
+@dataclass
+class Cast:
+    municipality: Municipality
+    council: Council
+    other_council: Council
+    secretary: object
+    chair: object
+    member: object
+    outsider: object
+    admin: object
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    muni = factories.municipality("Arboga kommun", slug="arboga", place_name="Arboga")
+    council = factories.council(muni, "Förebyggande rådet", slug="forebyggande-radet")
+    other = factories.council(
+        factories.municipality("Kungsörs kommun", slug="kungsor"), "Trygghetsrådet"
+    )
+
+    def staffed(username: str, name: str, role: str, council_obj: Council = council):
+        person = factories.person(name)
+        factories.membership(person, council_obj, role)
+        return factories.user(username, person_obj=person)
+
+    return Cast(
+        municipality=muni,
+        council=council,
+        other_council=other,
+        secretary=staffed("sekreterare", "Sara Sekreterare", Role.SECRETARY),
+        chair=staffed("ordforande", "Olle Ordförande", Role.CHAIR),
+        member=staffed("ledamot", "Lisa Ledamot", Role.MEMBER),
+        outsider=staffed("utomstaende", "Ulf Utomstående", Role.SECRETARY, other),
+        admin=factories.user("admin", is_staff=True, is_superuser=True),
+    )
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+CI_STRICT = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With CI=true nothing that was selected may skip: a missing PostgreSQL or Chromium fails
+    the run instead of quietly passing it."""
+    outcome = yield
+    report = outcome.get_result()
+    if CI_STRICT and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which counts as a failure: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs a quarter of a second per user; the tests are not about its strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
