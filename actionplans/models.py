@@ -37,10 +37,14 @@ class ActionPlan(models.Model):
         ordering = ["council", "-year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["council", "year"], name="actionplan_one_per_council_year"
+                fields=["council", "year"],
+                name="actionplan_one_per_council_year",
+                violation_error_message=_("Rådet har redan en handlingsplan för det året."),
             ),
             models.CheckConstraint(
-                condition=Q(year__gte=1900) & Q(year__lte=2200), name="actionplan_year_plausible"
+                condition=Q(year__gte=1900) & Q(year__lte=2200),
+                name="actionplan_year_plausible",
+                violation_error_message=_("Ange ett år med fyra siffror."),
             ),
         ]
 
@@ -61,7 +65,11 @@ class Goal(models.Model):
         verbose_name_plural = _("mål")
         ordering = ["plan", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "position"], name="goal_unique_position"),
+            models.UniqueConstraint(
+                fields=["plan", "position"],
+                name="goal_unique_position",
+                violation_error_message=_("Två mål kan inte ha samma plats i ordningen."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,6 +108,7 @@ class Activity(models.Model):
                 | Q(end_date__isnull=True)
                 | Q(end_date__gte=F("start_date")),
                 name="activity_ends_after_start",
+                violation_error_message=_("Slutdatum kan inte vara före startdatum."),
             ),
         ]
 

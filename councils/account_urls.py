@@ -14,7 +14,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-ut/", views.LogoutView.as_view(), name="logout"),
     path(
         "losenord/",
         auth_views.PasswordChangeView.as_view(

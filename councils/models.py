@@ -77,7 +77,11 @@ class Council(models.Model):
         ordering = ["municipality__name", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["municipality", "slug"], name="council_slug_unique_in_municipality"
+                fields=["municipality", "slug"],
+                name="council_slug_unique_in_municipality",
+                violation_error_message=_(
+                    "Kommunen har redan ett råd eller en nämnd med det kortnamnet."
+                ),
             ),
         ]
 
@@ -164,10 +168,14 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["person", "council", "role", "start_date"],
                 name="membership_unique_role_period",
+                violation_error_message=_(
+                    "Personen har redan den rollen i rådet från samma datum."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="membership_ends_after_start",
+                violation_error_message=_("Slutdatum kan inte vara före startdatum."),
             ),
         ]
         indexes = [

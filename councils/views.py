@@ -1,6 +1,9 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from councils import access, selectors
 
@@ -25,3 +28,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         )
         entry["roles"].append(membership.get_role_display())
     return render(request, "councils/profile.html", {"councils": list(councils.values())})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout (POST only), with a message on the page it lands on."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("Du är utloggad."))
+        return response

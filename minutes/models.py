@@ -59,6 +59,7 @@ class Meeting(models.Model):
                 | Q(end_time__isnull=True)
                 | Q(end_time__gt=F("start_time")),
                 name="meeting_ends_after_start",
+                violation_error_message=_("Mötet kan inte sluta innan det börjar."),
             ),
         ]
         indexes = [models.Index(fields=["council", "date"], name="meeting_council_date_idx")]
@@ -97,8 +98,16 @@ class Minutes(models.Model):
         verbose_name_plural = _("protokoll")
         ordering = ["meeting", "revision"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "revision"], name="minutes_unique_revision"),
-            models.CheckConstraint(condition=Q(revision__gte=1), name="minutes_revision_positive"),
+            models.UniqueConstraint(
+                fields=["meeting", "revision"],
+                name="minutes_unique_revision",
+                violation_error_message=_("Mötet har redan ett protokoll med det revisionsnumret."),
+            ),
+            models.CheckConstraint(
+                condition=Q(revision__gte=1),
+                name="minutes_revision_positive",
+                violation_error_message=_("Revisionsnumret börjar på 1."),
+            ),
         ]
         indexes = [models.Index(fields=["status"], name="minutes_status_idx")]
 
@@ -143,11 +152,18 @@ class Attendance(models.Model):
         verbose_name_plural = _("närvaro")
         ordering = ["minutes", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["minutes", "person"], name="attendance_unique_person"),
+            models.UniqueConstraint(
+                fields=["minutes", "person"],
+                name="attendance_unique_person",
+                violation_error_message=_("Personen finns redan i närvarolistan."),
+            ),
             models.CheckConstraint(
                 condition=Q(status="substitute", substitute_for__isnull=False)
                 | (~Q(status="substitute") & Q(substitute_for__isnull=True)),
                 name="attendance_substitute_names_whom",
+                violation_error_message=_(
+                    "Ange vem ersättaren tjänstgör för, och bara för tjänstgörande ersättare."
+                ),
             ),
         ]
 
@@ -181,11 +197,16 @@ class AgendaItem(models.Model):
         ordering = ["minutes", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["minutes", "position"], name="agendaitem_unique_position"
+                fields=["minutes", "position"],
+                name="agendaitem_unique_position",
+                violation_error_message=_("Två ärenden kan inte ha samma plats i ordningen."),
             ),
             models.CheckConstraint(
                 condition=Q(is_public=True) | ~Q(confidentiality_ground=""),
                 name="agendaitem_confidential_has_ground",
+                violation_error_message=_(
+                    "Ett sekretessbelagt ärende måste ange grund för sekretess (lagrum)."
+                ),
             ),
         ]
 
@@ -209,7 +230,11 @@ class AgendaItemSection(models.Model):
         verbose_name_plural = _("underavsnitt")
         ordering = ["item", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "position"], name="section_unique_position"),
+            models.UniqueConstraint(
+                fields=["item", "position"],
+                name="section_unique_position",
+                violation_error_message=_("Två underavsnitt kan inte ha samma plats i ordningen."),
+            ),
         ]
 
     def __str__(self) -> str:

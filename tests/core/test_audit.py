@@ -1,0 +1,83 @@
+import pytest
+from django.urls import reverse
+
+from core import audit
+from core.models import AuditEvent
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+LOGIN = reverse("accounts:login")
+
+
+def test_a_login_leaves_an_audit_row_with_who_and_from_where(client, cast):
+    response = client.post(
+        LOGIN,
+        {"username": "sekreterare", "password": factories.PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="auth.login")
+    assert event.actor == cast.secretary
+    assert event.actor_name == "sekreterare"
+    assert event.ip_address == "198.51.100.7"
+    assert event.created_at is not None
+
+
+def test_a_failed_login_leaves_an_audit_row_without_the_password(client, cast):
+    response = client.post(
+        LOGIN, {"username": "sekreterare", "password": "fel-lösenord"}, REMOTE_ADDR="198.51.100.8"
+    )
+    assert response.status_code == 200
+    assert "Ange ett korrekt användarnamn och lösenord" in response.content.decode()
+    event = AuditEvent.objects.get(action="auth.login_failed")
+    assert event.actor is None
+    assert event.actor_name == "sekreterare"
+    assert event.ip_address == "198.51.100.8"
+    assert "fel-lösenord" not in str(event.data)
+    assert not AuditEvent.objects.filter(action="auth.login").exists()
+
+
+def test_a_failed_login_for_an_unknown_name_is_recorded_too(client, db):
+    client.post(LOGIN, {"username": "finns-inte", "password": "x"})
+    assert AuditEvent.objects.get(action="auth.login_failed").actor_name == "finns-inte"
+
+
+def test_logout_is_recorded(client, cast):
+    client.force_login(cast.chair)
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert AuditEvent.objects.get(action="auth.logout").actor == cast.chair
+
+
+def test_record_names_the_object_and_keeps_details(cast):
+    event = audit.record("council.test", actor=cast.admin, obj=cast.council, reason="prov")
+    assert (event.object_type, event.object_id) == ("councils.council", str(cast.council.pk))
+    assert event.object_repr == "Förebyggande rådet"
+    assert event.data == {"reason": "prov"}
+
+
+def test_the_audit_log_keeps_the_name_when_the_account_is_deleted(cast):
+    audit.record("council.test", actor=cast.member)
+    cast.member.delete()
+    event = AuditEvent.objects.get(action="council.test")
+    assert event.actor is None and event.actor_name == "ledamot"
+
+
+def test_the_audit_log_cannot_be_edited_in_the_admin(client, cast):
+    event = audit.record("council.test", actor=cast.member)
+    client.force_login(cast.admin)
+    assert client.get(reverse("admin:core_auditevent_changelist")).status_code == 200
+    assert client.get(reverse("admin:core_auditevent_add")).status_code == 403
+    response = client.post(
+        reverse("admin:core_auditevent_change", args=[event.pk]), {"action": "ändrat"}
+    )
+    assert response.status_code == 403
+    event.refresh_from_db()
+    assert event.action == "council.test"
+    assert (
+        client.post(
+            reverse("admin:core_auditevent_delete", args=[event.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

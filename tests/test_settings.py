@@ -1,0 +1,104 @@
+"""Settings are read from the environment and fail loudly on what makes no sense."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, parse_database_url
+
+BASE = Path(__file__).resolve().parent.parent
+
+
+def start_django(**env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
+    clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=BASE,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_start_up_fails_without_secret_key_when_debug_is_off():
+    result = start_django(DEBUG="0")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_start_up_fails_without_secret_key_when_debug_is_unset():
+    result = start_django()
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_starts_with_a_development_key():
+    result = start_django(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_a_nonsense_debug_value_is_refused():
+    result = start_django(DEBUG="kanske", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "DEBUG='kanske' is not a boolean" in result.stderr
+
+
+def test_an_unsupported_database_url_is_refused_with_a_clear_message():
+    result = start_django(DEBUG="1", DATABASE_URL="mysql://root@localhost/x")
+    assert result.returncode != 0
+    assert "DATABASE_URL scheme 'mysql' is not supported" in result.stderr
+
+
+def test_sqlite_urls_are_relative_to_the_project_or_absolute():
+    assert parse_database_url("sqlite:///db.sqlite3", base_dir=Path("/srv/app")) == {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": "/srv/app/db.sqlite3",
+    }
+    assert parse_database_url("sqlite:////var/lib/p.sqlite3", base_dir=Path("/srv"))["NAME"] == (
+        "/var/lib/p.sqlite3"
+    )
+
+
+def test_postgres_urls_become_psycopg_settings():
+    db = parse_database_url(
+        "postgres://user:p%40ss@db.example:5433/protokollet?sslmode=require", base_dir=BASE
+    )
+    assert db == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "protokollet",
+        "USER": "user",
+        "PASSWORD": "p@ss",
+        "HOST": "db.example",
+        "PORT": "5433",
+        "OPTIONS": {"sslmode": "require"},
+    }
+
+
+@pytest.mark.parametrize("url", ["postgres://localhost", "sqlite://", "postgres://h:port/x"])
+def test_incomplete_database_urls_are_refused(url):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        parse_database_url(url, base_dir=BASE)
+
+
+def test_booleans_accept_the_usual_spellings(monkeypatch):
+    for raw, expected in [("1", True), ("yes", True), ("On", True), ("0", False), ("false", False)]:
+        monkeypatch.setenv("X_FLAG", raw)
+        assert env_bool("X_FLAG", not expected) is expected
+    monkeypatch.delenv("X_FLAG")
+    assert env_bool("X_FLAG", True) is True
+
+
+def test_the_interface_is_swedish_in_stockholm_time(settings):
+    assert settings.LANGUAGE_CODE == "sv"
+    assert "en" in dict(settings.LANGUAGES)
+    assert settings.TIME_ZONE == "Europe/Stockholm"
