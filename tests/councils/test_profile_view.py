@@ -46,3 +46,43 @@ def test_profile_of_an_account_without_a_person(client, cast):
     html = client.get(URL).content.decode()
     assert "Du har inga uppdrag" in html
     assert "systemförvaltare" in html
+
+
+@pytest.mark.parametrize("size", [1, 15])
+def test_profile_runs_a_fixed_number_of_queries(client, cast, django_assert_num_queries, size):
+    person = cast.member.person
+    for _ in range(size):
+        factories.membership(person, factories.council(), Membership.Role.MEMBER)
+    client.force_login(cast.member)
+    # session, user, person, memberships with their councils
+    with django_assert_num_queries(4):
+        response = client.get(URL)
+    assert response.content.decode().count("<tr>") == size + 2  # header, cast's council, the rest
+
+
+def test_a_user_changes_their_password(client, cast):
+    client.force_login(cast.member)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": factories.PASSWORD,
+            "new_password1": "ett-nytt-långt-lösenord-9",
+            "new_password2": "ett-nytt-långt-lösenord-9",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change_done")
+    cast.member.refresh_from_db()
+    assert cast.member.check_password("ett-nytt-långt-lösenord-9")
+
+
+def test_a_wrong_old_password_gets_a_swedish_message_and_changes_nothing(client, cast):
+    client.force_login(cast.member)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "fel", "new_password1": "x-ny-123456", "new_password2": "x-ny-123456"},
+    )
+    assert response.status_code == 200
+    assert "Ditt gamla lösenord var felaktigt ifyllt" in response.content.decode()
+    cast.member.refresh_from_db()
+    assert cast.member.check_password(factories.PASSWORD)
