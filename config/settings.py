@@ -155,4 +155,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }
+
+# The PDF renderer's child process (minutes/pdf.py).
+PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60)  # seconds per document
+PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)  # address-space limit of the child
+PDF_RENDER_MAX_JOBS = env_int("PDF_RENDER_MAX_JOBS", 200)  # renders before the child is replaced

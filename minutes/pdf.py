@@ -1,0 +1,286 @@
+"""Minutes as PDF: the only module that imports WeasyPrint.
+
+The renderer takes a :class:`~minutes.snapshot.MinutesSnapshot`, never live model objects. It
+builds HTML from ``templates/minutes/pdf/`` and hands it to a warm child process that imported
+WeasyPrint once, keeps its fonts loaded between renders, runs under a memory limit, is killed
+and replaced when a render takes too long, and is recycled after a number of renders. A
+pathological document therefore fails with :class:`RenderError` and never hangs or bloats the
+web worker that asked for it.
+
+The child fetches nothing but the project's own static files and ``data:`` URIs: every other URL
+(``file://`` outside ``static/``, ``http(s)://``, paths that climb out) is refused and logged.
+The output is PDF/A-2a: archival (PDF/A-2, which Swedish archives accept most readily) and
+tagged for accessibility (level A) in one file.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import mimetypes
+import multiprocessing
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+if TYPE_CHECKING:
+    from minutes.snapshot import MinutesSnapshot
+
+logger = logging.getLogger("protokollet.pdf")
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STYLESHEET = STATIC_DIR / "minutes" / "pdf.css"
+PDF_VARIANT = "pdf/a-2a"
+TEMPLATE = "minutes/pdf/minutes.html"
+MiB = 1024 * 1024
+
+
+class RenderError(Exception):
+    """The document could not be rendered. The message says why, in Swedish."""
+
+
+class RenderTimeout(RenderError):
+    pass
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    pdf: bytes
+    refused_urls: tuple[str, ...]
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+
+def css_string(value: str) -> str:
+    """``value`` as the inside of a CSS double-quoted string, safe inside a <style> element."""
+    out = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
+    return out.replace("<", "\\3C ").replace(">", "\\3E ")
+
+
+def build_html(snapshot: MinutesSnapshot, *, draft: bool = False, internal: bool = False) -> str:
+    """The document's HTML. ``draft`` adds the UTKAST watermark and leaves out the signatures;
+    ``internal`` shows confidential items in full (for the private copy only)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.safestring import mark_safe
+
+    with translation.override("sv"):
+        return render_to_string(
+            TEMPLATE,
+            {
+                "doc": snapshot,
+                "draft": draft,
+                "internal": internal,
+                "header_css": mark_safe(css_string(snapshot.council)),  # noqa: S308 (escaped for CSS above)
+            },
+        )
+
+
+# --- What the child may fetch ------------------------------------------------------------------
+
+
+def _fetcher_class():
+    from weasyprint import URLFetcher
+    from weasyprint.urls import URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serves the project's static files and data: URIs; refuses and records the rest."""
+
+        def __init__(self, roots: tuple[Path, ...] = (STATIC_DIR,)) -> None:
+            super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
+            self.roots = tuple(root.resolve() for root in roots)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file" and parts.netloc in ("", "localhost"):
+                path = Path(url2pathname(parts.path)).resolve()
+                if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+                    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(
+                        url, path.read_bytes(), headers={"Content-Type": content_type}
+                    )
+            self.refused.append(url)
+            raise ValueError(f"Protokollet fetches only its own static files, not {url}")
+
+    return StaticOnlyFetcher
+
+
+class Engine:
+    """WeasyPrint, warm: the stylesheet and its fonts are loaded once and reused by every
+    render (WeasyPrint#1495), while each render gets a fetcher of its own."""
+
+    def __init__(self) -> None:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        self._weasyprint = weasyprint
+        self._fetcher = _fetcher_class()
+        self.font_config = FontConfiguration()
+        self.stylesheet = weasyprint.CSS(
+            filename=str(STYLESHEET), font_config=self.font_config, url_fetcher=self._fetcher()
+        )
+
+    def render(self, html: str) -> RenderResult:
+        fetcher = self._fetcher()
+        document = self._weasyprint.HTML(
+            string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher
+        )
+        pdf = document.write_pdf(
+            stylesheets=[self.stylesheet],
+            font_config=self.font_config,
+            pdf_variant=PDF_VARIANT,
+        )
+        return RenderResult(pdf, tuple(fetcher.refused))
+
+
+# --- The warm child process --------------------------------------------------------------------
+
+
+def _child_main(conn, memory_mb: int) -> None:  # pragma: no cover (runs in the child)
+    import resource
+
+    if memory_mb:
+        limit = memory_mb * MiB
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    try:
+        engine = Engine()
+    except BaseException as error:
+        conn.send(("error", f"{type(error).__name__}: {error}"))
+        return
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            html = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        try:
+            result = engine.render(html)
+        except MemoryError:
+            conn.send(("memory", None))
+            return  # a process that ran out of memory is not trusted with another render
+        except Exception as error:
+            conn.send(("error", f"{type(error).__name__}: {error}"))
+            continue
+        conn.send(("ok", result))
+
+
+class Renderer:
+    """A handle on one warm child process. Thread-safe: renders are serialised."""
+
+    def __init__(self, *, timeout: float = 60, memory_mb: int = 1024, max_jobs: int = 200) -> None:
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.max_jobs = max_jobs
+        self._lock = threading.Lock()
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn = None
+        self._jobs = 0
+        self.starts = 0
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def start(self) -> None:
+        with self._lock:
+            self._ensure_started()
+
+    def _ensure_started(self) -> None:
+        if self._process is not None and self._process.is_alive() and self._jobs < self.max_jobs:
+            return
+        self._stop()
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=_child_main, args=(child, self.memory_mb), name="protokollet-pdf", daemon=True
+        )
+        process.start()
+        child.close()
+        if not parent.poll(max(self.timeout, 30)):
+            process.kill()
+            raise RenderError("PDF-motorn startade inte i tid.")
+        try:
+            status, detail = parent.recv()
+        except EOFError:
+            raise RenderError("PDF-motorn avslutades när den startade.") from None
+        if status != "ready":
+            process.join(5)
+            raise RenderError(f"PDF-motorn kunde inte starta: {detail}")
+        self._process, self._conn, self._jobs = process, parent, 0
+        self.starts += 1
+
+    def _stop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        if self._process is not None:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join(5)
+        self._process, self._conn = None, None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def render_html(self, html: str, *, timeout: float | None = None) -> RenderResult:
+        timeout = self.timeout if timeout is None else timeout
+        with self._lock:
+            self._ensure_started()
+            self._jobs += 1
+            self._conn.send(html)
+            if not self._conn.poll(timeout):
+                self._stop()
+                raise RenderTimeout(
+                    f"Dokumentet tog längre tid än {timeout:g} sekunder att skapa och avbröts."
+                )
+            try:
+                status, detail = self._conn.recv()
+            except EOFError:
+                self._stop()
+                raise RenderError("PDF-motorn avslutades oväntat under arbetet.") from None
+        if status == "memory":
+            with self._lock:
+                self._stop()
+            raise RenderError("Dokumentet krävde mer minne än PDF-motorn får använda och avbröts.")
+        if status != "ok":
+            raise RenderError(f"Dokumentet kunde inte skapas: {detail}")
+        for url in detail.refused_urls:
+            logger.warning("PDF render refused to fetch %s", url)
+        return detail
+
+
+_renderer: Renderer | None = None
+_renderer_lock = threading.Lock()
+
+
+def get_renderer() -> Renderer:
+    """The process's warm renderer, configured from settings."""
+    global _renderer
+    with _renderer_lock:
+        if _renderer is None:
+            from django.conf import settings
+
+            _renderer = Renderer(
+                timeout=settings.PDF_RENDER_TIMEOUT,
+                memory_mb=settings.PDF_RENDER_MEMORY_MB,
+                max_jobs=settings.PDF_RENDER_MAX_JOBS,
+            )
+            atexit.register(_renderer.close)
+        return _renderer
+
+
+def render_minutes_pdf(
+    snapshot: MinutesSnapshot, *, draft: bool = False, internal: bool = False
+) -> bytes:
+    """The PDF of ``snapshot``: the same snapshot always gives the same bytes."""
+    return get_renderer().render_html(build_html(snapshot, draft=draft, internal=internal)).pdf

@@ -1,0 +1,211 @@
+"""The minutes as a document: a plain, immutable structure of everything the PDF shows.
+
+The renderer renders snapshots only, never live model objects, and approval stores exactly this
+structure (as JSON), so an approved document can be rendered again to the same bytes.
+Everything that is computed for display (the header lines, the closing line, the dates in
+words) is computed here once, so that the template only prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+
+from core.dates import long_date, time_span
+from councils.models import Council, Membership
+from minutes.models import AgendaItem, AgendaItemSection, Attendance, Minutes
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class SectionSnapshot:
+    heading: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class ItemSnapshot:
+    number: str
+    title: str
+    body_html: str
+    decision: str
+    is_public: bool
+    confidentiality_ground: str
+    sections: tuple[SectionSnapshot, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+@dataclass(frozen=True)
+class Signatory:
+    name: str
+    role: str  # "Ordförande", "Sekreterare"
+
+
+@dataclass(frozen=True)
+class MinutesSnapshot:
+    schema: int
+    municipality: str
+    council: str
+    council_kind: str
+    document_title: str
+    meeting_date: str  # ISO date
+    date_in_words: str  # "24 februari 2020"
+    place_and_time: str  # "Kommunstyrelsesalen kl 08.30 – 10.30"
+    elected: str  # "Anders Röhfors (M) ordförande, Hans Ivarsson (C)."
+    representatives: str
+    absent: str
+    others: str
+    items: tuple[ItemSnapshot, ...]
+    closing_line: str  # "Arboga den 24/2- 2020"
+    signatories: tuple[Signatory, ...]
+    revision: int
+    status: str
+    created: str  # ISO timestamp the document states as its creation (approval) time
+
+    @property
+    def title(self) -> str:
+        """The PDF's title: "Minnesanteckningar Förebyggande rådet 2020-02-24"."""
+        return f"{self.document_title} {self.council} {self.meeting_date}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MinutesSnapshot:
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"unknown snapshot schema {data.get('schema')!r}")
+        items = tuple(
+            ItemSnapshot(
+                **{**item, "sections": tuple(SectionSnapshot(**s) for s in item["sections"])}
+            )
+            for item in data["items"]
+        )
+        signatories = tuple(Signatory(**s) for s in data["signatories"])
+        return cls(**{**data, "items": items, "signatories": signatories})
+
+
+def closing_line(place: str, day: datetime.date) -> str:
+    """The seed's convention: "Arboga den 24/2- 2020"."""
+    return f"{place} den {day.day}/{day.month}- {day.year}"
+
+
+def _sentence(parts: list[str]) -> str:
+    return f"{', '.join(parts)}." if parts else ""
+
+
+def elected_entry(name: str, party: str, role: str, substitute_for: str = "") -> str:
+    """ "Anders Röhfors (M) ordförande" — the chair and vice chair are named by role."""
+    text = f"{name} ({party})" if party else name
+    if role == Membership.Role.CHAIR:
+        text += " ordförande"
+    elif role == Membership.Role.VICE_CHAIR:
+        text += " vice ordförande"
+    if substitute_for:
+        text += f" ersättare för {substitute_for}"
+    return text
+
+
+def representative_entry(label: str, name: str) -> str:
+    """ "Kommunpolis Stefan Persson": title or organisation, then the name."""
+    return f"{label} {name}" if label else name
+
+
+def build_snapshot(
+    minutes: Minutes, *, created: datetime.datetime | None = None
+) -> MinutesSnapshot:
+    """Everything the document of ``minutes`` shows, read in a fixed number of queries.
+
+    ``created`` is the time the document states (the approval time); it defaults to the last
+    change of the minutes, so a draft preview does not change with the clock.
+    """
+    minutes = (
+        Minutes.objects.select_related(
+            "meeting__council__municipality", "meeting__chaired_by", "meeting__secretary"
+        )
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.select_related(
+                    "person", "membership", "substitute_for"
+                ).order_by("position", "id"),
+            ),
+            Prefetch(
+                "items",
+                queryset=AgendaItem.objects.order_by("position").prefetch_related(
+                    Prefetch("sections", queryset=AgendaItemSection.objects.order_by("position"))
+                ),
+            ),
+        )
+        .get(pk=minutes.pk)
+    )
+    meeting = minutes.meeting
+    council: Council = meeting.council
+
+    elected, representatives, absent = [], [], []
+    for row in minutes.attendance.all():
+        membership = row.membership
+        role = membership.role if membership else Membership.Role.MEMBER
+        if row.status == Attendance.Status.ABSENT:
+            absent.append(row.person.name)
+            continue
+        if role == Membership.Role.REPRESENTATIVE:
+            representatives.append(representative_entry(membership.label, row.person.name))
+        else:
+            elected.append(
+                elected_entry(
+                    row.person.name,
+                    membership.party if membership else "",
+                    role,
+                    row.substitute_for.name if row.substitute_for else "",
+                )
+            )
+
+    place_and_time = " ".join(
+        part for part in (meeting.place, time_span(meeting.start_time, meeting.end_time)) if part
+    )
+    signatories = tuple(
+        Signatory(person.name, role)
+        for person, role in ((meeting.chaired_by, "Ordförande"), (meeting.secretary, "Sekreterare"))
+        if person is not None
+    )
+    items = tuple(
+        ItemSnapshot(
+            number=item.number,
+            title=item.title,
+            body_html=item.body,
+            decision=item.decision,
+            is_public=item.is_public,
+            confidentiality_ground=item.confidentiality_ground,
+            sections=tuple(SectionSnapshot(s.heading, s.body) for s in item.sections.all()),
+        )
+        for item in minutes.items.all()
+    )
+    stamp = created or minutes.updated_at
+    return MinutesSnapshot(
+        schema=SCHEMA,
+        municipality=council.municipality.name,
+        council=council.name,
+        council_kind=council.kind,
+        document_title=council.document_title,
+        meeting_date=meeting.date.isoformat(),
+        date_in_words=long_date(meeting.date),
+        place_and_time=place_and_time,
+        elected=_sentence(elected),
+        representatives=_sentence(representatives),
+        absent=_sentence(absent),
+        others=minutes.others_present.strip(),
+        items=items,
+        closing_line=closing_line(council.municipality.place_name, meeting.date),
+        signatories=signatories,
+        revision=minutes.revision,
+        status=minutes.status,
+        created=stamp.astimezone(datetime.UTC).replace(microsecond=0).isoformat(),
+    )
