@@ -18,8 +18,12 @@ from __future__ import annotations
 import atexit
 import logging
 import mimetypes
-import multiprocessing
 import os
+import pickle
+import select
+import struct
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +36,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("protokollet.pdf")
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+BASE_DIR = Path(__file__).resolve().parent.parent
+STATIC_DIR = BASE_DIR / "static"
 STYLESHEET = STATIC_DIR / "minutes" / "pdf.css"
 PDF_VARIANT = "pdf/a-2a"
 TEMPLATE = "minutes/pdf/minutes.html"
@@ -143,35 +148,63 @@ class Engine:
 
 
 # --- The warm child process --------------------------------------------------------------------
+#
+# The child is `python -m minutes.pdf`, talking over its standard input and output in
+# length-prefixed pickles of plain tuples. A fresh interpreter (not fork) keeps the web worker's
+# database connections and threads out of it; not multiprocessing's spawn, which re-imports the
+# parent's main script (manage.py, gunicorn, a benchmark) in the child.
+
+_HEADER = struct.Struct("!I")
 
 
-def _child_main(conn, memory_mb: int) -> None:  # pragma: no cover (runs in the child)
+def _send(stream, message: tuple) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream) -> tuple:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError
+    (size,) = _HEADER.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)  # noqa: S301 (only ever our own parent or child)
+
+
+def serve(memory_mb: int) -> None:  # pragma: no cover (runs in the child)
+    """The child's loop: one HTML document in, one PDF (or an error) out."""
     import resource
 
+    output = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything else printed goes to standard error, not into the protocol
+    incoming = sys.stdin.buffer
     if memory_mb:
         limit = memory_mb * MiB
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.basicConfig(level=logging.ERROR)
     try:
         engine = Engine()
     except BaseException as error:
-        conn.send(("error", f"{type(error).__name__}: {error}"))
+        _send(output, ("error", f"{type(error).__name__}: {error}"))
         return
-    conn.send(("ready", os.getpid()))
+    _send(output, ("ready", os.getpid()))
     while True:
         try:
-            html = conn.recv()
+            (html,) = _receive(incoming)
         except (EOFError, KeyboardInterrupt):
             return
         try:
             result = engine.render(html)
         except MemoryError:
-            conn.send(("memory", None))
+            _send(output, ("memory", None))
             return  # a process that ran out of memory is not trusted with another render
         except Exception as error:
-            conn.send(("error", f"{type(error).__name__}: {error}"))
+            _send(output, ("error", f"{type(error).__name__}: {error}"))
             continue
-        conn.send(("ok", result))
+        _send(output, ("ok", result.pdf, result.refused_urls))
 
 
 class Renderer:
@@ -182,8 +215,7 @@ class Renderer:
         self.memory_mb = memory_mb
         self.max_jobs = max_jobs
         self._lock = threading.Lock()
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._conn = None
+        self._process: subprocess.Popen | None = None
         self._jobs = 0
         self.starts = 0
 
@@ -196,37 +228,58 @@ class Renderer:
             self._ensure_started()
 
     def _ensure_started(self) -> None:
-        if self._process is not None and self._process.is_alive() and self._jobs < self.max_jobs:
+        if (
+            self._process is not None
+            and self._process.poll() is None
+            and self._jobs < self.max_jobs
+        ):
             return
         self._stop()
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        process = context.Process(
-            target=_child_main, args=(child, self.memory_mb), name="protokollet-pdf", daemon=True
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(BASE_DIR), os.environ.get("PYTHONPATH", "")]),
+        }
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "minutes.pdf", str(self.memory_mb)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=BASE_DIR,
+            env=env,
         )
-        process.start()
-        child.close()
-        if not parent.poll(max(self.timeout, 30)):
-            process.kill()
-            raise RenderError("PDF-motorn startade inte i tid.")
-        try:
-            status, detail = parent.recv()
-        except EOFError:
-            raise RenderError("PDF-motorn avslutades när den startade.") from None
+        self._process = process
+        status, detail = self._wait(max(self.timeout, 30), starting=True)
         if status != "ready":
-            process.join(5)
+            self._stop()
             raise RenderError(f"PDF-motorn kunde inte starta: {detail}")
-        self._process, self._conn, self._jobs = process, parent, 0
+        self._jobs = 0
         self.starts += 1
 
+    def _wait(self, timeout: float, *, starting: bool = False) -> tuple:
+        assert self._process is not None and self._process.stdout is not None
+        ready, _, _ = select.select([self._process.stdout], [], [], timeout)
+        if not ready:
+            self._stop()
+            if starting:
+                raise RenderError("PDF-motorn startade inte i tid.")
+            raise RenderTimeout(
+                f"Dokumentet tog längre tid än {timeout:g} sekunder att skapa och avbröts."
+            )
+        try:
+            return _receive(self._process.stdout)
+        except EOFError:
+            self._stop()
+            raise RenderError("PDF-motorn avslutades oväntat.") from None
+
     def _stop(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-        if self._process is not None:
-            if self._process.is_alive():
-                self._process.kill()
-            self._process.join(5)
-        self._process, self._conn = None, None
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+        for stream in (process.stdin, process.stdout):
+            if stream is not None:
+                stream.close()
 
     def close(self) -> None:
         with self._lock:
@@ -236,27 +289,27 @@ class Renderer:
         timeout = self.timeout if timeout is None else timeout
         with self._lock:
             self._ensure_started()
+            assert self._process is not None
             self._jobs += 1
-            self._conn.send(html)
-            if not self._conn.poll(timeout):
-                self._stop()
-                raise RenderTimeout(
-                    f"Dokumentet tog längre tid än {timeout:g} sekunder att skapa och avbröts."
-                )
             try:
-                status, detail = self._conn.recv()
-            except EOFError:
+                _send(self._process.stdin, (html,))
+            except BrokenPipeError:
                 self._stop()
-                raise RenderError("PDF-motorn avslutades oväntat under arbetet.") from None
+                raise RenderError("PDF-motorn avslutades oväntat.") from None
+            reply = self._wait(timeout)
+            if reply[0] != "ok":
+                # A child that failed (often a C library that could not allocate under the
+                # memory limit) is not trusted with the next document.
+                self._stop()
+        status = reply[0]
         if status == "memory":
-            with self._lock:
-                self._stop()
             raise RenderError("Dokumentet krävde mer minne än PDF-motorn får använda och avbröts.")
         if status != "ok":
-            raise RenderError(f"Dokumentet kunde inte skapas: {detail}")
-        for url in detail.refused_urls:
+            raise RenderError(f"Dokumentet kunde inte skapas: {reply[1]}")
+        result = RenderResult(reply[1], tuple(reply[2]))
+        for url in result.refused_urls:
             logger.warning("PDF render refused to fetch %s", url)
-        return detail
+        return result
 
 
 _renderer: Renderer | None = None
@@ -284,3 +337,7 @@ def render_minutes_pdf(
 ) -> bytes:
     """The PDF of ``snapshot``: the same snapshot always gives the same bytes."""
     return get_renderer().render_html(build_html(snapshot, draft=draft, internal=internal)).pdf
+
+
+if __name__ == "__main__":  # pragma: no cover
+    serve(int(sys.argv[1]) if len(sys.argv) > 1 else 0)
