@@ -1,9 +1,14 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from councils import access
 from councils import selectors as council_selectors
 from minutes import selectors
+from minutes.models import Meeting, Minutes
+from minutes.pdf import RenderError, render_minutes_pdf
+from minutes.snapshot import build_snapshot
 
 
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
@@ -21,3 +26,26 @@ def council_detail(request: HttpRequest, municipality: str, council: str) -> Htt
             "years": years,
         },
     )
+
+
+@login_required
+def draft_preview(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The draft minutes as the PDF will look, with an UTKAST watermark and no signatures:
+    for the council's members only (404 for everyone else)."""
+    rights = access.get_council_for_member(request, municipality, council)
+    meeting = get_object_or_404(Meeting, pk=meeting_id, council=rights.council)
+    minutes = meeting.minutes.exclude(status=Minutes.Status.APPROVED).order_by("-revision").first()
+    if minutes is None:
+        raise Http404(_("Mötet har inget utkast att förhandsgranska."))
+    try:
+        pdf = render_minutes_pdf(build_snapshot(minutes), draft=True)
+    except RenderError as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"utkast-{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

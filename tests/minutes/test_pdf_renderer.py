@@ -56,7 +56,9 @@ def listener():
 def attachments(pdf: bytes, tmp_path) -> str:
     path = tmp_path / "out.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdfdetach", "-list", str(path)], capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        ["pdfdetach", "-list", str(path)], capture_output=True, check=True
+    ).stdout.decode()
 
 
 def test_local_files_are_neither_embedded_nor_read(tmp_path):
@@ -94,7 +96,9 @@ def test_the_projects_static_files_and_data_uris_are_served():
 
 
 def test_a_council_name_cannot_break_out_of_the_running_header():
-    assert css_string('Rådet"; } body { display: none } /*') == 'Rådet\\"; } body { display: none } /*'
+    assert (
+        css_string('Rådet"; } body { display: none } /*') == 'Rådet\\"; } body { display: none } /*'
+    )
     assert "</style>" not in css_string("</style><script>")
 
 
@@ -102,8 +106,10 @@ def test_a_document_that_takes_too_long_is_stopped_and_the_renderer_recovers():
     renderer = Renderer(timeout=30)
     try:
         renderer.start()
-        slow = PAGE.format(head="", body="<table>" + "<tr><td>ett</td><td>två</td></tr>" * 3000 + "</table>")
-        with pytest.raises(RenderTimeout, match="tog längre tid än 0.5 sekunder"):
+        slow = PAGE.format(
+            head="", body="<table>" + "<tr><td>ett</td><td>två</td></tr>" * 3000 + "</table>"
+        )
+        with pytest.raises(RenderTimeout, match=r"tog längre tid än 0\.5 sekunder"):
             renderer.render_html(slow, timeout=0.5)
         assert renderer.render_html(PAGE.format(head="", body="<p>Hej</p>")).pdf.startswith(b"%PDF")
         assert renderer.starts == 2

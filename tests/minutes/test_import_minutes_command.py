@@ -1,0 +1,130 @@
+"""`manage.py import_minutes`: all or nothing, a dry run that shows the splits, and clear errors."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from core.models import AuditEvent
+from councils.models import Council, Membership, Municipality, Person
+from minutes.models import AgendaItem, Attendance, Meeting, Minutes
+from tests.minutes.conftest import OWN
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("import_minutes", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(
+        m.objects.count()
+        for m in (
+            Municipality,
+            Council,
+            Person,
+            Membership,
+            Meeting,
+            Minutes,
+            AgendaItem,
+            Attendance,
+        )
+    )
+
+
+def test_import_creates_an_approved_historical_record_without_logins():
+    out = run(str(OWN), "--council", "trygghetsradet")
+    assert "Importerat som möte" in out
+    council = Council.objects.get(slug="trygghetsradet")
+    assert council.name == "Trygghetsrådet"
+    assert (
+        council.municipality.name == "Kristinehamn kommun"
+        and council.municipality.place_name == "Kristinehamn"
+    )
+    meeting = council.meetings.get()
+    minutes = meeting.minutes.get()
+    assert minutes.status == Minutes.Status.APPROVED and minutes.revision == 1
+    assert meeting.chaired_by.name == "Birgitta Lind" and meeting.secretary.name == "Kajsa Öberg"
+    assert not Person.objects.filter(user__isnull=False).exists()
+    assert set(Membership.objects.values_list("end_date", flat=True)) == {meeting.date}
+    assert Membership.objects.get(person__name="Sofia af Klint").organisation == "Polismyndigheten"
+    assert Membership.objects.get(person__name="Jonas Dahl").title == "Räddningschef"
+    substitute = minutes.attendance.get(person__name="Lena Holm")
+    assert (
+        substitute.status == Attendance.Status.SUBSTITUTE
+        and substitute.substitute_for.name == "Per Ek"
+    )
+    assert minutes.items.get(number="3").sections.count() == 2
+    assert AgendaItem.objects.filter(decision="").count() == 4  # decisions stay in the item text
+    assert AuditEvent.objects.filter(action="minutes.imported").count() == 1
+
+
+def test_dry_run_lists_every_split_and_saves_nothing():
+    before = counts()
+    out = run(str(OWN), "--council", "trygghetsradet", "--dry-run")
+    assert "'Räddningschef Jonas Dahl': titel 'Räddningschef', namn 'Jonas Dahl'" in out
+    assert (
+        "'Polismyndigheten Sofia af Klint': organisation 'Polismyndigheten', namn 'Sofia af Klint'"
+        in out
+    )
+    assert "Provkörning: inget sparades." in out
+    assert counts() == before
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_municipality_can_be_named(db):
+    muni = Municipality.objects.create(
+        name="Karlskoga kommun", slug="karlskoga", place_name="Karlskoga"
+    )
+    run(str(OWN), "--council", "tr", "--municipality", "karlskoga")
+    assert Council.objects.get(slug="tr").municipality == muni
+
+
+def test_an_unknown_municipality_is_an_error():
+    with pytest.raises(CommandError, match="Kommunen ”finns-ej” finns inte"):
+        run(str(OWN), "--council", "tr", "--municipality", "finns-ej")
+    assert counts() == (0,) * 8
+
+
+def test_known_people_are_reused_and_their_memberships_too(cast):
+    muni = Municipality.objects.create(
+        name="Kristinehamn kommun", slug="kristinehamn", place_name="Kristinehamn"
+    )
+    council = Council.objects.create(
+        municipality=muni, name="Trygghetsrådet", slug="trygghetsradet"
+    )
+    chair = Person.objects.create(name="Birgitta Lind")
+    Membership.objects.create(
+        person=chair, council=council, role="chair", party="S", start_date="2023-01-01"
+    )
+    run(str(OWN), "--council", "trygghetsradet")
+    assert Person.objects.filter(name="Birgitta Lind").count() == 1
+    assert Membership.objects.filter(person=chair).count() == 1
+
+
+def test_importing_the_same_meeting_twice_is_refused_and_changes_nothing():
+    run(str(OWN), "--council", "trygghetsradet")
+    before = counts()
+    with pytest.raises(CommandError, match="har redan ett möte den 2024-12-03"):
+        run(str(OWN), "--council", "trygghetsradet")
+    assert counts() == before
+
+
+def test_malformed_input_names_the_line_and_leaves_nothing(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text(OWN.read_text().replace("Kajsa Öberg\nSekreterare", "Kajsa Öberg\nKassör"))
+    with pytest.raises(CommandError, match="rad 49"):
+        run(str(bad), "--council", "trygghetsradet")
+    assert counts() == (0,) * 8
+
+
+def test_a_missing_or_non_utf8_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="finns inte"):
+        run(str(tmp_path / "saknas.txt"), "--council", "x")
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Rådet".encode("latin-1"))
+    with pytest.raises(CommandError, match="inte UTF-8"):
+        run(str(latin), "--council", "x")
