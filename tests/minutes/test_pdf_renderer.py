@@ -151,3 +151,52 @@ def test_the_renderer_runs_in_another_process():
     renderer = get_renderer()
     renderer.render_html(PAGE.format(head="", body="<p>Hej</p>"))
     assert renderer.pid not in (None, os.getpid())
+
+
+def make_snapshot(paragraphs: int):
+    from minutes.snapshot import SCHEMA, ItemSnapshot, MinutesSnapshot, Signatory
+
+    body = "".join(
+        f"<p>Stycke {n} med några ord som fyller en rad i dokumentet.</p>"
+        for n in range(paragraphs)
+    )
+    return MinutesSnapshot(
+        schema=SCHEMA,
+        municipality="Arboga kommun",
+        council="Förebyggande rådet",
+        council_kind="council",
+        document_title="Minnesanteckningar",
+        meeting_date="2020-02-24",
+        date_in_words="24 februari 2020",
+        place_and_time="Kommunstyrelsesalen kl 08.30 – 10.30",
+        elected="Anders Röhfors (M) ordförande.",
+        representatives="",
+        absent="",
+        others="",
+        items=(ItemSnapshot("1", "Övriga frågor", body, "", True, ""),),
+        closing_line="Arboga den 24/2- 2020",
+        signatories=(
+            Signatory("Anders Röhfors", "Ordförande"),
+            Signatory("Måns von Stedingk", "Sekreterare"),
+        ),
+        revision=1,
+        status="approved",
+        created="2020-03-02T09:00:00+00:00",
+    )
+
+
+def test_the_signatures_never_stand_alone_on_a_last_page():
+    from minutes.pdf import build_html
+    from tests.minutes import pdftext
+
+    checked = 0
+    for paragraphs in range(28, 44):
+        pdf = get_renderer().render_html(build_html(make_snapshot(paragraphs))).pdf
+        pages = pdftext.raw_lines(pdf)
+        if len(pages) < 2:
+            continue
+        checked += 1
+        last = [line for line in pages[-1] if not line.startswith(("Sida ", "Förebyggande rådet"))]
+        assert any(line.startswith("Stycke") for line in last), (paragraphs, last)
+        assert "Anders Röhfors" in last and "Arboga den 24/2- 2020" in last
+    assert checked >= 8  # the sweep crossed the page boundary

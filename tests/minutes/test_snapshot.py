@@ -108,7 +108,11 @@ def test_the_snapshot_is_read_in_a_fixed_number_of_queries(minutes, django_asser
 def test_the_decision_is_the_items_last_paragraph_for_a_council(minutes):
     html = build_html(build_snapshot(minutes))
     body = html[html.index("1. Aktuellt") :]
-    assert body.index("Kameror.") < body.index("Informationen noteras.") < body.index("2. Sekretessbelagt")
+    assert (
+        body.index("Kameror.")
+        < body.index("Informationen noteras.")
+        < body.index("2. Sekretessbelagt")
+    )
 
 
 def test_confidential_items_are_withheld_except_in_the_internal_copy(minutes):
