@@ -23,7 +23,9 @@ BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ["DATABASE_URL"] = "sqlite:///" + tempfile.mkdtemp(prefix="protokollet-bench-") + "/bench.sqlite3"
+os.environ["DATABASE_URL"] = (
+    "sqlite:///" + tempfile.mkdtemp(prefix="protokollet-bench-") + "/bench.sqlite3"
+)
 
 import django  # noqa: E402
 
@@ -61,15 +63,42 @@ print(json.dumps({"cold": cold, "warm": statistics.median(times), "peak": peak_2
 
 def synthetic_legacy(pages: int = 40) -> str:
     """A legacy text long enough for about ``pages`` pages, written for the benchmark."""
-    lines = ["Syntetiska rådet", "", "Plats och tid\tRådssalen kl 09.00 – 12.00",
-             "Ledamöter\tAnna Andersson (S) ordförande, Bo Berg (M).",
-             "Rådsrepresentanter\tKommunpolis Cecilia Carlsson, Socialförvaltningen David Dahl.", "Övriga\t", ""]
-    paragraph = ("Rådet går igenom läget i kommunens bostadsområden och diskuterar hur samverkan mellan "
-                 "skola, socialtjänst, polis och föreningsliv kan utvecklas under året. ") * 3
+    lines = [
+        "Syntetiska rådet",
+        "",
+        "Plats och tid\tRådssalen kl 09.00 – 12.00",
+        "Ledamöter\tAnna Andersson (S) ordförande, Bo Berg (M).",
+        "Rådsrepresentanter\tKommunpolis Cecilia Carlsson, Socialförvaltningen David Dahl.",
+        "Övriga\t",
+        "",
+    ]
+    paragraph = (
+        "Rådet går igenom läget i kommunens bostadsområden och diskuterar hur samverkan mellan "
+        "skola, socialtjänst, polis och föreningsliv kan utvecklas under året. "
+    ) * 3
     for n in range(1, pages * 2 + 1):
-        lines += [f"{n}. Ärende nummer {n}", "", paragraph.strip(), "", "Verksamheterna", "", paragraph.strip(),
-                  "", "- Första punkten,", "- Andra punkten.", ""]
-    lines += ["Arboga den 1/3- 2021", "", "Anna Andersson", "Ordförande", "", "Eva Ek", "Sekreterare"]
+        lines += [
+            f"{n}. Ärende nummer {n}",
+            "",
+            paragraph.strip(),
+            "",
+            "Verksamheterna",
+            "",
+            paragraph.strip(),
+            "",
+            "- Första punkten,",
+            "- Andra punkten.",
+            "",
+        ]
+    lines += [
+        "Arboga den 1/3- 2021",
+        "",
+        "Anna Andersson",
+        "Ordförande",
+        "",
+        "Eva Ek",
+        "Sekreterare",
+    ]
     return "\n".join(lines)
 
 
@@ -83,8 +112,12 @@ def measure(name: str, html: str, renders_for_growth: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".html", delete=False, encoding="utf-8") as f:
         f.write(html)
     probe = json.loads(
-        subprocess.run([sys.executable, "-c", PROBE, str(BASE), f.name, str(renders_for_growth)],
-                       capture_output=True, text=True, check=True).stdout
+        subprocess.run(
+            [sys.executable, "-c", PROBE, str(BASE), f.name, str(renders_for_growth)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     )
     renderer = Renderer(timeout=120, memory_mb=0)
     try:
@@ -98,7 +131,13 @@ def measure(name: str, html: str, renders_for_growth: int) -> dict:
         renderer.close()
     pages = subprocess.run(["pdfinfo", "-"], input=result.pdf, capture_output=True).stdout.decode()
     page_count = next((ln.split()[-1] for ln in pages.splitlines() if ln.startswith("Pages:")), "?")
-    return {"name": name, "pages": page_count, "child_warm": statistics.median(times), **probe, "file": f.name}
+    return {
+        "name": name,
+        "pages": page_count,
+        "child_warm": statistics.median(times),
+        **probe,
+        "file": f.name,
+    }
 
 
 def chromium(html_file: str) -> float | None:
@@ -108,10 +147,22 @@ def chromium(html_file: str) -> float | None:
 
     page_file = Path(html_file).with_suffix(".chromium.html")
     text = Path(html_file).read_text(encoding="utf-8")
-    text = text.replace("<head>", f'<head><base href="{STATIC_DIR.as_uri()}/"><link rel="stylesheet" href="minutes/pdf.css">', 1)
+    text = text.replace(
+        "<head>",
+        f'<head><base href="{STATIC_DIR.as_uri()}/"><link rel="stylesheet" href="minutes/pdf.css">',
+        1,
+    )
     page_file.write_text(text, encoding="utf-8")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--allow-file-access-from-files"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--allow-file-access-from-files",
+            ],
+        )
         page = browser.new_page()
         page.goto(page_file.as_uri())
         page.pdf(format="A4")
@@ -126,19 +177,31 @@ def chromium(html_file: str) -> float | None:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
-    seed_text = SEED.read_text(encoding="utf-8") if SEED.exists() else OWN.read_text(encoding="utf-8")
-    cases = [("seed" if SEED.exists() else "own fixture", html_for(seed_text, "seed")[0], 200),
-             ("synthetic 40 pages", html_for(synthetic_legacy(), "syntetiska")[0], 20)]
-    print(f"{'document':<20} {'pages':>5} {'cold s':>7} {'warm ms':>8} {'child ms':>9} {'peak MiB':>9} {'after N':>8} {'chromium ms':>12} {'ratio':>6}")
+    seed_text = (
+        SEED.read_text(encoding="utf-8") if SEED.exists() else OWN.read_text(encoding="utf-8")
+    )
+    cases = [
+        ("seed" if SEED.exists() else "own fixture", html_for(seed_text, "seed")[0], 200),
+        ("synthetic 40 pages", html_for(synthetic_legacy(), "syntetiska")[0], 20),
+    ]
+    print(
+        f"{'document':<20} {'pages':>5} {'cold s':>7} {'warm ms':>8} {'child ms':>9} {'peak MiB':>9} {'after N':>8} {'chromium ms':>12} {'ratio':>6}"
+    )
     for name, html, growth in cases:
         r = measure(name, html, growth)
         chrome = chromium(r["file"])
         chrome_ms = f"{chrome * 1000:.0f}" if chrome else "–"
         ratio = f"{r['warm'] / chrome:.1f}x" if chrome else "–"
-        print(f"{name:<20} {r['pages']:>5} {r['cold']:>7.2f} {r['warm'] * 1000:>8.0f} {r['child_warm'] * 1000:>9.0f} "
-              f"{r['peak']:>9.0f} {r['peak_end']:>8.0f} {chrome_ms:>12} {ratio:>6}")
-    print("warm = median of 20 in-process renders; child = the same through the renderer's child process;")
-    print("peak = max RSS after 21 renders; after N = max RSS after 200 (seed) or 20 (40 pages) more renders.")
+        print(
+            f"{name:<20} {r['pages']:>5} {r['cold']:>7.2f} {r['warm'] * 1000:>8.0f} {r['child_warm'] * 1000:>9.0f} "
+            f"{r['peak']:>9.0f} {r['peak_end']:>8.0f} {chrome_ms:>12} {ratio:>6}"
+        )
+    print(
+        "warm = median of 20 in-process renders; child = the same through the renderer's child process;"
+    )
+    print(
+        "peak = max RSS after 21 renders; after N = max RSS after 200 (seed) or 20 (40 pages) more renders."
+    )
 
 
 if __name__ == "__main__":
