@@ -1,13 +1,14 @@
 """The golden test: legacy minutes imported and rendered give back their own words, and the PDF
 is archival, tagged, Swedish and self-contained."""
 
+import hashlib
 import subprocess
 
 import pytest
 from django.core.management import call_command
 
 from minutes.models import Meeting
-from minutes.pdf import render_minutes_pdf
+from minutes.pdf import Renderer, build_html, render_minutes_pdf
 from minutes.services import import_legacy_minutes
 from minutes.snapshot import build_snapshot
 from tests.minutes import pdftext
@@ -88,6 +89,12 @@ def test_one_snapshot_always_renders_to_the_same_bytes(own_text):
     first = render_minutes_pdf(snapshot)
     second = render_minutes_pdf(snapshot)
     assert first == second
+    fresh = Renderer()  # another process, fonts loaded anew
+    try:
+        third = fresh.render_html(build_html(snapshot)).pdf
+    finally:
+        fresh.close()
+    assert hashlib.sha256(third).hexdigest() == hashlib.sha256(first).hexdigest()
 
 
 def test_render_minutes_command_writes_the_pdf(tmp_path, own_text):
