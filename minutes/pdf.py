@@ -88,26 +88,24 @@ def build_html(snapshot: MinutesSnapshot, *, draft: bool = False, internal: bool
 
 # --- What the child may fetch ------------------------------------------------------------------
 
-_NO_TLS: Any = None
-
 
 def _fetcher_class():
-    global _NO_TLS
     import ssl
 
     from weasyprint import URLFetcher
     from weasyprint.urls import URLFetcherResponse
 
+    # An explicit TLS context without certificates, made once: this fetcher never speaks HTTPS,
+    # and the default one loads the system's certificates anew for every render (25 ms of the
+    # seed's render time).
+    no_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
     class StaticOnlyFetcher(URLFetcher):
         """Serves the project's static files and data: URIs; refuses and records the rest."""
 
         def __init__(self, roots: tuple[Path, ...] = (STATIC_DIR,)) -> None:
-            # An explicit, empty TLS context: this fetcher never speaks HTTPS, and the default
-            # one loads the system's certificates anew for every render (25 ms of the seed's).
             super().__init__(
-                allowed_protocols={"data", "file"},
-                allow_redirects=False,
-                ssl_context=_NO_TLS,
+                allowed_protocols={"data", "file"}, allow_redirects=False, ssl_context=no_tls
             )
             self.roots = tuple(root.resolve() for root in roots)
             self.refused: list[str] = []
@@ -127,7 +125,6 @@ def _fetcher_class():
             self.refused.append(url)
             raise ValueError(f"Protokollet fetches only its own static files, not {url}")
 
-    _NO_TLS = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     return StaticOnlyFetcher
 
 

@@ -13,7 +13,7 @@ from minutes.snapshot import build_snapshot
 
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
     """A council's public page: its members as the minutes group them, and its meetings by
-    year. Four queries whatever the number of members and meetings."""
+    year. Three queries whatever the number of members and meetings."""
     council_obj = access.get_public_council(municipality, council)
     upcoming, years = selectors.meetings_by_year(council_obj)
     return render(

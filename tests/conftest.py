@@ -8,7 +8,6 @@ import os
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
 
 from councils.models import Council, Membership, Municipality
 from tests import factories
@@ -51,11 +50,6 @@ def cast(db) -> Cast:
         outsider=staffed("utomstaende", "Ulf Utomstående", Role.SECRETARY, other),
         admin=factories.user("admin", is_staff=True, is_superuser=True),
     )
-
-
-@pytest.fixture
-def on_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 CI_STRICT = os.environ.get("CI", "").lower() == "true"
