@@ -277,7 +277,12 @@ class Renderer:
             return _receive(self._process.stdout)
         except EOFError:
             self._stop()
-            raise RenderError("PDF-motorn avslutades oväntat.") from None
+            if starting:
+                raise RenderError("PDF-motorn avslutades när den startade.") from None
+            raise RenderError(
+                "Dokumentet kunde inte skapas: PDF-motorn avslutades under arbetet "
+                "(oftast för att dokumentet krävde mer minne än den får använda)."
+            ) from None
 
     def _stop(self) -> None:
         process, self._process = self._process, None
@@ -304,7 +309,9 @@ class Renderer:
                 _send(self._process.stdin, (html,))
             except BrokenPipeError:
                 self._stop()
-                raise RenderError("PDF-motorn avslutades oväntat.") from None
+                raise RenderError(
+                    "Dokumentet kunde inte skapas: PDF-motorn avslutades under arbetet."
+                ) from None
             reply = self._wait(timeout)
             if reply[0] != "ok":
                 # A child that failed (often a C library that could not allocate under the
