@@ -102,3 +102,16 @@ def test_the_interface_is_swedish_in_stockholm_time(settings):
     assert settings.LANGUAGE_CODE == "sv"
     assert "en" in dict(settings.LANGUAGES)
     assert settings.TIME_ZONE == "Europe/Stockholm"
+
+
+def test_manage_py_runs_in_development_mode_unless_told_otherwise():
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
+    run = [sys.executable, "manage.py", "check"]
+    ok = subprocess.run(run, cwd=BASE, env=clean, capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0, ok.stderr
+    strict = subprocess.run(
+        run, cwd=BASE, env={**clean, "DEBUG": "0"}, capture_output=True, text=True, timeout=60
+    )
+    assert strict.returncode != 0 and "SECRET_KEY is not set" in strict.stderr
