@@ -92,7 +92,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "drafting:workspace"
 LOGOUT_REDIRECT_URL = "councils:index"
 
 # Swedish first; English is configured for later translation of the interface. The locale is not

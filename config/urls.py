@@ -9,6 +9,7 @@ admin.site.index_title = _("Systemförvaltning")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("councils.account_urls")),
+    path("arbete/", include("minutes.drafting_urls")),
     path("", include("councils.urls")),
     # Public council pages come last: /<municipality>/<council>/ matches any two slugs.
     path("", include("minutes.urls")),

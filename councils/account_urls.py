@@ -9,6 +9,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.profile, name="profile"),
+    path("csrf/", views.csrf_token, name="csrf"),
     path(
         "logga-in/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from councils import access, selectors
 
@@ -37,3 +39,12 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.success(request, _("Du är utloggad."))
         return response
+
+
+@never_cache
+def csrf_token(request: HttpRequest) -> JsonResponse:
+    """A fresh CSRF token, for a page that outlived its session: after signing in again in
+    another tab, the editor fetches this before it saves what it kept."""
+    return JsonResponse(
+        {"csrfToken": get_token(request), "authenticated": request.user.is_authenticated}
+    )

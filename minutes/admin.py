@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import AuditedModelAdmin
 from core.sanitize import sanitize_html
-from minutes.models import AgendaItem, AgendaItemSection, Attendance, Meeting, Minutes
+from minutes.models import AgendaItem, AgendaItemSection, Attendance, Meeting, Minutes, StandingItem
 
 
 class SanitizedBodyForm(forms.ModelForm):
@@ -71,3 +72,40 @@ class AgendaItemAdmin(AuditedModelAdmin):
     search_fields = ["title", "body", "decision"]
     readonly_fields = ["version"]
     inlines = [SectionInline]
+
+
+class StandingItemForm(SanitizedBodyForm):
+    """Sub-section headings as one line each, instead of a JSON list."""
+
+    sections_text = forms.CharField(
+        label=_("Underavsnitt"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("En rubrik per rad, till exempel en per organisation."),
+    )
+
+    class Meta:
+        model = StandingItem
+        fields = ["council", "position", "title", "body", "decision", "first_meeting_of_year"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["sections_text"].initial = "\n".join(self.instance.sections or [])
+
+    def save(self, commit: bool = True) -> StandingItem:
+        lines = self.cleaned_data.get("sections_text", "").splitlines()
+        self.instance.sections = [line.strip() for line in lines if line.strip()]
+        return super().save(commit)
+
+
+@admin.register(StandingItem)
+class StandingItemAdmin(AuditedModelAdmin):
+    form = StandingItemForm
+    list_display = ["position", "title", "council", "first_meeting_of_year"]
+    list_display_links = ["title"]
+    list_filter = ["council__municipality", "council", "first_meeting_of_year"]
+    list_select_related = ["council"]
+    search_fields = ["title", "council__name"]
+    autocomplete_fields = ["council"]
+    ordering = ["council", "position"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.dates import long_date
 from councils.demo import DemoCouncil
 from councils.models import Membership
-from minutes.models import AgendaItem, AgendaItemSection, Attendance, Meeting, Minutes
+from minutes.models import AgendaItem, AgendaItemSection, Attendance, Meeting, Minutes, StandingItem
 
 PREVIOUS = datetime.date(2019, 11, 26)
 REFERENCE = datetime.date(2020, 2, 24)
@@ -159,6 +159,41 @@ ITEMS_2019 = [
 ]
 
 
+# The council's standing agenda (DESIGN.md, issue 4): data the administrator edits.
+STANDING_AGENDA = [
+    {
+        "title": "Föregående minnesanteckningar",
+        "decision": "Minnesanteckningarna från rådets möte {föregående möte} godkänns och läggs till handlingarna.",
+    },
+    {
+        "title": "Verksamhetsberättelse",
+        "decision": "Verksamhetsberättelsen godkänns och läggs till handlingarna.",
+        "first_meeting_of_year": True,
+    },
+    {
+        "title": "Förebyggande rådets handlingsplan",
+        "decision": "Handlingsplanen godkänns och läggs till handlingarna.",
+        "first_meeting_of_year": True,
+    },
+    {
+        "title": "Aktuell information från verksamheterna",
+        "sections": [heading for heading, _body in SECTIONS_2020],
+    },
+    {"title": "Aktuell information om brottsutveckling i vårt område"},
+    {"title": "Övriga frågor"},
+]
+
+
+def load_standing_agenda(demo: DemoCouncil) -> None:
+    if StandingItem.objects.filter(council=demo.council).exists():
+        return
+    StandingItem.objects.bulk_create(
+        StandingItem(council=demo.council, position=position, **spec)
+        for position, spec in enumerate(STANDING_AGENDA, start=1)
+    )
+    demo.created.append("standing agenda")
+
+
 def _next_meeting_date(today: datetime.date) -> datetime.date:
     """A Monday about a month ahead: when the demo's coming meeting is held."""
     day = today + datetime.timedelta(days=28)
@@ -223,6 +258,7 @@ def load_meetings(demo: DemoCouncil, *, goals: list[str]) -> None:
 
     ``goals`` are the 2020 action plan's goals, handed down by the action-plan app so that
     item 3 keeps its own copy of them."""
+    load_standing_agenda(demo)
     previous, _ = _meeting(demo, PREVIOUS, held=True)
     _minutes(demo, previous, ITEMS_2019, absent={"Kerstin Rosenkvist", "Patrik Ahlberg"})
     reference, _ = _meeting(demo, REFERENCE, held=True)

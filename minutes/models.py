@@ -239,3 +239,55 @@ class AgendaItemSection(models.Model):
 
     def __str__(self) -> str:
         return self.heading
+
+
+class StandingItem(models.Model):
+    """An item the council always has on its agenda; a new meeting starts from these.
+
+    ``decision`` may contain ``{föregående möte}``, replaced by the previous meeting's date in
+    words ("den 26 november 2019") when a meeting is created. ``sections`` is the editable list of
+    sub-section headings (one per organisation under "Aktuell information från verksamheterna").
+    """
+
+    council = models.ForeignKey(
+        Council,
+        verbose_name=_("råd eller nämnd"),
+        on_delete=models.CASCADE,
+        related_name="standing_items",
+    )
+    position = models.PositiveIntegerField(_("ordning"))
+    title = models.CharField(_("rubrik"), max_length=255)
+    body = models.TextField(_("text"), blank=True, help_text=_("Formaterad text (sanerad HTML)."))
+    decision = models.TextField(
+        _("beslut"),
+        blank=True,
+        help_text=_("”{föregående möte}” ersätts med föregående mötes datum i ord."),
+    )
+    first_meeting_of_year = models.BooleanField(
+        _("bara årets första möte"),
+        default=False,
+        help_text=_("Till exempel verksamhetsberättelsen och handlingsplanen."),
+    )
+    sections = models.JSONField(
+        _("underavsnitt"),
+        default=list,
+        blank=True,
+        help_text=_("Rubriker för underavsnitt, en per organisation, som en lista."),
+    )
+
+    class Meta:
+        verbose_name = _("stående punkt")
+        verbose_name_plural = _("stående dagordning")
+        ordering = ["council", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "position"],
+                name="standingitem_unique_position",
+                violation_error_message=_(
+                    "Två stående punkter kan inte ha samma plats i ordningen."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.text import slugify
 
 from core import audit
@@ -262,3 +262,373 @@ def import_legacy_minutes(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+# --- Drafting ------------------------------------------------------------------------------------
+#
+# Every write below runs in one transaction, checks that the minutes are still a draft, and
+# writes an audit row. Concurrent edits are caught by conditional updates (UPDATE … WHERE
+# version = v): the save that lost gets Conflict, with what is stored now.
+
+PREVIOUS_MEETING_PLACEHOLDER = "{föregående möte}"
+
+
+class NotEditable(Exception):
+    """The minutes are no longer a draft."""
+
+    message = "Minnesanteckningarna är inte längre ett utkast och kan inte ändras."
+
+
+class Conflict(Exception):
+    """Someone saved in between; ``current`` is what is stored now."""
+
+    def __init__(self, current: dict) -> None:
+        super().__init__("conflict")
+        self.current = current
+
+
+class InvalidInput(Exception):
+    """Input that cannot be saved; the message is Swedish and meant for the user."""
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    person_id: int
+    membership_id: int | None
+    status: str  # Attendance.Status, or "" for "does not take part"
+    substitute_for_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SectionInput:
+    heading: str
+    body: str
+
+
+ATTENDING_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER, Role.REPRESENTATIVE)
+
+
+def _ensure_draft(minutes: Minutes) -> None:
+    if minutes.status != Minutes.Status.DRAFT:
+        raise NotEditable(NotEditable.message)
+
+
+def plain_text_to_html(text: str) -> str:
+    """What a form without the editor sends (plain text) becomes paragraphs; HTML is sanitized."""
+    from html import escape
+
+    from core.sanitize import sanitize_html
+
+    text = (text or "").replace("\r\n", "\n")
+    if "<" not in text:
+        paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+        text = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    return sanitize_html(text)
+
+
+def _check_text(*values: str) -> None:
+    for value in values:
+        if "\x00" in (value or ""):
+            raise InvalidInput("Texten innehåller ett otillåtet tecken (NUL).")
+        try:
+            (value or "").encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidInput("Texten innehåller ett ogiltigt tecken.") from None
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    council: Council,
+    date: datetime.date,
+    start_time: datetime.time | None,
+    end_time: datetime.time | None,
+    place: str,
+    actor,
+    request=None,
+) -> Meeting:
+    """A new meeting with draft minutes built from the council's standing agenda: items (those
+    for the year's first meeting only when it is), their sub-sections, the decision approving
+    the previous meeting's minutes with that meeting's date in words, and the attendance list
+    of everyone who serves the council today."""
+    from core.dates import long_date
+    from minutes.models import StandingItem
+
+    previous = Meeting.objects.filter(council=council, date__lt=date).order_by("-date").first()
+    first_of_year = not Meeting.objects.filter(
+        council=council, date__year=date.year, date__lt=date
+    ).exists()
+    person = getattr(actor, "person", None) if actor is not None else None
+    chair = (
+        Membership.objects.current(date)
+        .filter(council=council, role=Role.CHAIR)
+        .select_related("person")
+        .first()
+    )
+    meeting = Meeting.objects.create(
+        council=council,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        place=place,
+        chaired_by=chair.person if chair else None,
+        secretary=person
+        if person is not None
+        and Membership.objects.current(date)
+        .filter(council=council, person=person, role=Role.SECRETARY)
+        .exists()
+        else None,
+    )
+    minutes = Minutes.objects.create(meeting=meeting, revision=1, status=Minutes.Status.DRAFT)
+
+    previous_date = f"den {long_date(previous.date)}" if previous else "[datum för föregående möte]"
+    standing = StandingItem.objects.filter(council=council).order_by("position")
+    position = 0
+    for entry in standing:
+        if entry.first_meeting_of_year and not first_of_year:
+            continue
+        position += 1
+        item = AgendaItem.objects.create(
+            minutes=minutes,
+            position=position,
+            number=str(position),
+            title=entry.title,
+            body=entry.body,
+            decision=entry.decision.replace(PREVIOUS_MEETING_PLACEHOLDER, previous_date),
+        )
+        AgendaItemSection.objects.bulk_create(
+            AgendaItemSection(item=item, position=n, heading=str(heading))
+            for n, heading in enumerate(entry.sections or [], start=1)
+        )
+
+    memberships = (
+        Membership.objects.current(date)
+        .filter(council=council, role__in=ATTENDING_ROLES)
+        .select_related("person")
+        .order_by("position", "person__name")
+    )
+    seen: set[int] = set()
+    rows = []
+    for membership in sorted(
+        memberships, key=lambda m: (m.role == Role.REPRESENTATIVE, m.position)
+    ):
+        if membership.person_id in seen:
+            continue
+        seen.add(membership.person_id)
+        rows.append(
+            Attendance(
+                minutes=minutes,
+                person_id=membership.person_id,
+                membership=membership,
+                status=Attendance.Status.PRESENT,
+                position=len(rows) + 1,
+            )
+        )
+    Attendance.objects.bulk_create(rows)
+    audit.record("meeting.created", request=request, actor=actor, obj=meeting, items=position)
+    return meeting
+
+
+@transaction.atomic
+def attendance_update(
+    *,
+    minutes: Minutes,
+    version: int,
+    entries: list[AttendanceEntry],
+    others_present: str,
+    actor,
+    request=None,
+) -> int:
+    """Replace the attendance block if nobody changed it since ``version``; returns the new
+    version. Entries with an empty status (does not take part) are left out."""
+    _check_text(others_present)
+    for entry in entries:
+        if entry.status == Attendance.Status.SUBSTITUTE and not entry.substitute_for_id:
+            raise InvalidInput("Ange vem ersättaren tjänstgör för.")
+        if entry.substitute_for_id and entry.substitute_for_id == entry.person_id:
+            raise InvalidInput("En person kan inte vara ersättare för sig själv.")
+    updated = Minutes.objects.filter(
+        pk=minutes.pk, attendance_version=version, status=Minutes.Status.DRAFT
+    ).update(attendance_version=F("attendance_version") + 1, others_present=others_present.strip())
+    if not updated:
+        current = Minutes.objects.get(pk=minutes.pk)
+        _ensure_draft(current)
+        raise Conflict({"version": current.attendance_version})
+    Attendance.objects.filter(minutes=minutes).delete()
+    Attendance.objects.bulk_create(
+        Attendance(
+            minutes=minutes,
+            person_id=entry.person_id,
+            membership_id=entry.membership_id,
+            status=entry.status,
+            substitute_for_id=entry.substitute_for_id
+            if entry.status == Attendance.Status.SUBSTITUTE
+            else None,
+            position=position,
+        )
+        for position, entry in enumerate((e for e in entries if e.status), start=1)
+    )
+    audit.record("minutes.attendance_saved", request=request, actor=actor, obj=minutes.meeting)
+    return version + 1
+
+
+def item_state(item: AgendaItem) -> dict:
+    """What the editor shows of an item, as JSON."""
+    return {
+        "version": item.version,
+        "title": item.title,
+        "body": item.body,
+        "decision": item.decision,
+        "is_public": item.is_public,
+        "confidentiality_ground": item.confidentiality_ground,
+        "sections": [
+            {"heading": s.heading, "body": s.body} for s in item.sections.order_by("position")
+        ],
+    }
+
+
+def _renumber(minutes: Minutes, ordered_ids: list[int]) -> None:
+    """Give the items the positions 1..n in ``ordered_ids`` order, keeping positions unique at
+    every step (the unique constraint is not deferred): first out of the way, then into place."""
+    offset = 100_000
+    items = AgendaItem.objects.filter(minutes=minutes)
+    items.update(position=F("position") + offset)
+    for position, item_id in enumerate(ordered_ids, start=1):
+        items.filter(pk=item_id).update(position=position, number=str(position))
+
+
+def _lock_draft(minutes: Minutes) -> Minutes:
+    locked = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    _ensure_draft(locked)
+    return locked
+
+
+@transaction.atomic
+def item_create(*, minutes: Minutes, title: str, actor, request=None) -> AgendaItem:
+    """A new item at the end of the agenda."""
+    _check_text(title)
+    title = title.strip()
+    if not title:
+        raise InvalidInput("Ärendet behöver en rubrik.")
+    minutes = _lock_draft(minutes)
+    last = (
+        AgendaItem.objects.filter(minutes=minutes)
+        .order_by("-position")
+        .values_list("position", flat=True)
+        .first()
+    )
+    position = (last or 0) + 1
+    item = AgendaItem.objects.create(
+        minutes=minutes, position=position, number=str(position), title=title[:255]
+    )
+    audit.record("item.created", request=request, actor=actor, obj=item)
+    return item
+
+
+@transaction.atomic
+def item_save(
+    *,
+    item: AgendaItem,
+    version: int,
+    title: str,
+    body: str,
+    decision: str,
+    is_public: bool,
+    confidentiality_ground: str,
+    sections: list[SectionInput],
+    actor,
+    request=None,
+) -> int:
+    """Save an item and its sub-sections if nobody saved it since ``version``; returns the new
+    version. Rich text passes the one allow-list; a confidential item needs its legal ground."""
+    _check_text(
+        title,
+        body,
+        decision,
+        confidentiality_ground,
+        *(s.heading for s in sections),
+        *(s.body for s in sections),
+    )
+    title, ground = title.strip(), confidentiality_ground.strip()
+    if not title:
+        raise InvalidInput("Ärendet behöver en rubrik.")
+    if len(title) > 255 or len(ground) > 150 or any(len(s.heading.strip()) > 255 for s in sections):
+        raise InvalidInput("En rubrik är för lång (högst 255 tecken, lagrummet högst 150).")
+    if not is_public and not ground:
+        raise InvalidInput(
+            "Ett sekretessbelagt ärende måste ange grund för sekretess, till exempel ”OSL 26 kap. 1 §”."
+        )
+    updated = AgendaItem.objects.filter(
+        pk=item.pk, version=version, minutes__status=Minutes.Status.DRAFT
+    ).update(
+        version=F("version") + 1,
+        title=title,
+        body=plain_text_to_html(body),
+        decision=decision.strip(),
+        is_public=is_public,
+        confidentiality_ground=ground if not is_public else "",
+    )
+    if not updated:
+        current = AgendaItem.objects.select_related("minutes").get(pk=item.pk)
+        _ensure_draft(current.minutes)
+        raise Conflict(item_state(current))
+    AgendaItemSection.objects.filter(item=item).delete()
+    AgendaItemSection.objects.bulk_create(
+        AgendaItemSection(
+            item_id=item.pk, position=n, heading=s.heading.strip(), body=plain_text_to_html(s.body)
+        )
+        for n, s in enumerate((s for s in sections if s.heading.strip() or s.body.strip()), start=1)
+    )
+    audit.record("item.saved", request=request, actor=actor, obj=item, version=version + 1)
+    return version + 1
+
+
+@transaction.atomic
+def item_delete(*, item: AgendaItem, actor, request=None) -> None:
+    minutes = _lock_draft(item.minutes)
+    audit.record("item.deleted", request=request, actor=actor, obj=item, title=item.title)
+    item.delete()
+    remaining = list(
+        AgendaItem.objects.filter(minutes=minutes).order_by("position").values_list("pk", flat=True)
+    )
+    _renumber(minutes, remaining)
+
+
+@transaction.atomic
+def items_reorder(*, minutes: Minutes, ordered_ids: list[int], actor, request=None) -> None:
+    """Put the items in the given order (all of them, each once)."""
+    minutes = _lock_draft(minutes)
+    current = set(AgendaItem.objects.filter(minutes=minutes).values_list("pk", flat=True))
+    if len(ordered_ids) != len(current) or set(ordered_ids) != current:
+        raise InvalidInput("Ordningen stämmer inte med ärendena; ladda om sidan och försök igen.")
+    _renumber(minutes, ordered_ids)
+    audit.record(
+        "items.reordered", request=request, actor=actor, obj=minutes.meeting, order=ordered_ids
+    )
+
+
+def item_move(*, item: AgendaItem, step: int, actor, request=None) -> None:
+    """Move an item one place up (step -1) or down (+1); at either end nothing happens."""
+    with transaction.atomic():
+        minutes = _lock_draft(item.minutes)
+        order = list(
+            AgendaItem.objects.filter(minutes=minutes)
+            .order_by("position")
+            .values_list("pk", flat=True)
+        )
+        index = order.index(item.pk)
+        target = index + step
+        if 0 <= target < len(order):
+            order[index], order[target] = order[target], order[index]
+            items_reorder(minutes=minutes, ordered_ids=order, actor=actor, request=request)
+
+
+def drop_empty_sections(minutes: Minutes) -> int:
+    """Remove sub-sections without text (for submission: an organisation that reported nothing
+    is not printed). Returns how many were removed."""
+    removed = 0
+    for section in AgendaItemSection.objects.filter(item__minutes=minutes):
+        if not section.body.strip() or section.body.strip() in {"<p></p>", "<p><br></p>"}:
+            section.delete()
+            removed += 1
+    return removed

@@ -32,7 +32,9 @@ def test_visitor_finds_the_council_and_the_secretary_signs_in(page, demo):
 
     page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/konto/")
+    page.wait_for_url("**/arbete/")
+    assert page.get_by_role("heading", name="Arbetsyta", level=1).is_visible()
+    page.get_by_role("link", name="Mina uppdrag").click()
     assert page.get_by_role("heading", name="Mina uppdrag").is_visible()
     row = page.get_by_role("row", name="Förebyggande rådet")
     assert "Rådsrepresentant, sekreterare" in row.inner_text()

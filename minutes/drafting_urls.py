@@ -1,0 +1,25 @@
+"""The secretary's and members' working pages, under /arbete/."""
+
+from django.urls import path
+
+from minutes.views import drafting
+
+app_name = "drafting"
+
+M = "<slug:municipality>/<slug:council>/moten/<int:meeting_id>/"
+I = M + "arenden/<int:item_id>/"  # noqa: E741
+
+urlpatterns = [
+    path("", drafting.workspace, name="workspace"),
+    path(
+        "<slug:municipality>/<slug:council>/moten/nytt/", drafting.meeting_new, name="meeting_new"
+    ),
+    path(M, drafting.meeting_edit, name="meeting"),
+    path(M + "narvaro/", drafting.attendance_save, name="attendance"),
+    path(M + "arenden/nytt/", drafting.item_add, name="item_add"),
+    path(M + "arenden/ordning/", drafting.items_order, name="items_order"),
+    path(I, drafting.item_edit, name="item"),
+    path(I + "autospara/", drafting.item_autosave, name="item_autosave"),
+    path(I + "ta-bort/", drafting.item_delete, name="item_delete"),
+    path(I + "flytta/", drafting.item_move, name="item_move"),
+]

@@ -1,0 +1,122 @@
+"""Forms of the drafting pages. They validate and tidy input; the services do the writing."""
+
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from minutes.models import Attendance
+
+NOT_ATTENDING = ""
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("Starttid"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        label=_("Sluttid"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    place = forms.CharField(label=_("Plats"), max_length=150, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field("date"),
+            Div(
+                Div("start_time", css_class="col"),
+                Div("end_time", css_class="col"),
+                css_class="row",
+            ),
+            Field("place"),
+            Submit("submit", _("Skapa mötet")),
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("Sluttiden måste vara efter starttiden."))
+        if end and not start:
+            self.add_error("start_time", _("Ange starttiden när sluttiden är angiven."))
+        date = data.get("date")
+        if date and not (datetime.date(1900, 1, 1) <= date <= datetime.date(2200, 12, 31)):
+            self.add_error("date", _("Ange ett rimligt datum."))
+        return data
+
+
+class ItemTitleForm(forms.Form):
+    title = forms.CharField(label=_("Rubrik för nytt ärende"), max_length=255)
+
+
+class ItemForm(forms.Form):
+    """The item editor without JavaScript; the autosave endpoint takes the same fields as JSON."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    title = forms.CharField(label=_("Rubrik"), max_length=255)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "data-richtext": "1"}),
+        help_text=_("Stycken skiljs åt med en tom rad."),
+    )
+    decision = forms.CharField(
+        label=_("Beslut"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    is_public = forms.BooleanField(label=_("Offentligt ärende"), required=False)
+    confidentiality_ground = forms.CharField(
+        label=_("Grund för sekretess"),
+        max_length=150,
+        required=False,
+        help_text=_("Lagrum när ärendet är sekretessbelagt, till exempel ”OSL 26 kap. 1 §”."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("is_public") and not (data.get("confidentiality_ground") or "").strip():
+            self.add_error(
+                "confidentiality_ground",
+                _("Ett sekretessbelagt ärende måste ange grund för sekretess."),
+            )
+        return data
+
+
+class SectionForm(forms.Form):
+    heading = forms.CharField(label=_("Underrubrik"), max_length=255, required=False)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "data-richtext": "1"}),
+    )
+
+
+SectionFormSet = forms.formset_factory(SectionForm, extra=1, max_num=100, validate_max=True)
+
+
+class AttendanceRowForm(forms.Form):
+    person_id = forms.IntegerField(widget=forms.HiddenInput)
+    membership_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    status = forms.ChoiceField(
+        label=_("Närvaro"),
+        required=False,
+        choices=[*Attendance.Status.choices, (NOT_ATTENDING, _("Deltar inte"))],
+    )
+    substitute_for = forms.TypedChoiceField(
+        label=_("Ersättare för"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, substitute_choices=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["substitute_for"].choices = [("", "–"), *substitute_choices]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("status") == Attendance.Status.SUBSTITUTE and not data.get("substitute_for"):
+            self.add_error("substitute_for", _("Ange vem ersättaren tjänstgör för."))
+        return data

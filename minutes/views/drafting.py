@@ -1,0 +1,507 @@
+"""The secretary's drafting pages under /arbete/. Every view asks councils.access for the
+user's rights: 404 outside the council, 403 for a role that may not act, and a 409 page or
+JSON answer when the minutes are no longer a draft."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from councils import access
+from councils.models import Council, Membership
+from minutes import services
+from minutes.forms import (
+    NOT_ATTENDING,
+    AttendanceRowForm,
+    ItemForm,
+    ItemTitleForm,
+    MeetingForm,
+    SectionFormSet,
+)
+from minutes.models import AgendaItem, Meeting, Minutes
+from minutes.snapshot import build_snapshot
+
+
+def _editor_url(meeting: Meeting) -> str:
+    council = meeting.council
+    return reverse("drafting:meeting", args=[council.municipality.slug, council.slug, meeting.pk])
+
+
+def _latest_minutes(meeting: Meeting) -> Minutes:
+    minutes = meeting.minutes.order_by("-revision").first()
+    if minutes is None:
+        raise Http404(_("Mötet har inga minnesanteckningar."))
+    return minutes
+
+
+def _load(request: HttpRequest, municipality: str, council: str, meeting_id: int):
+    rights = access.get_council_for_member(request, municipality, council)
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("council__municipality", "chaired_by", "secretary"),
+        pk=meeting_id,
+        council=rights.council,
+    )
+    return rights, meeting, _latest_minutes(meeting)
+
+
+def _not_editable(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    return render(
+        request,
+        "minutes/drafting/not_editable.html",
+        {"meeting": meeting, "message": services.NotEditable.message},
+        status=409,
+    )
+
+
+# --- Workspace -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def workspace(request: HttpRequest) -> HttpResponse:
+    """The user's councils, the meetings to prepare, the drafts and what waits for them."""
+    user = request.user
+    today = timezone.localdate()
+    if user.is_superuser:
+        councils = list(
+            Council.objects.select_related("municipality").order_by("municipality__name", "name")
+        )
+        editable = {c.pk for c in councils}
+    else:
+        memberships = list(access.current_memberships(user))
+        councils = list({m.council_id: m.council for m in memberships}.values())
+        editable = {m.council_id for m in memberships if m.role in access.EDITOR_ROLES}
+    council_ids = [c.pk for c in councils]
+    upcoming = list(
+        Meeting.objects.filter(council_id__in=council_ids, date__gte=today)
+        .select_related("council__municipality")
+        .order_by("date")[:50]
+    )
+    drafts = list(
+        Minutes.objects.filter(meeting__council_id__in=council_ids, status=Minutes.Status.DRAFT)
+        .select_related("meeting__council__municipality")
+        .order_by("meeting__date")[:50]
+    )
+    person = getattr(user, "person", None) if hasattr(user, "person") else None
+    waiting = list(
+        Minutes.objects.filter(status=Minutes.Status.SUBMITTED, meeting__council_id__in=council_ids)
+        .filter(Q(meeting__chaired_by=person) if person else Q(pk__in=[]))
+        .select_related("meeting__council__municipality")
+        .order_by("meeting__date")
+    )
+    return render(
+        request,
+        "minutes/drafting/workspace.html",
+        {
+            "councils": councils,
+            "editable": editable,
+            "upcoming": upcoming,
+            "drafts": drafts,
+            "waiting": waiting,
+        },
+    )
+
+
+# --- Meetings ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
+    rights = access.get_council_for_member(request, municipality, council)
+    access.require(request, rights.can_edit_minutes, action="meeting.create", obj=rights.council)
+    form = MeetingForm(request.POST or None, initial={"place": rights.council.default_place})
+    if request.method == "POST" and form.is_valid():
+        meeting = services.meeting_create(
+            council=rights.council,
+            date=form.cleaned_data["date"],
+            start_time=form.cleaned_data["start_time"],
+            end_time=form.cleaned_data["end_time"],
+            place=form.cleaned_data["place"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("Mötet är skapat med rådets stående dagordning."))
+        return redirect(_editor_url(meeting))
+    return render(
+        request, "minutes/drafting/meeting_form.html", {"council": rights.council, "form": form}
+    )
+
+
+def _attendance_forms(minutes: Minutes, data=None) -> list[tuple[object, AttendanceRowForm]]:
+    """One row per person serving the council on the meeting day, whether or not they are on
+    the attendance list yet, plus anyone already on it."""
+    council, day = minutes.meeting.council, minutes.meeting.date
+    memberships = list(
+        Membership.objects.current(day)
+        .filter(council=council)
+        .exclude(role=Membership.Role.SECRETARY)
+        .select_related("person")
+        .order_by("position", "person__name")
+    )
+    existing = {a.person_id: a for a in minutes.attendance.select_related("person", "membership")}
+    people: dict[int, tuple] = {}
+    for m in memberships:
+        people.setdefault(m.person_id, (m.person, m))
+    for a in existing.values():
+        people.setdefault(a.person_id, (a.person, a.membership))
+    elected = [
+        (p.pk, p.name)
+        for p, m in people.values()
+        if m is None or m.role != Membership.Role.REPRESENTATIVE
+    ]
+    rows = []
+    for index, (person, membership) in enumerate(people.values()):
+        row = existing.get(person.pk)
+        initial = {
+            "person_id": person.pk,
+            "membership_id": membership.pk if membership else None,
+            "status": row.status if row else NOT_ATTENDING,
+            "substitute_for": row.substitute_for_id if row else None,
+        }
+        form = AttendanceRowForm(
+            data,
+            prefix=f"a{index}",
+            initial=initial,
+            substitute_choices=[c for c in elected if c[0] != person.pk],
+        )
+        rows.append(((person, membership), form))
+    return rows
+
+
+@login_required
+@require_GET
+def meeting_edit(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The draft: attendance, items, and the minutes as they will read. Members read it;
+    secretaries and administrators edit it while it is a draft."""
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    can_edit = rights.can_edit_minutes and minutes.status == Minutes.Status.DRAFT
+    return render(
+        request,
+        "minutes/drafting/meeting.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "rights": rights,
+            "can_edit": can_edit,
+            "items": list(minutes.items.order_by("position")),
+            "attendance": _attendance_forms(minutes) if can_edit else None,
+            "new_item_form": ItemTitleForm(),
+            "doc": build_snapshot(minutes),
+        },
+    )
+
+
+@login_required
+@require_POST
+def attendance_save(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    access.require(request, rights.can_edit_minutes, action="attendance.save", obj=meeting)
+    if minutes.status != Minutes.Status.DRAFT:
+        return _not_editable(request, meeting)
+    rows = _attendance_forms(minutes, request.POST)
+    valid = all(form.is_valid() for _, form in rows)
+    try:
+        version = int(request.POST.get("attendance_version", ""))
+    except ValueError:
+        version = -1
+    if valid:
+        entries = [
+            services.AttendanceEntry(
+                person_id=form.cleaned_data["person_id"],
+                membership_id=form.cleaned_data["membership_id"],
+                status=form.cleaned_data["status"],
+                substitute_for_id=form.cleaned_data["substitute_for"],
+            )
+            for _, form in rows
+        ]
+        try:
+            services.attendance_update(
+                minutes=minutes,
+                version=version,
+                entries=entries,
+                others_present=request.POST.get("others_present", "")[:2000],
+                actor=request.user,
+                request=request,
+            )
+        except services.Conflict:
+            messages.error(
+                request,
+                _(
+                    "Någon annan ändrade närvaron medan du arbetade. Sidan visar nu den sparade "
+                    "närvaron; gör om dina ändringar."
+                ),
+            )
+            return redirect(_editor_url(meeting) + "#narvaro")
+        except services.InvalidInput as error:
+            messages.error(request, str(error))
+            return redirect(_editor_url(meeting) + "#narvaro")
+        messages.success(request, _("Närvaron är sparad."))
+        return redirect(_editor_url(meeting) + "#narvaro")
+    messages.error(request, _("Närvaron kunde inte sparas: kontrollera raderna markerade med fel."))
+    return render(
+        request,
+        "minutes/drafting/meeting.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "rights": rights,
+            "can_edit": True,
+            "items": list(minutes.items.order_by("position")),
+            "attendance": rows,
+            "new_item_form": ItemTitleForm(),
+            "doc": build_snapshot(minutes),
+        },
+        status=400,
+    )
+
+
+# --- Items ---------------------------------------------------------------------------------------
+
+
+def _load_item(request, municipality, council, meeting_id, item_id):
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    item = get_object_or_404(AgendaItem, pk=item_id, minutes=minutes)
+    return rights, meeting, minutes, item
+
+
+@login_required
+@require_POST
+def item_add(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    access.require(request, rights.can_edit_minutes, action="item.create", obj=meeting)
+    form = ItemTitleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Skriv en rubrik för det nya ärendet."))
+        return redirect(_editor_url(meeting) + "#arenden")
+    try:
+        item = services.item_create(
+            minutes=minutes, title=form.cleaned_data["title"], actor=request.user, request=request
+        )
+    except services.NotEditable:
+        return _not_editable(request, meeting)
+    except services.InvalidInput as error:
+        messages.error(request, str(error))
+        return redirect(_editor_url(meeting) + "#arenden")
+    return redirect("drafting:item", municipality, council, meeting.pk, item.pk)
+
+
+def _sections_from_post(data) -> list[services.SectionInput]:
+    formset = SectionFormSet(data, prefix="sections")
+    if not formset.is_valid():
+        raise services.InvalidInput(_("Underavsnitten kunde inte läsas; ladda om sidan."))
+    return [
+        services.SectionInput(f.cleaned_data.get("heading", ""), f.cleaned_data.get("body", ""))
+        for f in formset.forms
+        if f.cleaned_data
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    """One item: a normal form with a Save button, enhanced by the editor and autosave."""
+    rights, meeting, minutes, item = _load_item(request, municipality, council, meeting_id, item_id)
+    access.require(request, rights.can_edit_minutes, action="item.edit", obj=meeting)
+    if minutes.status != Minutes.Status.DRAFT:
+        return _not_editable(request, meeting)
+    conflict = None
+    if request.method == "POST":
+        form = ItemForm(request.POST)
+        sections = SectionFormSet(request.POST, prefix="sections")
+        if form.is_valid() and sections.is_valid():
+            data = form.cleaned_data
+            try:
+                services.item_save(
+                    item=item,
+                    version=data["version"],
+                    title=data["title"],
+                    body=data["body"],
+                    decision=data["decision"],
+                    is_public=data["is_public"],
+                    confidentiality_ground=data["confidentiality_ground"],
+                    sections=_sections_from_post(request.POST),
+                    actor=request.user,
+                    request=request,
+                )
+            except services.Conflict as error:
+                conflict = error.current
+            except services.InvalidInput as error:
+                form.add_error(None, str(error))
+            except services.NotEditable:
+                return _not_editable(request, meeting)
+            else:
+                messages.success(request, _("Ärendet är sparat."))
+                return redirect(_editor_url(meeting) + f"#arende-{item.pk}")
+        status = 409 if conflict else 400
+    else:
+        state = services.item_state(item)
+        form = ItemForm(initial={k: v for k, v in state.items() if k != "sections"})
+        sections = SectionFormSet(initial=state["sections"], prefix="sections")
+        status = 200
+    item.refresh_from_db()
+    return render(
+        request,
+        "minutes/drafting/item.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "form": form,
+            "sections": sections,
+            "conflict": conflict,
+            "autosave_url": reverse(
+                "drafting:item_autosave", args=[municipality, council, meeting.pk, item.pk]
+            ),
+        },
+        status=status,
+    )
+
+
+def _json_error(message: str, status: int, **extra) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+@require_POST
+def item_autosave(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
+) -> JsonResponse:
+    """Save an item from the editor: JSON in, JSON out. 401 when the session has expired (never
+    a redirect to the login page), 403 for a role that may not edit, 404 outside the council,
+    409 with the stored text when someone saved in between or the minutes are no longer a draft."""
+    if not request.user.is_authenticated:
+        return _json_error(
+            _("Du är utloggad. Texten finns kvar i webbläsaren; logga in igen."), 401
+        )
+    try:
+        rights, meeting, _minutes, item = _load_item(
+            request, municipality, council, meeting_id, item_id
+        )
+        access.require(request, rights.can_edit_minutes, action="item.autosave", obj=meeting)
+    except Http404:
+        return _json_error(_("Ärendet finns inte."), 404)
+    except PermissionDenied:
+        return _json_error(_("Din roll i rådet tillåter inte att du ändrar ärendet."), 403)
+    try:
+        payload = json.loads(request.body.decode("utf-8"))
+        if not isinstance(payload, dict):
+            raise ValueError
+        sections = [
+            services.SectionInput(str(s.get("heading", "")), str(s.get("body", "")))
+            for s in payload.get("sections", [])
+            if isinstance(s, dict)
+        ]
+        version = int(payload["version"])
+        fields = {
+            "title": str(payload.get("title", "")),
+            "body": str(payload.get("body", "")),
+            "decision": str(payload.get("decision", "")),
+            "is_public": bool(payload.get("is_public", True)),
+            "confidentiality_ground": str(payload.get("confidentiality_ground", "")),
+        }
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
+        return _json_error(_("Det som skickades gick inte att läsa."), 400)
+    try:
+        new_version = services.item_save(
+            item=item,
+            version=version,
+            sections=sections,
+            actor=request.user,
+            request=request,
+            **fields,
+        )
+    except services.Conflict as error:
+        return _json_error(
+            _("Någon annan har sparat ärendet medan du skrev. Jämför texterna och välj."),
+            409,
+            current=error.current,
+        )
+    except services.NotEditable as error:
+        return _json_error(str(error), 409, state="not_editable")
+    except services.InvalidInput as error:
+        return _json_error(str(error), 400)
+    saved = timezone.localtime()
+    return JsonResponse({"version": new_version, "saved_at": f"{saved:%H:%M}"})
+
+
+@login_required
+@require_POST
+def item_delete(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    rights, meeting, _minutes, item = _load_item(
+        request, municipality, council, meeting_id, item_id
+    )
+    access.require(request, rights.can_edit_minutes, action="item.delete", obj=meeting)
+    try:
+        services.item_delete(item=item, actor=request.user, request=request)
+    except services.NotEditable:
+        return _not_editable(request, meeting)
+    messages.success(request, _("Ärendet ”%(title)s” är borttaget.") % {"title": item.title})
+    return redirect(_editor_url(meeting) + "#arenden")
+
+
+@login_required
+@require_POST
+def item_move(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    rights, meeting, _minutes, item = _load_item(
+        request, municipality, council, meeting_id, item_id
+    )
+    access.require(request, rights.can_edit_minutes, action="item.move", obj=meeting)
+    step = {"upp": -1, "ned": 1}.get(request.POST.get("direction", ""))
+    if step is None:
+        messages.error(request, _("Okänd riktning."))
+        return redirect(_editor_url(meeting) + "#arenden")
+    try:
+        services.item_move(item=item, step=step, actor=request.user, request=request)
+    except services.NotEditable:
+        return _not_editable(request, meeting)
+    return redirect(_editor_url(meeting) + f"#arende-{item.pk}")
+
+
+@require_POST
+def items_order(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> JsonResponse:
+    """The order after dragging: {"order": [item ids]}."""
+    if not request.user.is_authenticated:
+        return _json_error(_("Du är utloggad; logga in igen."), 401)
+    try:
+        rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+        access.require(request, rights.can_edit_minutes, action="items.reorder", obj=meeting)
+    except Http404:
+        return _json_error(_("Mötet finns inte."), 404)
+    except PermissionDenied:
+        return _json_error(_("Din roll i rådet tillåter inte detta."), 403)
+    try:
+        order = [int(i) for i in json.loads(request.body.decode("utf-8"))["order"]]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return _json_error(_("Det som skickades gick inte att läsa."), 400)
+    try:
+        services.items_reorder(
+            minutes=minutes, ordered_ids=order, actor=request.user, request=request
+        )
+    except services.NotEditable as error:
+        return _json_error(str(error), 409, state="not_editable")
+    except services.InvalidInput as error:
+        return _json_error(str(error), 409)
+    return JsonResponse({"order": order})

@@ -1,0 +1,281 @@
+/* Protokollet drafting: a small rich-text editor, autosave that never loses a word, and
+ * reordering items by dragging. The forms work without this script (a normal Save button). */
+(function () {
+  "use strict";
+
+  // --- The editor: a contenteditable area over each textarea[data-richtext] ----------------
+  var TOOLS = [
+    ["bold", "Fet", "F", "strong"],
+    ["italic", "Kursiv", "K", "em"],
+    ["insertUnorderedList", "Punktlista", "• Lista", null],
+    ["insertOrderedList", "Numrerad lista", "1. Lista", null],
+    ["heading", "Underrubrik", "Rubrik", null],
+    ["createLink", "Länk", "Länk", null],
+    ["unlink", "Ta bort länk", "Ta bort länk", null],
+  ];
+
+  function looksLikeHtml(text) { return /<[a-z][\s\S]*>/i.test(text); }
+
+  function textToHtml(text) {
+    return text.split(/\n{2,}/).filter(function (p) { return p.trim(); }).map(function (p) {
+      var div = document.createElement("div");
+      div.textContent = p;
+      return "<p>" + div.innerHTML.replace(/\n/g, "<br>") + "</p>";
+    }).join("");
+  }
+
+  function makeEditor(textarea) {
+    var wrapper = document.createElement("div");
+    wrapper.className = "richtext border rounded";
+    var toolbar = document.createElement("div");
+    toolbar.className = "richtext-toolbar btn-toolbar gap-1 p-1 border-bottom bg-body-tertiary";
+    toolbar.setAttribute("role", "toolbar");
+    toolbar.setAttribute("aria-label", "Formatering");
+    var area = document.createElement("div");
+    area.className = "richtext-area p-2";
+    area.contentEditable = "true";
+    area.setAttribute("role", "textbox");
+    area.setAttribute("aria-multiline", "true");
+    var label = document.querySelector('label[for="' + textarea.id + '"]');
+    if (label) {
+      label.id = label.id || textarea.id + "-label";
+      area.setAttribute("aria-labelledby", label.id);
+      label.addEventListener("click", function () { area.focus(); });
+    }
+    area.innerHTML = looksLikeHtml(textarea.value) ? textarea.value : textToHtml(textarea.value);
+    TOOLS.forEach(function (tool) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm btn-outline-secondary";
+      button.textContent = tool[2];
+      button.title = tool[1];
+      button.setAttribute("aria-label", tool[1]);
+      if (tool[0] === "bold") button.style.fontWeight = "bold";
+      if (tool[0] === "italic") button.style.fontStyle = "italic";
+      button.addEventListener("mousedown", function (e) { e.preventDefault(); });
+      button.addEventListener("click", function () {
+        area.focus();
+        if (tool[0] === "heading") {
+          var inHeading = document.queryCommandValue("formatBlock").toLowerCase() === "h3";
+          document.execCommand("formatBlock", false, inHeading ? "p" : "h3");
+        } else if (tool[0] === "createLink") {
+          var url = window.prompt("Länkens adress (https://…)", "https://");
+          if (url && /^(https?:|mailto:)/i.test(url)) document.execCommand("createLink", false, url);
+        } else {
+          document.execCommand(tool[0], false, null);
+        }
+        sync();
+      });
+      toolbar.appendChild(button);
+    });
+    function sync() {
+      textarea.value = area.innerHTML;
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    area.addEventListener("input", sync);
+    area.addEventListener("keydown", function (e) {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey) {
+        var key = e.key.toLowerCase();
+        if (key === "b" || key === "i") {
+          e.preventDefault();
+          document.execCommand(key === "b" ? "bold" : "italic", false, null);
+          sync();
+        }
+      }
+    });
+    document.execCommand("defaultParagraphSeparator", false, "p");
+    wrapper.appendChild(toolbar);
+    wrapper.appendChild(area);
+    textarea.classList.add("d-none");
+    textarea.setAttribute("aria-hidden", "true");
+    textarea.tabIndex = -1;
+    textarea.parentNode.insertBefore(wrapper, textarea.nextSibling);
+    textarea._richtext = { set: function (html) { area.innerHTML = html; textarea.value = html; } };
+  }
+
+  document.querySelectorAll("textarea[data-richtext]").forEach(makeEditor);
+
+  // --- Autosave -----------------------------------------------------------------------------
+  var form = document.getElementById("item-form");
+  if (form && form.dataset.autosaveUrl && window.fetch) {
+    var key = "protokollet:item:" + form.dataset.itemId;
+    var stateEl = document.getElementById("save-state");
+    var timer = null, saving = false, pending = false, csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
+    var versionInput = form.querySelector("[name=version]");
+
+    function say(text, kind) {
+      stateEl.textContent = text;
+      stateEl.className = "ms-auto " + (kind === "error" ? "text-danger fw-semibold" : "text-body-secondary");
+    }
+    function collect() {
+      var sections = [];
+      form.querySelectorAll(".section-form").forEach(function (box) {
+        sections.push({
+          heading: box.querySelector("input[name$=heading]").value,
+          body: box.querySelector("textarea[name$=body]").value,
+        });
+      });
+      return {
+        version: parseInt(versionInput.value, 10),
+        title: form.querySelector("[name=title]").value,
+        body: form.querySelector("[name=body]").value,
+        decision: form.querySelector("[name=decision]").value,
+        is_public: form.querySelector("[name=is_public]").checked,
+        confidentiality_ground: form.querySelector("[name=confidentiality_ground]").value,
+        sections: sections,
+      };
+    }
+    function apply(data) {
+      form.querySelector("[name=title]").value = data.title;
+      setRich(form.querySelector("[name=body]"), data.body);
+      form.querySelector("[name=decision]").value = data.decision;
+      form.querySelector("[name=is_public]").checked = data.is_public;
+      form.querySelector("[name=confidentiality_ground]").value = data.confidentiality_ground;
+      var boxes = form.querySelectorAll(".section-form");
+      (data.sections || []).forEach(function (s, i) {
+        if (!boxes[i]) return;
+        boxes[i].querySelector("input[name$=heading]").value = s.heading;
+        setRich(boxes[i].querySelector("textarea[name$=body]"), s.body);
+      });
+    }
+    function setRich(textarea, html) {
+      if (textarea._richtext) textarea._richtext.set(html); else textarea.value = html;
+    }
+    function keep() {
+      try {
+        localStorage.setItem(key, JSON.stringify({ data: collect(), at: new Date().toISOString() }));
+      } catch (e) { /* storage full or unavailable: the server copy is all there is */ }
+    }
+    function refreshCsrf() {
+      return fetch(form.dataset.csrfUrl, { credentials: "same-origin", cache: "no-store" })
+        .then(function (r) { return r.json(); })
+        .then(function (j) { csrf = j.csrfToken; return j; });
+    }
+    function save(retried) {
+      if (saving) { pending = true; return; }
+      saving = true;
+      say("Sparar …");
+      var payload = collect();
+      fetch(form.dataset.autosaveUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+        body: JSON.stringify(payload),
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) {
+          return { status: response.status, body: body };
+        });
+      }).then(function (r) {
+        saving = false;
+        if (r.status === 200) {
+          versionInput.value = r.body.version;
+          var now = collect();
+          now.version = payload.version;
+          if (JSON.stringify(now) === JSON.stringify(payload)) localStorage.removeItem(key);
+          else keep();
+          say("Sparat " + r.body.saved_at);
+        } else if (r.status === 401) {
+          say("Du är utloggad – texten finns kvar i webbläsaren. Logga in i en ny flik, så sparas den sedan.", "error");
+          window.addEventListener("focus", function retry() { window.removeEventListener("focus", retry); refreshCsrf().then(function () { save(true); }); });
+        } else if (r.status === 403 && !retried) {
+          refreshCsrf().then(function () { save(true); });
+        } else if (r.status === 409 && r.body.current) {
+          showConflict(payload, r.body.current);
+          say("Inte sparat – se jämförelsen ovan.", "error");
+        } else {
+          say((r.body && r.body.error) || "Inte sparat.", "error");
+        }
+        if (pending) { pending = false; schedule(); }
+      }).catch(function () {
+        saving = false;
+        say("Inte sparat – ingen anslutning. Texten finns kvar i webbläsaren och sparas när anslutningen är tillbaka.", "error");
+      });
+    }
+    function schedule() {
+      keep();
+      say("Ändrat – sparas strax");
+      clearTimeout(timer);
+      timer = setTimeout(save, 2000);
+    }
+    function showConflict(mine, theirs) {
+      var box = document.getElementById("conflict");
+      box.classList.remove("d-none");
+      box.querySelector("[data-conflict-mine]").innerHTML = "<p><strong></strong></p>" + mine.body;
+      box.querySelector("[data-conflict-mine] strong").textContent = mine.title;
+      box.querySelector("[data-conflict-theirs]").innerHTML = "<p><strong></strong></p>" + theirs.body;
+      box.querySelector("[data-conflict-theirs] strong").textContent = theirs.title;
+      var keepMine = box.querySelector("[data-conflict-keep-mine]");
+      var takeTheirs = box.querySelector("[data-conflict-take-theirs]");
+      keepMine.classList.remove("d-none");
+      takeTheirs.classList.remove("d-none");
+      keepMine.onclick = function () { versionInput.value = theirs.version; box.classList.add("d-none"); save(); };
+      takeTheirs.onclick = function () {
+        apply(theirs); versionInput.value = theirs.version; localStorage.removeItem(key);
+        box.classList.add("d-none"); say("Den sparade texten används.");
+      };
+      box.scrollIntoView({ behavior: "smooth", block: "start" });
+    }
+
+    form.addEventListener("input", schedule);
+    form.addEventListener("change", schedule);
+    form.addEventListener("submit", function () { keep(); });
+    window.addEventListener("online", function () { if (localStorage.getItem(key)) save(); });
+    window.addEventListener("beforeunload", function () { if (localStorage.getItem(key)) keep(); });
+
+    // A copy kept from an earlier visit that the server never confirmed: offer it back.
+    var kept = null;
+    try { kept = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { kept = null; }
+    if (kept && kept.data) {
+      var current = collect();
+      var differs = ["title", "body", "decision", "confidentiality_ground"].some(function (f) { return kept.data[f] !== current[f]; }) ||
+        JSON.stringify(kept.data.sections) !== JSON.stringify(current.sections) || kept.data.is_public !== current.is_public;
+      if (differs) {
+        var banner = document.getElementById("restore");
+        banner.classList.remove("d-none");
+        banner.querySelector("[data-restore-time]").textContent = new Date(kept.at).toLocaleString("sv-SE");
+        banner.querySelector("[data-restore-accept]").addEventListener("click", function () {
+          apply(kept.data);
+          versionInput.value = kept.data.version;
+          banner.classList.add("d-none");
+          refreshCsrf().then(function () { save(); });
+        });
+        banner.querySelector("[data-restore-discard]").addEventListener("click", function () {
+          localStorage.removeItem(key);
+          banner.classList.add("d-none");
+        });
+      } else {
+        localStorage.removeItem(key);
+      }
+    }
+    refreshCsrf().catch(function () {});
+  }
+
+  // --- Reordering items by dragging (the Up/Down buttons do the same without a mouse) -------
+  var list = document.getElementById("item-list");
+  if (list && list.dataset.orderUrl && window.fetch) {
+    var dragged = null;
+    list.querySelectorAll("li[data-item-id]").forEach(function (li) {
+      li.draggable = true;
+      li.classList.add("draggable-item");
+      li.addEventListener("dragstart", function (e) { dragged = li; e.dataTransfer.effectAllowed = "move"; });
+      li.addEventListener("dragover", function (e) {
+        e.preventDefault();
+        if (!dragged || dragged === li) return;
+        var rect = li.getBoundingClientRect();
+        list.insertBefore(dragged, e.clientY < rect.top + rect.height / 2 ? li : li.nextSibling);
+      });
+      li.addEventListener("drop", function (e) { e.preventDefault(); });
+      li.addEventListener("dragend", function () {
+        dragged = null;
+        var order = Array.prototype.map.call(list.querySelectorAll("li[data-item-id]"), function (x) { return parseInt(x.dataset.itemId, 10); });
+        var token = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
+        fetch(list.dataset.orderUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": decodeURIComponent(token) },
+          body: JSON.stringify({ order: order }),
+        }).then(function () { window.location.reload(); });
+      });
+    });
+  }
+})();
