@@ -166,13 +166,13 @@ STANDING_AGENDA = [
         "decision": "Minnesanteckningarna från rådets möte {föregående möte} godkänns och läggs till handlingarna.",
     },
     {
-        "title": "Verksamhetsberättelse",
-        "decision": "Verksamhetsberättelsen godkänns och läggs till handlingarna.",
+        "title": "Verksamhetsberättelse {föregående år}",
+        "decision": "Verksamhetsberättelsen för {föregående år} godkänns och läggs till handlingarna.",
         "first_meeting_of_year": True,
     },
     {
-        "title": "Förebyggande rådets handlingsplan",
-        "decision": "Handlingsplanen godkänns och läggs till handlingarna.",
+        "title": "Förebyggande rådets handlingsplan {år}",
+        "decision": "Handlingsplanen för {år} godkänns och läggs till handlingarna.",
         "first_meeting_of_year": True,
     },
     {

@@ -52,7 +52,11 @@ class MeetingForm(forms.Form):
 
 
 class ItemTitleForm(forms.Form):
-    title = forms.CharField(label=_("Rubrik för nytt ärende"), max_length=255)
+    title = forms.CharField(
+        label=_("Rubrik för nytt ärende"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
 
 class ItemForm(forms.Form):

@@ -244,8 +244,9 @@ class AgendaItemSection(models.Model):
 class StandingItem(models.Model):
     """An item the council always has on its agenda; a new meeting starts from these.
 
-    ``decision`` may contain ``{föregående möte}``, replaced by the previous meeting's date in
-    words ("den 26 november 2019") when a meeting is created. ``sections`` is the editable list of
+    The title and ``decision`` may contain ``{föregående möte}`` (the previous meeting's date in
+    words, "den 26 november 2019"), ``{år}`` and ``{föregående år}``, filled in when a meeting is
+    created. ``sections`` is the editable list of
     sub-section headings (one per organisation under "Aktuell information från verksamheterna").
     """
 
@@ -261,7 +262,10 @@ class StandingItem(models.Model):
     decision = models.TextField(
         _("beslut"),
         blank=True,
-        help_text=_("”{föregående möte}” ersätts med föregående mötes datum i ord."),
+        help_text=_(
+            "”{föregående möte}” ersätts med föregående mötes datum i ord, ”{år}” med mötets år "
+            "och ”{föregående år}” med året före."
+        ),
     )
     first_meeting_of_year = models.BooleanField(
         _("bara årets första möte"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -271,6 +272,8 @@ def import_legacy_minutes(
 # version = v): the save that lost gets Conflict, with what is stored now.
 
 PREVIOUS_MEETING_PLACEHOLDER = "{föregående möte}"
+YEAR_PLACEHOLDER = "{år}"
+PREVIOUS_YEAR_PLACEHOLDER = "{föregående år}"
 
 
 class NotEditable(Exception):
@@ -313,6 +316,12 @@ def _ensure_draft(minutes: Minutes) -> None:
         raise NotEditable(NotEditable.message)
 
 
+_HTML_TAG = re.compile(
+    r"</?(p|br|ul|ol|li|h[1-6]|strong|em|b|i|u|s|a|blockquote|div|span|sub|sup|script|style|img|svg|iframe)\b",
+    re.IGNORECASE,
+)
+
+
 def plain_text_to_html(text: str) -> str:
     """What a form without the editor sends (plain text) becomes paragraphs; HTML is sanitized."""
     from html import escape
@@ -320,7 +329,7 @@ def plain_text_to_html(text: str) -> str:
     from core.sanitize import sanitize_html
 
     text = (text or "").replace("\r\n", "\n")
-    if "<" not in text:
+    if not _HTML_TAG.search(text):
         paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
         text = "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
     return sanitize_html(text)
@@ -382,6 +391,14 @@ def meeting_create(
     minutes = Minutes.objects.create(meeting=meeting, revision=1, status=Minutes.Status.DRAFT)
 
     previous_date = f"den {long_date(previous.date)}" if previous else "[datum för föregående möte]"
+
+    def fill(text: str) -> str:
+        return (
+            text.replace(PREVIOUS_MEETING_PLACEHOLDER, previous_date)
+            .replace(PREVIOUS_YEAR_PLACEHOLDER, str(date.year - 1))
+            .replace(YEAR_PLACEHOLDER, str(date.year))
+        )
+
     standing = StandingItem.objects.filter(council=council).order_by("position")
     position = 0
     for entry in standing:
@@ -392,9 +409,9 @@ def meeting_create(
             minutes=minutes,
             position=position,
             number=str(position),
-            title=entry.title,
+            title=fill(entry.title)[:255],
             body=entry.body,
-            decision=entry.decision.replace(PREVIOUS_MEETING_PLACEHOLDER, previous_date),
+            decision=fill(entry.decision),
         )
         AgendaItemSection.objects.bulk_create(
             AgendaItemSection(item=item, position=n, heading=str(heading))
@@ -554,6 +571,9 @@ def item_save(
         raise InvalidInput("Ärendet behöver en rubrik.")
     if len(title) > 255 or len(ground) > 150 or any(len(s.heading.strip()) > 255 for s in sections):
         raise InvalidInput("En rubrik är för lång (högst 255 tecken, lagrummet högst 150).")
+    kept_sections = [s for s in sections if s.heading.strip() or s.body.strip()]
+    if any(not s.heading.strip() for s in kept_sections):
+        raise InvalidInput("Ge underavsnittet en rubrik, annars kan texten inte sparas.")
     if not is_public and not ground:
         raise InvalidInput(
             "Ett sekretessbelagt ärende måste ange grund för sekretess, till exempel ”OSL 26 kap. 1 §”."
@@ -577,7 +597,7 @@ def item_save(
         AgendaItemSection(
             item_id=item.pk, position=n, heading=s.heading.strip(), body=plain_text_to_html(s.body)
         )
-        for n, s in enumerate((s for s in sections if s.heading.strip() or s.body.strip()), start=1)
+        for n, s in enumerate(kept_sections, start=1)
     )
     audit.record("item.saved", request=request, actor=actor, obj=item, version=version + 1)
     return version + 1

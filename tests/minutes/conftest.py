@@ -1,6 +1,12 @@
+import datetime
 from pathlib import Path
 
 import pytest
+
+from councils.models import Membership
+from minutes import services
+from tests import factories
+from tests.minutes.drafting_fixtures import standing_agenda
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_0c5fa8de9f2c9a36.txt"
 OWN = Path(__file__).resolve().parent / "fixtures" / "legacy_minutes.txt"
@@ -16,3 +22,26 @@ def seed_text() -> str:
 @pytest.fixture
 def own_text() -> str:
     return OWN.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def draft(cast):
+    """Draft minutes of Förebyggande rådet made by the service from a standing agenda; the
+    council had a meeting on 26 November 2024."""
+    standing_agenda(cast.council)
+    factories.membership(
+        factories.person("Rita Representant"),
+        cast.council,
+        Membership.Role.REPRESENTATIVE,
+        title="Kommunpolis",
+    )
+    factories.meeting(cast.council, datetime.date(2024, 11, 26))
+    meeting = services.meeting_create(
+        council=cast.council,
+        date=datetime.date(2025, 2, 24),
+        start_time=datetime.time(8, 30),
+        end_time=datetime.time(10, 30),
+        place="Kommunstyrelsesalen",
+        actor=cast.secretary,
+    )
+    return meeting.minutes.get()
