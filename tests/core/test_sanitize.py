@@ -12,11 +12,19 @@ def test_scripts_styles_and_event_handlers_are_removed():
 
 
 def test_javascript_links_lose_their_target_and_others_get_rel():
-    assert (
-        sanitize_html('<a href="javascript:alert(1)">x</a>') == '<a rel="noopener noreferrer">x</a>'
+    assert sanitize_html('<p><a href="javascript:alert(1)">x</a></p>') == (
+        '<p><a rel="noopener noreferrer">x</a></p>'
     )
-    assert sanitize_html('<a href="https://arboga.se">x</a>') == (
-        '<a href="https://arboga.se" rel="noopener noreferrer">x</a>'
+    assert sanitize_html('<p><a href="https://arboga.se">x</a></p>') == (
+        '<p><a href="https://arboga.se" rel="noopener noreferrer">x</a></p>'
+    )
+
+
+def test_what_the_browser_editor_produces_is_brought_to_one_shape():
+    edited = "Läget. <i>Trygg handel</i>&nbsp;fortsätter.<p></p><ul><li>Ett</li></ul><p><br></p><b>Fet</b>"
+    assert sanitize_html(edited) == (
+        "<p>Läget. <em>Trygg handel</em> fortsätter.</p><ul><li>Ett</li></ul>"
+        "<p><strong>Fet</strong></p>"
     )
 
 
