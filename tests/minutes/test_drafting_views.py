@@ -1,0 +1,373 @@
+"""The drafting views: happy path, anonymous, other council (404), wrong role (403), wrong state."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from core.models import AuditEvent
+from minutes.models import AgendaItem, Meeting, Minutes
+from tests.pages import page_text
+
+pytestmark = pytest.mark.django_db
+
+SLUGS = ["arboga", "forebyggande-radet"]
+
+
+def url(name, draft=None, item=None):
+    args = list(SLUGS)
+    if draft is not None:
+        args.append(draft.meeting.pk)
+    if item is not None:
+        args.append(item.pk)
+    return reverse(f"drafting:{name}", args=args)
+
+
+def autosave(client, item, **changes):
+    payload = {
+        "version": item.version,
+        "title": item.title,
+        "body": item.body,
+        "decision": item.decision,
+        "is_public": item.is_public,
+        "confidentiality_ground": item.confidentiality_ground,
+        "sections": [],
+    } | changes
+    return client.post(
+        url("item_autosave", item.minutes, item),
+        json.dumps(payload),
+        content_type="application/json",
+    )
+
+
+# --- workspace -----------------------------------------------------------------------------------
+
+
+def test_workspace_shows_the_users_councils_drafts_and_coming_meetings(client, cast, draft):
+    client.force_login(cast.secretary)
+    text = page_text(client.get(reverse("drafting:workspace")))
+    assert "Förebyggande rådet" in text and "Trygghetsrådet" not in text
+    assert "Utkast Förebyggande rådet 24 februari 2025" in text
+    assert "Nytt möte" in text
+
+
+def test_workspace_of_a_member_offers_no_new_meeting(client, cast, draft):
+    client.force_login(cast.member)
+    text = page_text(client.get(reverse("drafting:workspace")))
+    assert "Förebyggande rådet" in text and "Nytt möte" not in text
+
+
+def test_administrators_see_every_council_in_the_workspace(client, cast):
+    client.force_login(cast.admin)
+    text = page_text(client.get(reverse("drafting:workspace")))
+    assert "Förebyggande rådet" in text and "Trygghetsrådet" in text
+
+
+def test_workspace_needs_login(client):
+    assert client.get(reverse("drafting:workspace"))["Location"].startswith("/konto/logga-in/")
+
+
+# --- new meeting ---------------------------------------------------------------------------------
+
+
+def test_secretary_creates_a_meeting_with_the_default_place_prefilled(client, cast, draft):
+    cast.council.default_place = "Rådssalen"
+    cast.council.save()
+    client.force_login(cast.secretary)
+    assert 'value="Rådssalen"' in client.get(url("meeting_new")).content.decode()
+    response = client.post(
+        url("meeting_new"),
+        {"date": "2025-03-31", "start_time": "13:00", "end_time": "15:00", "place": "Rådssalen"},
+    )
+    meeting = Meeting.objects.get(date="2025-03-31")
+    assert response["Location"] == reverse("drafting:meeting", args=[*SLUGS, meeting.pk])
+    assert (
+        meeting.minutes.get().items.count() == 3
+    )  # the year's report is for the first meeting only
+
+
+def test_a_meeting_that_ends_before_it_starts_gets_a_message(client, cast, draft):
+    client.force_login(cast.secretary)
+    response = client.post(
+        url("meeting_new"), {"date": "2025-03-31", "start_time": "13:00", "end_time": "12:00"}
+    )
+    assert response.status_code == 200
+    assert "Sluttiden måste vara efter starttiden." in response.content.decode()
+    assert not Meeting.objects.filter(date="2025-03-31").exists()
+
+
+@pytest.mark.parametrize("data", [{"date": "inte ett datum"}, {"date": "99999-01-01"}, {}])
+def test_bad_dates_get_a_message_not_a_500(client, cast, data):
+    client.force_login(cast.secretary)
+    assert client.post(url("meeting_new"), data).status_code == 200
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 403), ("chair", 403), ("outsider", 404)])
+def test_only_secretaries_create_meetings(client, cast, who, status):
+    client.force_login(getattr(cast, who))
+    assert client.get(url("meeting_new")).status_code == status
+    assert client.post(url("meeting_new"), {"date": "2025-03-31"}).status_code == status
+    assert not Meeting.objects.exists()
+
+
+# --- the draft page ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["secretary", "admin"])
+def test_editors_see_attendance_items_and_the_preview(client, cast, draft, who):
+    client.force_login(getattr(cast, who))
+    response = client.get(url("meeting", draft))
+    text = page_text(response)
+    assert response.status_code == 200
+    assert "Spara närvaron" in text and "Lägg till ärende" in text
+    assert (
+        "1. Föregående minnesanteckningar Minnesanteckningarna från mötet den 26 november 2024 godkänns."
+        in text
+    )
+    assert "Förhandsgranska (PDF)" in text
+
+
+@pytest.mark.parametrize("who", ["member", "chair"])
+def test_members_read_the_draft_without_editing(client, cast, draft, who):
+    client.force_login(getattr(cast, who))
+    text = page_text(client.get(url("meeting", draft)))
+    assert "Du kan läsa utkastet." in text
+    assert "Spara närvaron" not in text and "Lägg till ärende" not in text
+    assert "Föregående minnesanteckningar" in text
+
+
+def test_the_draft_page_is_404_outside_the_council_and_needs_login(client, cast, draft):
+    assert client.get(url("meeting", draft)).status_code == 302
+    client.force_login(cast.outsider)
+    assert client.get(url("meeting", draft)).status_code == 404
+
+
+def test_a_submitted_draft_is_shown_read_only(client, cast, draft):
+    Minutes.objects.filter(pk=draft.pk).update(status=Minutes.Status.SUBMITTED)
+    client.force_login(cast.secretary)
+    text = page_text(client.get(url("meeting", draft)))
+    assert "inte längre ett utkast" in text and "Spara närvaron" not in text
+
+
+# --- attendance ----------------------------------------------------------------------------------
+
+
+def attendance_post(client, draft, **overrides):
+    page = client.get(url("meeting", draft))
+    rows = page.context["attendance"]
+    data = {"attendance_version": str(draft.attendance_version), "others_present": "Gäst Gästsson"}
+    for _pair, form in rows:
+        for name in ("person_id", "membership_id", "status", "substitute_for"):
+            value = form[name].value()
+            data[form.add_prefix(name)] = "" if value is None else str(value)
+    data.update(overrides)
+    return client.post(url("attendance", draft), data)
+
+
+def test_secretary_marks_attendance(client, cast, draft):
+    client.force_login(cast.secretary)
+    response = attendance_post(client, draft, **{"a0-status": "absent"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.others_present == "Gäst Gästsson" and draft.attendance_version == 2
+    assert draft.attendance.filter(status="absent").count() == 1
+    assert AuditEvent.objects.filter(action="minutes.attendance_saved").exists()
+
+
+def test_attendance_saved_from_an_old_page_is_refused_and_says_so(client, cast, draft):
+    client.force_login(cast.secretary)
+    attendance_post(client, draft)
+    response = attendance_post(client, draft, attendance_version="1", others_present="Skriver över")
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.others_present == "Gäst Gästsson"
+    follow = client.get(response["Location"])
+    assert "Någon annan ändrade närvaron" in follow.content.decode()
+
+
+def test_a_substitute_without_whom_gets_a_message(client, cast, draft):
+    client.force_login(cast.secretary)
+    response = attendance_post(client, draft, **{"a0-status": "substitute"})
+    assert response.status_code == 400
+    assert "Ange vem ersättaren tjänstgör för." in response.content.decode()
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 403), ("chair", 403), ("outsider", 404)])
+def test_only_secretaries_save_attendance(client, cast, draft, who, status):
+    client.force_login(getattr(cast, who))
+    assert client.post(url("attendance", draft), {"attendance_version": "1"}).status_code == status
+    draft.refresh_from_db()
+    assert draft.attendance_version == 1
+
+
+def test_attendance_of_submitted_minutes_cannot_change(client, cast, draft):
+    Minutes.objects.filter(pk=draft.pk).update(status=Minutes.Status.SUBMITTED)
+    client.force_login(cast.secretary)
+    assert client.post(url("attendance", draft), {"attendance_version": "1"}).status_code == 409
+
+
+# --- items ---------------------------------------------------------------------------------------
+
+
+def test_secretary_adds_an_item_and_lands_in_its_editor(client, cast, draft):
+    client.force_login(cast.secretary)
+    response = client.post(url("item_add", draft), {"title": "Trygghetsvandring"})
+    item = draft.items.get(title="Trygghetsvandring")
+    assert response["Location"] == url("item", draft, item)
+    assert item.position == 5
+
+
+def test_the_item_form_saves_without_javascript(client, cast, draft):
+    item = draft.items.get(position=4)
+    client.force_login(cast.secretary)
+    assert client.get(url("item", draft, item)).status_code == 200
+    data = {
+        "version": "1",
+        "title": "Övriga frågor",
+        "body": "Inga övriga frågor.",
+        "decision": "",
+        "is_public": "on",
+        "confidentiality_ground": "",
+        "sections-TOTAL_FORMS": "1",
+        "sections-INITIAL_FORMS": "0",
+        "sections-MIN_NUM_FORMS": "0",
+        "sections-MAX_NUM_FORMS": "1000",
+        "sections-0-heading": "",
+        "sections-0-body": "",
+    }
+    response = client.post(url("item", draft, item), data)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.body == "<p>Inga övriga frågor.</p>" and item.version == 2
+    stale = client.post(url("item", draft, item), data | {"body": "Annan text"})
+    assert stale.status_code == 409
+    assert "Någon annan har sparat ärendet" in stale.content.decode()
+    item.refresh_from_db()
+    assert item.body == "<p>Inga övriga frågor.</p>"
+
+
+def test_autosave_answers_json_with_the_new_version_and_time(client, cast, draft):
+    item = draft.items.get(position=4)
+    client.force_login(cast.secretary)
+    response = autosave(client, item, body="<p>Sparad <em>text</em></p>")
+    assert response.status_code == 200
+    assert response.json()["version"] == 2 and len(response.json()["saved_at"]) == 5
+    item.refresh_from_db()
+    assert item.body == "<p>Sparad <em>text</em></p>"
+
+
+def test_autosave_from_an_old_version_is_409_with_the_stored_text(client, cast, draft):
+    item = draft.items.get(position=4)
+    client.force_login(cast.secretary)
+    autosave(client, item, body="<p>Först</p>")
+    response = autosave(client, item, body="<p>Sen</p>")  # the same, stale, version 1
+    assert response.status_code == 409
+    assert response.json()["current"]["body"] == "<p>Först</p>"
+
+
+def test_autosave_is_401_json_when_signed_out_never_a_redirect(client, draft):
+    item = draft.items.get(position=4)
+    response = autosave(client, item, body="<p>x</p>")
+    assert response.status_code == 401 and "utloggad" in response.json()["error"]
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 403), ("chair", 403), ("outsider", 404)])
+def test_autosave_refuses_other_roles_and_councils_as_json(client, cast, draft, who, status):
+    item = draft.items.get(position=4)
+    client.force_login(getattr(cast, who))
+    response = autosave(client, item, body="<p>x</p>")
+    assert response.status_code == status and "error" in response.json()
+    item.refresh_from_db()
+    assert item.version == 1
+
+
+@pytest.mark.parametrize(
+    "body", [b"not json", b"[]", b'{"title": "x"}', b'{"version": "a"}', b"\xff\xfe"]
+)
+def test_autosave_of_garbage_is_400(client, cast, draft, body):
+    item = draft.items.get(position=4)
+    client.force_login(cast.secretary)
+    response = client.post(url("item_autosave", draft, item), body, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_autosave_of_submitted_minutes_is_409(client, cast, draft):
+    item = draft.items.get(position=4)
+    Minutes.objects.filter(pk=draft.pk).update(status=Minutes.Status.SUBMITTED)
+    client.force_login(cast.secretary)
+    response = autosave(client, item, body="<p>x</p>")
+    assert response.status_code == 409 and response.json()["state"] == "not_editable"
+
+
+def test_moving_and_deleting_items(client, cast, draft):
+    client.force_login(cast.secretary)
+    last = draft.items.get(position=4)
+    client.post(url("item_move", draft, last), {"direction": "upp"})
+    assert AgendaItem.objects.get(pk=last.pk).position == 3
+    assert client.post(url("item_move", draft, last), {"direction": "sidled"}).status_code == 302
+    client.post(url("item_delete", draft, last))
+    assert not AgendaItem.objects.filter(pk=last.pk).exists()
+    assert list(draft.items.values_list("number", flat=True).order_by("position")) == [
+        "1",
+        "2",
+        "3",
+    ]
+
+
+def test_reordering_by_drag_posts_the_whole_order(client, cast, draft):
+    client.force_login(cast.secretary)
+    ids = list(draft.items.order_by("position").values_list("pk", flat=True))
+    response = client.post(
+        url("items_order", draft), json.dumps({"order": ids[::-1]}), content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert list(draft.items.order_by("position").values_list("pk", flat=True)) == ids[::-1]
+    bad = client.post(
+        url("items_order", draft), json.dumps({"order": ids[:1]}), content_type="application/json"
+    )
+    assert bad.status_code == 409
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 403), ("chair", 403), ("outsider", 404)])
+def test_only_secretaries_change_items(client, cast, draft, who, status):
+    item = draft.items.get(position=4)
+    client.force_login(getattr(cast, who))
+    assert client.get(url("item", draft, item)).status_code == status
+    assert client.post(url("item_add", draft), {"title": "X"}).status_code == status
+    assert client.post(url("item_delete", draft, item)).status_code == status
+    assert client.post(url("item_move", draft, item), {"direction": "upp"}).status_code == status
+    order = client.post(
+        url("items_order", draft), json.dumps({"order": []}), content_type="application/json"
+    )
+    assert order.status_code == status
+    assert draft.items.count() == 4 and AgendaItem.objects.get(pk=item.pk).position == 4
+
+
+def test_anonymous_visitors_are_sent_to_login_or_get_401(client, draft):
+    item = draft.items.get(position=4)
+    for name, args in [
+        ("item", (draft, item)),
+        ("item_add", (draft,)),
+        ("item_delete", (draft, item)),
+    ]:
+        response = client.post(url(name, *args), {"title": "X"})
+        assert response.status_code == 302 and "/konto/logga-in/" in response["Location"]
+    order = client.post(url("items_order", draft), "{}", content_type="application/json")
+    assert order.status_code == 401
+
+
+def test_items_of_submitted_minutes_cannot_change(client, cast, draft):
+    item = draft.items.get(position=4)
+    Minutes.objects.filter(pk=draft.pk).update(status=Minutes.Status.SUBMITTED)
+    client.force_login(cast.secretary)
+    assert client.get(url("item", draft, item)).status_code == 409
+    assert client.post(url("item_add", draft), {"title": "X"}).status_code == 409
+    assert client.post(url("item_delete", draft, item)).status_code == 409
+    assert client.post(url("item_move", draft, item), {"direction": "upp"}).status_code == 409
+    assert draft.items.count() == 4
+
+
+def test_csrf_endpoint_gives_a_token(client):
+    response = client.get(reverse("accounts:csrf"))
+    assert response.status_code == 200 and len(response.json()["csrfToken"]) > 20
+    assert response.json()["authenticated"] is False
