@@ -515,7 +515,8 @@ def _renumber(minutes: Minutes, ordered_ids: list[int]) -> None:
 
 
 def _lock_draft(minutes: Minutes) -> Minutes:
-    locked = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    """The minutes row, locked until the transaction ends, and checked to be a draft."""
+    locked = Minutes.objects.select_for_update(no_key=True).get(pk=minutes.pk)
     _ensure_draft(locked)
     return locked
 
@@ -578,9 +579,12 @@ def item_save(
         raise InvalidInput(
             "Ett sekretessbelagt ärende måste ange grund för sekretess, till exempel ”OSL 26 kap. 1 §”."
         )
-    updated = AgendaItem.objects.filter(
-        pk=item.pk, version=version, minutes__status=Minutes.Status.DRAFT
-    ).update(
+    # The minutes row is locked against a concurrent submission; the item row is then updated on
+    # its own columns only. (A condition on the joined minutes would make Django write
+    # "WHERE id IN (SELECT …)", which PostgreSQL does not re-check after waiting for the row
+    # lock, so both of two simultaneous saves from one version would win.)
+    _lock_draft(item.minutes)
+    updated = AgendaItem.objects.filter(pk=item.pk, version=version).update(
         version=F("version") + 1,
         title=title,
         body=plain_text_to_html(body),
@@ -589,9 +593,7 @@ def item_save(
         confidentiality_ground=ground if not is_public else "",
     )
     if not updated:
-        current = AgendaItem.objects.select_related("minutes").get(pk=item.pk)
-        _ensure_draft(current.minutes)
-        raise Conflict(item_state(current))
+        raise Conflict(item_state(AgendaItem.objects.get(pk=item.pk)))
     AgendaItemSection.objects.filter(item=item).delete()
     AgendaItemSection.objects.bulk_create(
         AgendaItemSection(
