@@ -15,6 +15,7 @@ urlpatterns = [
         "<slug:municipality>/<slug:council>/moten/nytt/", drafting.meeting_new, name="meeting_new"
     ),
     path(M, drafting.meeting_edit, name="meeting"),
+    path(M + "paborja/", drafting.minutes_start, name="minutes_start"),
     path(M + "narvaro/", drafting.attendance_save, name="attendance"),
     path(M + "arenden/nytt/", drafting.item_add, name="item_add"),
     path(M + "arenden/ordning/", drafting.items_order, name="items_order"),

@@ -356,38 +356,51 @@ def meeting_create(
     actor,
     request=None,
 ) -> Meeting:
-    """A new meeting with draft minutes built from the council's standing agenda: items (those
-    for the year's first meeting only when it is), their sub-sections, the decision approving
-    the previous meeting's minutes with that meeting's date in words, and the attendance list
-    of everyone who serves the council today."""
+    """A new meeting with draft minutes built from the council's standing agenda (see
+    :func:`minutes_start`)."""
+    meeting = Meeting.objects.create(
+        council=council, date=date, start_time=start_time, end_time=end_time, place=place
+    )
+    audit.record("meeting.created", request=request, actor=actor, obj=meeting)
+    minutes_start(meeting=meeting, actor=actor, request=request)
+    meeting.refresh_from_db()
+    return meeting
+
+
+@transaction.atomic
+def minutes_start(*, meeting: Meeting, actor, request=None) -> Minutes:
+    """Draft minutes for a meeting that has none, from the council's standing agenda: items
+    (those for the year's first meeting only when it is), their sub-sections, the decision
+    approving the previous meeting's minutes with that meeting's date in words, and the
+    attendance list of everyone who serves the council on the day. The council's chair and the
+    secretary who starts are noted as chairing and keeping the minutes."""
     from core.dates import long_date
     from minutes.models import StandingItem
 
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.minutes.exists():
+        raise InvalidInput("Mötet har redan minnesanteckningar.")
+    council, date = meeting.council, meeting.date
     previous = Meeting.objects.filter(council=council, date__lt=date).order_by("-date").first()
     first_of_year = not Meeting.objects.filter(
         council=council, date__year=date.year, date__lt=date
     ).exists()
-    person = getattr(actor, "person", None) if actor is not None else None
-    chair = (
-        Membership.objects.current(date)
-        .filter(council=council, role=Role.CHAIR)
-        .select_related("person")
-        .first()
+    person = (
+        Person.objects.filter(user=actor).first()
+        if actor is not None and actor.is_authenticated
+        else None
     )
-    meeting = Meeting.objects.create(
-        council=council,
-        date=date,
-        start_time=start_time,
-        end_time=end_time,
-        place=place,
-        chaired_by=chair.person if chair else None,
-        secretary=person
-        if person is not None
-        and Membership.objects.current(date)
-        .filter(council=council, person=person, role=Role.SECRETARY)
-        .exists()
-        else None,
-    )
+    current = Membership.objects.current(date).filter(council=council)
+    if meeting.chaired_by_id is None:
+        chair = current.filter(role=Role.CHAIR).select_related("person").first()
+        meeting.chaired_by = chair.person if chair else None
+    if (
+        meeting.secretary_id is None
+        and person
+        and current.filter(person=person, role=Role.SECRETARY).exists()
+    ):
+        meeting.secretary = person
+    meeting.save(update_fields=["chaired_by", "secretary", "updated_at"])
     minutes = Minutes.objects.create(meeting=meeting, revision=1, status=Minutes.Status.DRAFT)
 
     previous_date = f"den {long_date(previous.date)}" if previous else "[datum för föregående möte]"
@@ -399,9 +412,8 @@ def meeting_create(
             .replace(YEAR_PLACEHOLDER, str(date.year))
         )
 
-    standing = StandingItem.objects.filter(council=council).order_by("position")
     position = 0
-    for entry in standing:
+    for entry in StandingItem.objects.filter(council=council).order_by("position"):
         if entry.first_meeting_of_year and not first_of_year:
             continue
         position += 1
@@ -419,8 +431,7 @@ def meeting_create(
         )
 
     memberships = (
-        Membership.objects.current(date)
-        .filter(council=council, role__in=ATTENDING_ROLES)
+        current.filter(role__in=ATTENDING_ROLES)
         .select_related("person")
         .order_by("position", "person__name")
     )
@@ -442,8 +453,8 @@ def meeting_create(
             )
         )
     Attendance.objects.bulk_create(rows)
-    audit.record("meeting.created", request=request, actor=actor, obj=meeting, items=position)
-    return meeting
+    audit.record("minutes.started", request=request, actor=actor, obj=meeting, items=position)
+    return minutes
 
 
 @transaction.atomic

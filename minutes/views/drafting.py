@@ -44,14 +44,19 @@ def _latest_minutes(meeting: Meeting) -> Minutes:
     return minutes
 
 
-def _load(request: HttpRequest, municipality: str, council: str, meeting_id: int):
+def _load(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int, *, required: bool = True
+):
     rights = access.get_council_for_member(request, municipality, council)
     meeting = get_object_or_404(
         Meeting.objects.select_related("council__municipality", "chaired_by", "secretary"),
         pk=meeting_id,
         council=rights.council,
     )
-    return rights, meeting, _latest_minutes(meeting)
+    minutes = (
+        _latest_minutes(meeting) if required else meeting.minutes.order_by("-revision").first()
+    )
+    return rights, meeting, minutes
 
 
 def _not_editable(request: HttpRequest, meeting: Meeting) -> HttpResponse:
@@ -186,7 +191,11 @@ def meeting_edit(
 ) -> HttpResponse:
     """The draft: attendance, items, and the minutes as they will read. Members read it;
     secretaries and administrators edit it while it is a draft."""
-    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id, required=False)
+    if minutes is None:
+        return render(
+            request, "minutes/drafting/meeting_empty.html", {"meeting": meeting, "rights": rights}
+        )
     can_edit = rights.can_edit_minutes and minutes.status == Minutes.Status.DRAFT
     return render(
         request,
@@ -202,6 +211,21 @@ def meeting_edit(
             "doc": build_snapshot(minutes),
         },
     )
+
+
+@login_required
+@require_POST
+def minutes_start(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """Start the minutes of a meeting that has none yet, from the standing agenda."""
+    rights, meeting, _minutes = _load(request, municipality, council, meeting_id, required=False)
+    access.require(request, rights.can_edit_minutes, action="minutes.start", obj=meeting)
+    try:
+        services.minutes_start(meeting=meeting, actor=request.user, request=request)
+    except services.InvalidInput as error:
+        messages.info(request, str(error))
+    return redirect(_editor_url(meeting))
 
 
 @login_required

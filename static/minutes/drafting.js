@@ -86,6 +86,8 @@
     document.execCommand("defaultParagraphSeparator", false, "p");
     wrapper.appendChild(toolbar);
     wrapper.appendChild(area);
+    var hint = document.getElementById("hint_" + textarea.id);
+    if (hint) hint.classList.add("d-none");  // "separate paragraphs with a blank line" is for the plain form
     textarea.classList.add("d-none");
     textarea.setAttribute("aria-hidden", "true");
     textarea.tabIndex = -1;

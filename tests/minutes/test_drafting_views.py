@@ -371,3 +371,24 @@ def test_csrf_endpoint_gives_a_token(client):
     response = client.get(reverse("accounts:csrf"))
     assert response.status_code == 200 and len(response.json()["csrfToken"]) > 20
     assert response.json()["authenticated"] is False
+
+
+def test_a_meeting_without_minutes_offers_to_start_them(client, cast, draft):
+    from tests import factories
+
+    meeting = factories.meeting(cast.council, __import__("datetime").date(2025, 5, 5))
+    client.force_login(cast.member)
+    page = client.get(reverse("drafting:meeting", args=[*SLUGS, meeting.pk]))
+    assert "Mötet har inga minnesanteckningar ännu." in page.content.decode()
+    assert "Börja skriva" not in page.content.decode()
+    start = reverse("drafting:minutes_start", args=[*SLUGS, meeting.pk])
+    assert client.post(start).status_code == 403
+    client.force_login(cast.secretary)
+    assert (
+        "Börja skriva"
+        in client.get(reverse("drafting:meeting", args=[*SLUGS, meeting.pk])).content.decode()
+    )
+    assert client.post(start).status_code == 302
+    assert meeting.minutes.get().items.count() == 3
+    client.post(start)  # twice: nothing more
+    assert meeting.minutes.count() == 1
