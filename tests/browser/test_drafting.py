@@ -167,3 +167,32 @@ def test_items_move_by_keyboard_buttons(browser, site):
     titles = page.locator("#item-list li a").all_inner_texts()
     assert titles[-2:] == ["Övriga frågor", "Aktuell information om brottsutveckling i vårt område"]
     context.close()
+
+
+def test_items_are_reordered_by_dragging(browser, site):
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    sign_in(page, site)
+    create_meeting(page)
+    items = page.locator("#item-list li[data-item-id]")
+    last, first = items.last, items.first
+    with page.expect_navigation():
+        last.drag_to(first, target_position={"x": 20, "y": 2})
+    titles = page.locator("#item-list li a").all_inner_texts()
+    assert titles[0] == "Övriga frågor"
+    assert titles[1] == "Föregående minnesanteckningar"
+    context.close()
+
+
+def test_signing_out_clears_the_texts_kept_in_the_browser(browser, site):
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    sign_in(page, site)
+    page.evaluate(
+        "localStorage.setItem('protokollet:item:1', '{}'); localStorage.setItem('annat', 'kvar')"
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logga ut").click()
+    assert page.evaluate("localStorage.getItem('protokollet:item:1')") is None
+    assert page.evaluate("localStorage.getItem('annat')") == "kvar"
+    context.close()
