@@ -145,6 +145,8 @@ MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Protokollet <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -196,3 +196,27 @@ def test_signing_out_clears_the_texts_kept_in_the_browser(browser, site):
     assert page.evaluate("localStorage.getItem('protokollet:item:1')") is None
     assert page.evaluate("localStorage.getItem('annat')") == "kvar"
     context.close()
+
+
+def test_text_typed_after_the_session_expired_is_kept_and_saved_after_signing_in_again(
+    browser, site
+):
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    sign_in(page, site)
+    create_meeting(page)
+    open_item(page, "Övriga frågor")
+    item_url = page.url
+    context.clear_cookies()  # the session has expired
+    page.locator(".richtext-area").first.click()
+    page.keyboard.type("Skrivet efter att sessionen gick ut.")
+    page.wait_for_function("document.getElementById('save-state').textContent.includes('utloggad')")
+
+    sign_in(page, site)
+    page.goto(item_url)
+    page.locator("#restore").wait_for(state="visible")
+    page.get_by_role("button", name="Återställ min text").click()
+    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Sparat')")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    assert item.body == "<p>Skrivet efter att sessionen gick ut.</p>"
+    context.close()

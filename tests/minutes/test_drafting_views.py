@@ -392,3 +392,22 @@ def test_a_meeting_without_minutes_offers_to_start_them(client, cast, draft):
     assert meeting.minutes.get().items.count() == 3
     client.post(start)  # twice: nothing more
     assert meeting.minutes.count() == 1
+
+
+def test_a_refused_csrf_check_answers_the_editor_in_json(cast, draft):
+    from django.test import Client
+
+    item = draft.items.get(position=4)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(cast.secretary)
+    response = strict.post(
+        url("item_autosave", draft, item),
+        json.dumps({"version": 1}),
+        content_type="application/json",
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 403 and response.json()["csrf"] is True
+    item.refresh_from_db()
+    assert item.version == 1
+    form = strict.post(url("item_add", draft), {"title": "X"})
+    assert form.status_code == 403 and "text/html" in form["Content-Type"]

@@ -1,0 +1,16 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import csrf
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused CSRF check: JSON for the editor's requests (so that it can fetch a fresh token
+    and try again), Django's page for everything else."""
+    wants_json = "application/json" in request.headers.get("Accept", "") or (
+        request.content_type == "application/json"
+    )
+    if wants_json:
+        return JsonResponse(
+            {"error": "Sidans säkerhetsnyckel har gått ut; försöker igen.", "csrf": True},
+            status=403,
+        )
+    return csrf.csrf_failure(request, reason)
