@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from councils import access
-from councils.models import Council, Membership
+from councils.models import Council, Membership, Person
 from minutes import services
 from minutes.forms import (
     NOT_ATTENDING,
@@ -97,7 +97,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         .select_related("meeting__council__municipality")
         .order_by("meeting__date")[:50]
     )
-    person = getattr(user, "person", None) if hasattr(user, "person") else None
+    person = Person.objects.filter(user=user).first()
     waiting = list(
         Minutes.objects.filter(status=Minutes.Status.SUBMITTED, meeting__council_id__in=council_ids)
         .filter(Q(meeting__chaired_by=person) if person else Q(pk__in=[]))
