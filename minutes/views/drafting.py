@@ -5,6 +5,7 @@ JSON answer when the minutes are no longer a draft."""
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -403,26 +404,38 @@ def _json_error(message: str, status: int, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 
+def json_endpoint(view):
+    """For the editor's requests: 401, 403 and 404 as JSON, never a redirect to the login page
+    or an HTML error page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _json_error(
+                _("Du är utloggad. Det du skrev finns kvar i webbläsaren; logga in igen."), 401
+            )
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return _json_error(_("Det finns inte, eller så har du inte tillgång till rådet."), 404)
+        except PermissionDenied:
+            return _json_error(_("Din roll i rådet tillåter inte detta."), 403)
+
+    return wrapper
+
+
 @require_POST
+@json_endpoint
 def item_autosave(
     request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
 ) -> JsonResponse:
     """Save an item from the editor: JSON in, JSON out. 401 when the session has expired (never
     a redirect to the login page), 403 for a role that may not edit, 404 outside the council,
     409 with the stored text when someone saved in between or the minutes are no longer a draft."""
-    if not request.user.is_authenticated:
-        return _json_error(
-            _("Du är utloggad. Texten finns kvar i webbläsaren; logga in igen."), 401
-        )
-    try:
-        rights, meeting, _minutes, item = _load_item(
-            request, municipality, council, meeting_id, item_id
-        )
-        access.require(request, rights.can_edit_minutes, action="item.autosave", obj=meeting)
-    except Http404:
-        return _json_error(_("Ärendet finns inte."), 404)
-    except PermissionDenied:
-        return _json_error(_("Din roll i rådet tillåter inte att du ändrar ärendet."), 403)
+    rights, meeting, _minutes, item = _load_item(
+        request, municipality, council, meeting_id, item_id
+    )
+    access.require(request, rights.can_edit_minutes, action="item.autosave", obj=meeting)
     try:
         payload = json.loads(request.body.decode("utf-8"))
         if not isinstance(payload, dict):
@@ -503,19 +516,13 @@ def item_move(
 
 
 @require_POST
+@json_endpoint
 def items_order(
     request: HttpRequest, municipality: str, council: str, meeting_id: int
 ) -> JsonResponse:
     """The order after dragging: {"order": [item ids]}."""
-    if not request.user.is_authenticated:
-        return _json_error(_("Du är utloggad; logga in igen."), 401)
-    try:
-        rights, meeting, minutes = _load(request, municipality, council, meeting_id)
-        access.require(request, rights.can_edit_minutes, action="items.reorder", obj=meeting)
-    except Http404:
-        return _json_error(_("Mötet finns inte."), 404)
-    except PermissionDenied:
-        return _json_error(_("Din roll i rådet tillåter inte detta."), 403)
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    access.require(request, rights.can_edit_minutes, action="items.reorder", obj=meeting)
     try:
         order = [int(i) for i in json.loads(request.body.decode("utf-8"))["order"]]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
