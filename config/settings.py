@@ -166,3 +166,13 @@ PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60)  # seconds per document
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)  # address-space limit of the child
 PDF_RENDER_MAX_JOBS = env_int("PDF_RENDER_MAX_JOBS", 200)  # renders before the child is replaced
 PDF_WARM_START = env_bool("PDF_WARM_START", not DEBUG)  # start the child with each WSGI worker
+
+# The address e-mails link to.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Django's tasks framework: immediate by default; production may set a database-backed worker.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+    }
+}

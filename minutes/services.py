@@ -665,3 +665,174 @@ def drop_empty_sections(minutes: Minutes) -> int:
             section.delete()
             removed += 1
     return removed
+
+
+# --- Approval ------------------------------------------------------------------------------------
+#
+# draft → submitted → approved, and back submitted → draft (withdrawn by the secretary, or
+# returned by the approver with a comment). Each transition locks the minutes row, checks the
+# state, writes an event and an audit row, and sends its e-mail after commit.
+
+
+class NotAllowed(Exception):
+    """A transition that the current state or the person does not allow; Swedish message."""
+
+
+def _lock(minutes: Minutes) -> Minutes:
+    return Minutes.objects.select_for_update().select_related("meeting__council").get(pk=minutes.pk)
+
+
+def _event(minutes: Minutes, kind: str, actor, **fields) -> None:
+    from minutes.models import MinutesEvent
+
+    MinutesEvent.objects.create(
+        minutes=minutes,
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=actor.get_username() if actor is not None and actor.is_authenticated else "",
+        **fields,
+    )
+
+
+def _check_approver(minutes: Minutes, actor) -> Person:
+    """Only the person who chaired the meeting approves or returns its minutes."""
+    person = Person.objects.filter(user=actor).first() if actor is not None else None
+    if person is None or person.pk != minutes.meeting.chaired_by_id:
+        raise NotAllowed(
+            "Bara den som var ordförande vid mötet godkänner eller återsänder minnesanteckningarna."
+        )
+    return person
+
+
+def _after_commit(task_name: str, minutes_id: int) -> None:
+    from minutes import tasks
+
+    transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(minutes_id))
+
+
+@transaction.atomic
+def minutes_submit(*, minutes: Minutes, actor, request=None) -> Minutes:
+    """The secretary sends the draft to the person who chaired the meeting. Empty sub-sections
+    are dropped; the submitted snapshot is kept for comparison after a return."""
+    from minutes.models import MinutesEvent
+    from minutes.snapshot import build_snapshot
+
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.DRAFT:
+        raise NotAllowed("Bara ett utkast kan skickas för godkännande.")
+    if minutes.meeting.chaired_by_id is None:
+        raise NotAllowed(
+            "Det står inte vem som var ordförande vid mötet; be systemförvaltaren ange det."
+        )
+    if not minutes.items.exists():
+        raise NotAllowed("Minnesanteckningarna har inga ärenden.")
+    drop_empty_sections(minutes)
+    minutes.status = Minutes.Status.SUBMITTED
+    minutes.save(update_fields=["status", "updated_at"])
+    _event(minutes, MinutesEvent.Kind.SUBMITTED, actor, snapshot=build_snapshot(minutes).as_dict())
+    audit.record("minutes.submitted", request=request, actor=actor, obj=minutes.meeting)
+    _after_commit("notify_submitted", minutes.pk)
+    return minutes
+
+
+@transaction.atomic
+def minutes_withdraw(*, minutes: Minutes, actor, request=None) -> Minutes:
+    """The reverse of submitting: the secretary takes the draft back to change it."""
+    from minutes.models import MinutesEvent
+
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.SUBMITTED:
+        raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan tas tillbaka.")
+    minutes.status = Minutes.Status.DRAFT
+    minutes.save(update_fields=["status", "updated_at"])
+    _event(minutes, MinutesEvent.Kind.WITHDRAWN, actor)
+    audit.record("minutes.withdrawn", request=request, actor=actor, obj=minutes.meeting)
+    return minutes
+
+
+@transaction.atomic
+def minutes_return(*, minutes: Minutes, actor, comment: str, request=None) -> Minutes:
+    """The approver sends the draft back to the secretary with a comment."""
+    from minutes.models import MinutesEvent
+
+    _check_text(comment)
+    comment = comment.strip()
+    if not comment:
+        raise InvalidInput("Skriv vad som behöver ändras.")
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.SUBMITTED:
+        raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan återsändas.")
+    _check_approver(minutes, actor)
+    minutes.status = Minutes.Status.DRAFT
+    minutes.save(update_fields=["status", "updated_at"])
+    _event(minutes, MinutesEvent.Kind.RETURNED, actor, comment=comment[:5000])
+    audit.record("minutes.returned", request=request, actor=actor, obj=minutes.meeting)
+    _after_commit("notify_returned", minutes.pk)
+    return minutes
+
+
+def signed_text(moment: datetime.datetime) -> str:
+    """ "Justerat elektroniskt 2020-03-02 kl. 14.05" in Swedish time."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    return f"Justerat elektroniskt {local:%Y-%m-%d} kl. {local:%H.%M}"
+
+
+def store_pdf(pdf: bytes) -> tuple[str, str, int]:
+    """Store ``pdf`` under a name made from its SHA-256 (the same bytes are stored once)."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    digest = hashlib.sha256(pdf).hexdigest()
+    name = f"minutes/{digest[:2]}/{digest}.pdf"
+    if not default_storage.exists(name):
+        saved = default_storage.save(name, ContentFile(pdf))
+        if saved != name:  # a concurrent writer stored the same bytes first
+            default_storage.delete(saved)
+    return name, digest, len(pdf)
+
+
+@transaction.atomic
+def minutes_approve(*, minutes: Minutes, actor, request=None):
+    """The person who chaired the meeting approves: the snapshot is frozen in an insert-only
+    revision with the PDF rendered once from it, stored with its SHA-256, and the signature."""
+    from django.utils import timezone
+
+    from minutes.models import ApprovedRevision, MinutesEvent, Signature
+    from minutes.pdf import render_minutes_pdf
+    from minutes.snapshot import build_snapshot
+
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.SUBMITTED:
+        raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan godkännas.")
+    person = _check_approver(minutes, actor)
+    now = timezone.now().replace(microsecond=0)
+    snapshot = build_snapshot(minutes, created=now, signed={"Ordförande": signed_text(now)})
+    name, digest, size = store_pdf(render_minutes_pdf(snapshot))
+    revision = ApprovedRevision.objects.create(
+        minutes=minutes,
+        snapshot=snapshot.as_dict(),
+        pdf_name=name,
+        pdf_sha256=digest,
+        pdf_size=size,
+        approved_at=now,
+    )
+    Signature.objects.create(
+        revision=revision,
+        user=actor,
+        name=person.name,
+        role="Ordförande",
+        signed_at=now,
+        ip_address=audit.client_ip(request),
+    )
+    minutes.status = Minutes.Status.APPROVED
+    minutes.save(update_fields=["status", "updated_at"])
+    _event(minutes, MinutesEvent.Kind.APPROVED, actor)
+    audit.record(
+        "minutes.approved", request=request, actor=actor, obj=minutes.meeting, sha256=digest
+    )
+    _after_commit("notify_approved", minutes.pk)
+    return revision

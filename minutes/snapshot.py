@@ -47,6 +47,7 @@ class ItemSnapshot:
 class Signatory:
     name: str
     role: str  # "Ordförande", "Sekreterare"
+    signed: str = ""  # "Justerat elektroniskt 2020-03-02 kl. 14.05" once approved online
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,16 @@ def representative_entry(label: str, name: str) -> str:
 
 
 def build_snapshot(
-    minutes: Minutes, *, created: datetime.datetime | None = None
+    minutes: Minutes,
+    *,
+    created: datetime.datetime | None = None,
+    signed: dict[str, str] | None = None,
 ) -> MinutesSnapshot:
     """Everything the document of ``minutes`` shows, read in a fixed number of queries.
 
     ``created`` is the time the document states (the approval time); it defaults to the last
-    change of the minutes, so a draft preview does not change with the clock.
+    change of the minutes, so a draft preview does not change with the clock. ``signed`` maps a
+    signatory's role to how it was signed ("Justerat elektroniskt …").
     """
     minutes = (
         Minutes.objects.select_related(
@@ -171,8 +176,9 @@ def build_snapshot(
     place_and_time = " ".join(
         part for part in (meeting.place, time_span(meeting.start_time, meeting.end_time)) if part
     )
+    signed = signed or {}
     signatories = tuple(
-        Signatory(person.name, role)
+        Signatory(person.name, role, signed.get(role, ""))
         for person, role in ((meeting.chaired_by, "Ordförande"), (meeting.secretary, "Sekreterare"))
         if person is not None
     )

@@ -83,3 +83,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    # Stored PDFs go where each test can see them and nothing is left behind.
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import audit
 from councils import access
 from councils.models import Council, Membership, Person
 from minutes import services
@@ -198,6 +199,7 @@ def meeting_edit(
             request, "minutes/drafting/meeting_empty.html", {"meeting": meeting, "rights": rights}
         )
     can_edit = rights.can_edit_minutes and minutes.status == Minutes.Status.DRAFT
+    last_event = minutes.events.order_by("-created_at", "-id").first()
     return render(
         request,
         "minutes/drafting/meeting.html",
@@ -206,6 +208,8 @@ def meeting_edit(
             "minutes": minutes,
             "rights": rights,
             "can_edit": can_edit,
+            "returned": last_event if last_event and last_event.kind == "returned" else None,
+            "can_review": rights.can_approve and minutes.status == Minutes.Status.SUBMITTED,
             "items": list(minutes.items.order_by("position")),
             "attendance": _attendance_forms(minutes) if can_edit else None,
             "new_item_form": ItemTitleForm(),
@@ -536,3 +540,143 @@ def items_order(
     except services.InvalidInput as error:
         return _json_error(str(error), 409)
     return JsonResponse({"order": order})
+
+
+# --- Approval ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def minutes_submit(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    access.require(request, rights.can_edit_minutes, action="minutes.submit", obj=meeting)
+    try:
+        services.minutes_submit(minutes=minutes, actor=request.user, request=request)
+    except services.NotAllowed as error:
+        return render(
+            request,
+            "minutes/drafting/not_editable.html",
+            {"meeting": meeting, "message": str(error)},
+            status=409,
+        )
+    messages.success(request, _("Utkastet är skickat till ordföranden för godkännande."))
+    return redirect(_editor_url(meeting))
+
+
+@login_required
+@require_POST
+def minutes_withdraw(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    access.require(request, rights.can_edit_minutes, action="minutes.withdraw", obj=meeting)
+    try:
+        services.minutes_withdraw(minutes=minutes, actor=request.user, request=request)
+    except services.NotAllowed as error:
+        return render(
+            request,
+            "minutes/drafting/not_editable.html",
+            {"meeting": meeting, "message": str(error)},
+            status=409,
+        )
+    messages.success(request, _("Utkastet är taget tillbaka och kan ändras igen."))
+    return redirect(_editor_url(meeting))
+
+
+def _changes_since_submission(minutes: Minutes, current: dict) -> list[str] | None:
+    """After a return: which items changed since the previous submission (None if none)."""
+    from minutes.models import MinutesEvent
+
+    submissions = list(
+        minutes.events.filter(kind=MinutesEvent.Kind.SUBMITTED).order_by("-created_at")[:2]
+    )
+    if len(submissions) < 2 or not submissions[1].snapshot:
+        return None
+    current = json.loads(json.dumps(current))  # tuples become lists, as in the stored snapshot
+    before = {i["number"] + ". " + i["title"]: i for i in submissions[1].snapshot["items"]}
+    after = {i["number"] + ". " + i["title"]: i for i in current["items"]}
+    changes = []
+    for heading, item in after.items():
+        if heading not in before:
+            changes.append(_("Nytt eller omdöpt: %(h)s") % {"h": heading})
+        elif item != before[heading]:
+            changes.append(_("Ändrat: %(h)s") % {"h": heading})
+    changes += [_("Borttaget: %(h)s") % {"h": h} for h in before if h not in after]
+    for key, label in (
+        ("elected", _("Ledamöter")),
+        ("representatives", _("Rådsrepresentanter")),
+        ("absent", _("Frånvarande")),
+        ("others", _("Övriga")),
+    ):
+        if current[key] != submissions[1].snapshot[key]:
+            changes.append(_("Ändrat: närvaron (%(l)s)") % {"l": label})
+    return changes
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_review(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The approver reads the minutes exactly as they will be published, then approves with
+    their password or returns them with a comment."""
+    from django.contrib.auth import authenticate
+
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    access.require(request, rights.can_approve, action="minutes.review", obj=meeting)
+    error = None
+    is_approver = meeting.chaired_by_id is not None and (
+        meeting.chaired_by_id
+        == Person.objects.filter(user=request.user).values_list("pk", flat=True).first()
+    )
+    if request.method == "POST":
+        access.require(request, is_approver, action="minutes.approve", obj=meeting)
+        try:
+            if request.POST.get("action") == "approve":
+                password = request.POST.get("password", "")
+                user = authenticate(
+                    request, username=request.user.get_username(), password=password
+                )
+                if user is None or user.pk != request.user.pk:
+                    audit.record("minutes.approve_password_failed", request=request, obj=meeting)
+                    error = _("Lösenordet stämmer inte. Minnesanteckningarna är inte godkända.")
+                else:
+                    services.minutes_approve(minutes=minutes, actor=request.user, request=request)
+                    messages.success(request, _("Minnesanteckningarna är godkända och justerade."))
+                    return redirect(_editor_url(meeting))
+            elif request.POST.get("action") == "return":
+                services.minutes_return(
+                    minutes=minutes,
+                    actor=request.user,
+                    comment=request.POST.get("comment", ""),
+                    request=request,
+                )
+                messages.success(request, _("Minnesanteckningarna är återsända till sekreteraren."))
+                return redirect(_editor_url(meeting))
+            else:
+                error = _("Välj att godkänna eller återsända.")
+        except services.NotAllowed as refusal:
+            return render(
+                request,
+                "minutes/drafting/not_editable.html",
+                {"meeting": meeting, "message": str(refusal)},
+                status=409,
+            )
+        except services.InvalidInput as invalid:
+            error = str(invalid)
+    snapshot = build_snapshot(minutes)
+    return render(
+        request,
+        "minutes/drafting/review.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "doc": snapshot,
+            "changes": _changes_since_submission(minutes, snapshot.as_dict()),
+            "error": error,
+            "is_approver": is_approver,
+        },
+        status=400 if error else 200,
+    )

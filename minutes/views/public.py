@@ -49,3 +49,32 @@ def draft_preview(
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def approved_pdf(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The approved PDF: the stored bytes, never a new rendering."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse
+
+    council_obj = access.get_public_council(municipality, council)
+    meeting = get_object_or_404(Meeting, pk=meeting_id, council=council_obj)
+    revision = (
+        meeting.minutes.filter(approved_revision__isnull=False)
+        .select_related("approved_revision")
+        .order_by("-revision")
+        .first()
+    )
+    if revision is None:
+        raise Http404(_("Mötet har inga godkända minnesanteckningar."))
+    stored = revision.approved_revision
+    response = FileResponse(
+        default_storage.open(stored.pdf_name, "rb"),
+        content_type="application/pdf",
+        as_attachment=False,
+        filename=f"{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf",
+    )
+    response["ETag"] = f'"{stored.pdf_sha256}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,92 @@
+"""E-mails of the approval workflow, sent through Django's tasks framework (immediately by
+default; a database-backed worker in production). Each task takes ids, not objects."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from councils.models import Membership
+from minutes.models import Minutes, MinutesEvent
+
+
+def _send(template: str, subject: str, recipients: list[str], context: dict) -> int:
+    recipients = sorted({address for address in recipients if address})
+    if not recipients:
+        return 0
+    with translation.override("sv"):
+        text = render_to_string(f"minutes/email/{template}.txt", context)
+        html = render_to_string(f"minutes/email/{template}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, bcc=recipients)
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return len(recipients)
+
+
+def _context(minutes: Minutes) -> dict:
+    meeting = minutes.meeting
+    council = meeting.council
+    path = reverse("drafting:meeting", args=[council.municipality.slug, council.slug, meeting.pk])
+    return {
+        "minutes": minutes,
+        "meeting": meeting,
+        "council": council,
+        "url": settings.SITE_URL.rstrip("/") + path,
+    }
+
+
+def _email(person) -> str:
+    if person is None:
+        return ""
+    return person.email or (person.user.email if person.user_id else "")
+
+
+@task
+def notify_submitted(minutes_id: int) -> int:
+    """To the approver: minutes wait for them."""
+    minutes = Minutes.objects.select_related(
+        "meeting__council__municipality", "meeting__chaired_by__user"
+    ).get(pk=minutes_id)
+    context = _context(minutes)
+    subject = f"Att godkänna: {minutes.meeting.council.name} {minutes.meeting.date:%Y-%m-%d}"
+    return _send("submitted", subject, [_email(minutes.meeting.chaired_by)], context)
+
+
+@task
+def notify_returned(minutes_id: int) -> int:
+    """To the secretaries: the approver returned the draft, with the comment."""
+    minutes = Minutes.objects.select_related(
+        "meeting__council__municipality", "meeting__secretary__user"
+    ).get(pk=minutes_id)
+    context = _context(minutes)
+    context["comment"] = (
+        minutes.events.filter(kind=MinutesEvent.Kind.RETURNED)
+        .order_by("-created_at")
+        .values_list("comment", flat=True)
+        .first()
+    )
+    secretaries = (
+        Membership.objects.current()
+        .filter(council=minutes.meeting.council, role=Membership.Role.SECRETARY)
+        .select_related("person__user")
+    )
+    recipients = [_email(minutes.meeting.secretary), *(_email(m.person) for m in secretaries)]
+    subject = f"Återsänt: {minutes.meeting.council.name} {minutes.meeting.date:%Y-%m-%d}"
+    return _send("returned", subject, recipients, context)
+
+
+@task
+def notify_approved(minutes_id: int) -> int:
+    """To everyone who serves the council: the minutes are approved."""
+    minutes = Minutes.objects.select_related("meeting__council__municipality").get(pk=minutes_id)
+    members = (
+        Membership.objects.current()
+        .filter(council=minutes.meeting.council)
+        .select_related("person__user")
+    )
+    subject = f"Godkänt: {minutes.meeting.council.name} {minutes.meeting.date:%Y-%m-%d}"
+    return _send("approved", subject, [_email(m.person) for m in members], _context(minutes))

@@ -1,0 +1,231 @@
+"""Submit, return, resubmit, approve: the approved record is frozen, signed and stored once."""
+
+import hashlib
+import json
+
+import pytest
+from django.core import mail
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from core.models import AuditEvent
+from councils.models import Membership
+from minutes import services
+from minutes.models import AgendaItem, ApprovedRevision, Minutes, MinutesEvent, Signature
+from tests import factories
+from tests.minutes import pdftext
+from tests.pages import page_text
+
+pytestmark = pytest.mark.django_db
+SLUGS = ["arboga", "forebyggande-radet"]
+
+
+def u(name, draft):
+    return reverse(f"drafting:{name}", args=[*SLUGS, draft.meeting.pk])
+
+
+@pytest.fixture
+def people_with_email(cast):
+    for user in (cast.secretary, cast.chair, cast.member):
+        person = user.person
+        person.email = f"{user.username}@example.org"
+        person.save()
+
+
+def approve(client, cast, draft, password=factories.PASSWORD):
+    client.force_login(cast.chair)
+    return client.post(u("review", draft), {"action": "approve", "password": password})
+
+
+def test_the_whole_loop_submit_return_resubmit_approve(
+    client, cast, draft, people_with_email, django_capture_on_commit_callbacks
+):
+    def after_commit():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    AgendaItem.objects.filter(minutes=draft, position=3).first().sections.filter(
+        heading="ABO"
+    ).update(body="<p>Kameror.</p>")
+    client.force_login(cast.secretary)
+    with after_commit():
+        assert client.post(u("submit", draft))["Location"] == u("meeting", draft)
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.SUBMITTED
+    assert list(draft.items.get(position=3).sections.values_list("heading", flat=True)) == ["ABO"]
+    assert mail.outbox[-1].bcc == ["ordforande@example.org"]
+    assert "väntar på ditt godkännande" in mail.outbox[-1].body
+
+    client.force_login(cast.chair)
+    assert client.post(u("review", draft), {"action": "return", "comment": ""}).status_code == 400
+    with after_commit():
+        client.post(
+            u("review", draft), {"action": "return", "comment": "Rätta stavningen i punkt 4."}
+        )
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.DRAFT
+    assert "Rätta stavningen i punkt 4." in mail.outbox[-1].body
+    assert "sekreterare@example.org" in mail.outbox[-1].bcc
+
+    client.force_login(cast.secretary)
+    assert "Rätta stavningen i punkt 4." in page_text(client.get(u("meeting", draft)))
+    item = draft.items.get(position=4)
+    services.item_save(
+        item=item,
+        version=item.version,
+        title=item.title,
+        body="<p>Inga frågor.</p>",
+        decision="",
+        is_public=True,
+        confidentiality_ground="",
+        sections=[],
+        actor=cast.secretary,
+    )
+    client.post(u("submit", draft))
+
+    client.force_login(cast.chair)
+    review = page_text(client.get(u("review", draft)))
+    changes = review[review.index("Ändrat sedan du återsände") : review.index("Plats och tid")]
+    assert changes.strip() == "Ändrat sedan du återsände Ändrat: 4. Övriga frågor"
+
+    wrong = approve(client, cast, draft, password="fel")
+    assert wrong.status_code == 400 and "Lösenordet stämmer inte" in wrong.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.SUBMITTED
+    assert AuditEvent.objects.filter(action="auth.login_failed").exists()  # throttling sees it
+
+    with after_commit():
+        assert approve(client, cast, draft, password=factories.PASSWORD).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.APPROVED
+    revision = draft.approved_revision
+    stored = default_storage.open(revision.pdf_name).read()
+    assert (
+        hashlib.sha256(stored).hexdigest() == revision.pdf_sha256
+        and len(stored) == revision.pdf_size
+    )
+    signature = revision.signatures.get()
+    assert (signature.name, signature.role, signature.user) == (
+        "Olle Ordförande",
+        "Ordförande",
+        cast.chair,
+    )
+    assert signature.ip_address == "127.0.0.1"
+    lines = pdftext.raw_lines(stored)[-1]
+    assert lines[lines.index("Olle Ordförande") + 1 : lines.index("Olle Ordförande") + 3] == [
+        "Ordförande",
+        f"Justerat elektroniskt {services.signed_text(revision.approved_at)[22:]}",
+    ]
+    assert [e.kind for e in draft.events.all()] == [
+        "submitted",
+        "returned",
+        "submitted",
+        "approved",
+    ]
+    assert "är godkända" in mail.outbox[-1].body and "ledamot@example.org" in mail.outbox[-1].bcc
+
+    download = client.get(reverse("minutes:approved_pdf", args=[*SLUGS, draft.meeting.pk]))
+    assert b"".join(download.streaming_content) == stored
+    assert download["ETag"] == f'"{revision.pdf_sha256}"'
+
+
+def test_the_approved_record_cannot_be_changed_by_any_path(client, cast, draft):
+    client.force_login(cast.secretary)
+    client.post(u("submit", draft))
+    approve(client, cast, draft)
+    revision = ApprovedRevision.objects.get()
+    before = default_storage.open(revision.pdf_name).read()
+
+    revision.pdf_sha256 = "0" * 64
+    with pytest.raises(DatabaseError), transaction.atomic():
+        revision.save()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ApprovedRevision.objects.update(correction_reason="ändrat")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ApprovedRevision.objects.all().delete()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Signature.objects.update(name="Någon annan")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE minutes_approvedrevision SET snapshot = %s", [json.dumps({})])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM minutes_signature")
+
+    # The live items are locked by the services' state checks; the views answer 409.
+    item = draft.items.get(position=4)
+    client.force_login(cast.secretary)
+    assert client.post(u("item_add", draft), {"title": "Sent"}).status_code == 409
+    with pytest.raises(services.NotEditable):
+        services.item_save(
+            item=item,
+            version=item.version,
+            title="x",
+            body="",
+            decision="",
+            is_public=True,
+            confidentiality_ground="",
+            sections=[],
+            actor=None,
+        )
+    # The admin refuses deletion with a message, never a 500.
+    client.force_login(cast.admin)
+    response = client.post(
+        reverse("admin:minutes_minutes_delete", args=[draft.pk]), {"post": "yes"}
+    )
+    assert response.status_code in (200, 403)
+    assert Minutes.objects.filter(pk=draft.pk).exists()
+
+    fresh = ApprovedRevision.objects.get()
+    assert fresh.pdf_sha256 == hashlib.sha256(before).hexdigest()
+    download = client.get(reverse("minutes:approved_pdf", args=[*SLUGS, draft.meeting.pk]))
+    assert b"".join(download.streaming_content) == before
+
+
+WORKFLOW = ["submit", "withdraw", "review"]
+
+
+@pytest.mark.parametrize(
+    ("who", "submit", "review_get", "review_post"),
+    [
+        (None, 302, 302, 302),
+        ("outsider", 404, 404, 404),
+        ("member", 403, 403, 403),
+        ("chair", 403, 200, 302),
+        ("vice_chair", 403, 200, 403),
+        ("secretary", 302, 403, 403),
+    ],
+)
+def test_workflow_permission_matrix(client, cast, draft, who, submit, review_get, review_post):
+    if who == "vice_chair":
+        vice = factories.person("Vera Vice")
+        factories.membership(vice, cast.council, Membership.Role.VICE_CHAIR)
+        user = factories.user("vice", person_obj=vice)
+    else:
+        user = getattr(cast, who) if who else None
+    if user:
+        client.force_login(user)
+    response = client.post(u("submit", draft))
+    assert response.status_code == submit
+    if submit != 302 or who is None:
+        draft.refresh_from_db()
+        assert draft.status == Minutes.Status.DRAFT
+        services.minutes_submit(minutes=draft, actor=cast.secretary)
+    assert client.get(u("review", draft)).status_code == review_get
+    response = client.post(u("review", draft), {"action": "return", "comment": "Ändra."})
+    assert response.status_code == review_post
+    draft.refresh_from_db()
+    expected = Minutes.Status.DRAFT if who == "chair" else Minutes.Status.SUBMITTED
+    assert draft.status == expected
+
+
+def test_wrong_states_are_refused(client, cast, draft):
+    client.force_login(cast.secretary)
+    assert client.post(u("withdraw", draft)).status_code == 409  # not submitted
+    client.post(u("submit", draft))
+    assert client.post(u("submit", draft)).status_code == 409
+    assert client.post(u("withdraw", draft)).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.DRAFT
+    client.force_login(cast.chair)
+    assert approve(client, cast, draft).status_code == 409
+    assert not ApprovedRevision.objects.exists()
+    assert MinutesEvent.objects.filter(kind="withdrawn").count() == 1
