@@ -12,7 +12,16 @@ from django.utils import timezone
 from core.dates import long_date
 from councils.demo import DemoCouncil
 from councils.models import Membership
-from minutes.models import AgendaItem, AgendaItemSection, Attendance, Meeting, Minutes, StandingItem
+from minutes.models import (
+    AgendaItem,
+    AgendaItemSection,
+    ApprovedRevision,
+    Attendance,
+    Meeting,
+    Minutes,
+    StandingItem,
+)
+from minutes.services import record_historical_revision
 
 PREVIOUS = datetime.date(2019, 11, 26)
 REFERENCE = datetime.date(2020, 2, 24)
@@ -220,8 +229,19 @@ def _minutes(demo: DemoCouncil, meeting: Meeting, items: list[dict], absent: set
     minutes, new = Minutes.objects.get_or_create(
         meeting=meeting, revision=1, defaults={"status": Minutes.Status.APPROVED}
     )
-    if not new:
-        return
+    if new:
+        _fill(demo, minutes, items, absent)
+    if not ApprovedRevision.objects.filter(minutes=minutes).exists():
+        # Approved a week after the meeting, on paper: frozen like online approval.
+        approved = datetime.datetime.combine(
+            meeting.date + datetime.timedelta(days=7), datetime.time(12), tzinfo=datetime.UTC
+        )
+        record_historical_revision(minutes=minutes, approved_at=approved)
+        demo.created.append(f"approved revision {meeting.date}")
+
+
+def _fill(demo: DemoCouncil, minutes: Minutes, items: list[dict], absent: set[str]) -> None:
+    meeting = minutes.meeting
     demo.created.append(f"minutes {meeting.date}")
     attendance = [
         m for (_name, role), m in demo.memberships.items() if role != Membership.Role.SECRETARY

@@ -260,6 +260,10 @@ def import_legacy_minutes(
 
         report.meeting, report.minutes = meeting, minutes
         audit.record("minutes.imported", obj=meeting, source=source, dry_run=dry_run)
+        if not dry_run:
+            # Signed on the closing line's date; noon keeps the date the same in every time zone.
+            signed = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+            record_historical_revision(minutes=minutes, approved_at=signed)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -835,4 +839,38 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
         "minutes.approved", request=request, actor=actor, obj=minutes.meeting, sha256=digest
     )
     _after_commit("notify_approved", minutes.pk)
+    return revision
+
+
+@transaction.atomic
+def record_historical_revision(*, minutes: Minutes, approved_at: datetime.datetime, actor=None):
+    """Freeze minutes that were approved outside Protokollet (imported, or demo data) in the same
+    insert-only revision as online approval: the snapshot, the PDF rendered once from it and its
+    SHA-256, and signature rows for the signatories named in the document (not signed online)."""
+    from minutes.models import ApprovedRevision, Signature
+    from minutes.pdf import render_minutes_pdf
+    from minutes.snapshot import build_snapshot
+
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.APPROVED:
+        raise NotAllowed("Bara godkända minnesanteckningar kan arkiveras som godkända.")
+    if ApprovedRevision.objects.filter(minutes=minutes).exists():
+        return minutes.approved_revision
+    snapshot = build_snapshot(minutes, created=approved_at)
+    name, digest, size = store_pdf(render_minutes_pdf(snapshot))
+    revision = ApprovedRevision.objects.create(
+        minutes=minutes,
+        snapshot=snapshot.as_dict(),
+        pdf_name=name,
+        pdf_sha256=digest,
+        pdf_size=size,
+        approved_at=approved_at,
+    )
+    Signature.objects.bulk_create(
+        Signature(
+            revision=revision, name=s.name, role=s.role, signed_at=approved_at, method="paper"
+        )
+        for s in snapshot.signatories
+    )
+    audit.record("minutes.archived", actor=actor, obj=minutes.meeting, sha256=digest)
     return revision

@@ -89,3 +89,34 @@ def pytest_collection_modifyitems(config, items):
 def _media_in_a_temporary_folder(settings, tmp_path):
     # Stored PDFs go where each test can see them and nothing is left behind.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _insert_only_triggers_on_sqlite(request):
+    """On SQLite the flush after a transactional test deletes rows, which the insert-only
+    triggers refuse: lift them just before that flush, and make sure every test that uses the
+    database starts with them in place. (PostgreSQL's flush truncates; nothing to do there.)"""
+    from django.db import connection
+
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    transactional = (
+        "live_server" in names
+        or "transactional_db" in names
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+    uses_db = transactional or marker is not None or "db" in names
+    if not uses_db or connection.vendor != "sqlite":
+        yield
+        return
+    from minutes.db_triggers import create_statements, drop_statements
+
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    with connection.cursor() as cursor:
+        for statement in create_statements("sqlite"):
+            cursor.execute(statement)
+    yield
+    if transactional:
+        with connection.cursor() as cursor:
+            for statement in drop_statements("sqlite"):
+                cursor.execute(statement)

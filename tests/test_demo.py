@@ -117,3 +117,11 @@ def test_the_front_page_and_council_page_show_the_demo(client):
     assert "Anders Röhfors (M) ordförande" in text
     assert "Kommunpolis Stefan Persson" in text
     assert "24 februari 2020" in text
+
+
+def test_the_demos_approved_minutes_are_frozen_with_their_pdfs():
+    from minutes.models import ApprovedRevision
+
+    load()
+    assert ApprovedRevision.objects.count() == 2
+    assert all(r.pdf_size > 0 and len(r.pdf_sha256) == 64 for r in ApprovedRevision.objects.all())

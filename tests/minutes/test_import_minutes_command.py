@@ -128,3 +128,26 @@ def test_a_missing_or_non_utf8_file_is_a_clear_error(tmp_path):
     latin.write_bytes("Rådet".encode("latin-1"))
     with pytest.raises(CommandError, match="inte UTF-8"):
         run(str(latin), "--council", "x")
+
+
+def test_imported_minutes_are_frozen_like_approved_ones():
+    import hashlib
+
+    from django.core.files.storage import default_storage
+
+    from minutes.models import ApprovedRevision
+
+    run(str(OWN), "--council", "trygghetsradet")
+    revision = ApprovedRevision.objects.get()
+    stored = default_storage.open(revision.pdf_name).read()
+    assert hashlib.sha256(stored).hexdigest() == revision.pdf_sha256
+    assert revision.approved_at.date().isoformat() == "2024-12-03"
+    assert sorted(revision.signatures.values_list("name", "role", "method")) == [
+        ("Birgitta Lind", "Ordförande", "paper"),
+        ("Kajsa Öberg", "Sekreterare", "paper"),
+    ]
+    assert (
+        not ApprovedRevision.objects.filter(pk=revision.pk)
+        .exclude(snapshot__council="Trygghetsrådet")
+        .exists()
+    )
