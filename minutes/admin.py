@@ -4,7 +4,17 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import AuditedModelAdmin
 from core.sanitize import sanitize_html
-from minutes.models import AgendaItem, AgendaItemSection, Attendance, Meeting, Minutes, StandingItem
+from minutes.models import (
+    AgendaItem,
+    AgendaItemSection,
+    ApprovedRevision,
+    Attendance,
+    Meeting,
+    Minutes,
+    MinutesEvent,
+    Signature,
+    StandingItem,
+)
 
 
 class SanitizedBodyForm(forms.ModelForm):
@@ -109,3 +119,47 @@ class StandingItemAdmin(AuditedModelAdmin):
     search_fields = ["title", "council__name"]
     autocomplete_fields = ["council"]
     ordering = ["council", "position"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The approved record can be read in the admin, never changed or deleted (the database
+    refuses it anyway; this keeps the admin from offering it)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SignatureInline(admin.TabularInline):
+    model = Signature
+    extra = 0
+    fields = ["name", "role", "signed_at", "method", "ip_address", "user"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApprovedRevision)
+class ApprovedRevisionAdmin(ReadOnlyAdmin):
+    list_display = ["minutes", "approved_at", "pdf_sha256", "pdf_size", "supersedes"]
+    list_filter = ["minutes__meeting__council"]
+    list_select_related = ["minutes__meeting__council", "supersedes"]
+    search_fields = ["pdf_sha256", "minutes__meeting__council__name"]
+    date_hierarchy = "approved_at"
+    inlines = [SignatureInline]
+
+
+@admin.register(MinutesEvent)
+class MinutesEventAdmin(ReadOnlyAdmin):
+    list_display = ["minutes", "kind", "actor_name", "created_at"]
+    list_filter = ["kind", "minutes__meeting__council"]
+    list_select_related = ["minutes__meeting__council"]
+    search_fields = ["actor_name", "comment"]
+    exclude = ["snapshot"]

@@ -139,6 +139,9 @@ def test_a_duplicate_council_slug_gets_a_message(client, cast):
         "actionplans_goal",
         "actionplans_activity",
         "core_auditevent",
+        "minutes_approvedrevision",
+        "minutes_minutesevent",
+        "minutes_standingitem",
     ],
 )
 def test_every_list_searches_and_filters(client, cast, name):

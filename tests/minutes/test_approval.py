@@ -229,3 +229,45 @@ def test_wrong_states_are_refused(client, cast, draft):
     assert approve(client, cast, draft).status_code == 409
     assert not ApprovedRevision.objects.exists()
     assert MinutesEvent.objects.filter(kind="withdrawn").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_approvals_give_exactly_one(cast):
+    import datetime
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from minutes.models import Minutes as M
+    from tests.minutes.drafting_fixtures import standing_agenda
+
+    standing_agenda(cast.council)
+    meeting = services.meeting_create(
+        council=cast.council,
+        date=datetime.date(2025, 2, 24),
+        start_time=None,
+        end_time=None,
+        place="",
+        actor=cast.secretary,
+    )
+    minutes = meeting.minutes.get()
+    services.minutes_submit(minutes=minutes, actor=cast.secretary)
+    barrier = threading.Barrier(2)
+
+    def approve_once() -> str:
+        try:
+            barrier.wait()
+            services.minutes_approve(minutes=M.objects.get(pk=minutes.pk), actor=cast.chair)
+            return "approved"
+        except services.NotAllowed:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(
+            f.result(timeout=60) for f in [pool.submit(approve_once), pool.submit(approve_once)]
+        )
+    assert outcomes == ["approved", "refused"]
+    assert ApprovedRevision.objects.filter(minutes=minutes).count() == 1
+    assert Signature.objects.count() == 1
