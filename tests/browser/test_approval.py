@@ -1,0 +1,82 @@
+"""The council's loop in a real browser: submit, return with a comment, fix, resubmit, approve
+with the password, download the signed PDF."""
+
+import subprocess
+
+import pytest
+from django.core.management import call_command
+
+from councils.demo import DEMO_PASSWORD
+from tests.browser.test_drafting import create_meeting, open_item, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def site(live_server):
+    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return live_server.url
+
+
+def test_secretary_and_chair_take_the_minutes_to_approval(browser, site, tmp_path):
+    secretary = browser.new_context(locale="sv-SE", accept_downloads=True)
+    page = secretary.new_page()
+    sign_in(page, site)
+    create_meeting(page)
+    meeting_url = page.url
+    open_item(page, "Övriga frågor")
+    page.locator(".richtext-area").first.click()
+    page.keyboard.type("Inga övriga frågor.")
+    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Sparat')")
+    page.goto(meeting_url)
+    page.get_by_role("button", name="Skicka för godkännande").click()
+    assert page.get_by_text("Utkastet är skickat till ordföranden för godkännande.").is_visible()
+
+    chair = browser.new_context(locale="sv-SE")
+    chair_page = chair.new_page()
+    sign_in(chair_page, site, username="ordforande")
+    chair_page.goto(meeting_url)
+    chair_page.get_by_role("link", name="Granska och godkänn").click()
+    chair_page.get_by_label("Vad behöver ändras?").fill("Skriv att mötet avslutades.")
+    chair_page.get_by_role("button", name="Återsänd").click()
+    assert chair_page.get_by_text(
+        "Minnesanteckningarna är återsända till sekreteraren."
+    ).is_visible()
+
+    page.goto(meeting_url)
+    assert page.get_by_text("Skriv att mötet avslutades.").is_visible()
+    open_item(page, "Övriga frågor")
+    page.locator(".richtext-area").first.click()
+    page.keyboard.press("End")
+    page.keyboard.type(" Mötet avslutades.")
+    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Sparat')")
+    page.goto(meeting_url)
+    page.get_by_role("button", name="Skicka för godkännande").click()
+
+    chair_page.goto(meeting_url)
+    chair_page.get_by_role("link", name="Granska och godkänn").click()
+    assert chair_page.get_by_text("Ändrat: 6. Övriga frågor").is_visible()
+    chair_page.get_by_label("Ditt lösenord").fill("fel lösenord")
+    chair_page.get_by_role("button", name="Godkänn och justera").click()
+    assert chair_page.get_by_text("Lösenordet stämmer inte.").is_visible()
+    chair_page.get_by_label("Ditt lösenord").fill(DEMO_PASSWORD)
+    chair_page.get_by_role("button", name="Godkänn och justera").click()
+    assert chair_page.get_by_text("Minnesanteckningarna är godkända och justerade.").is_visible()
+
+    page.goto(meeting_url)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Hämta de godkända minnesanteckningarna (PDF)").click(
+            modifiers=["Alt"]
+        )
+    path = tmp_path / "godkand.pdf"
+    download_info.value.save_as(path)
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    lines = text.splitlines()
+    chair_line = lines.index("Anders Röhfors")
+    assert lines[chair_line + 1] == "Ordförande"
+    assert lines[chair_line + 2].startswith("Justerat elektroniskt ")
+    assert "Inga övriga frågor. Mötet avslutades." in text
+    secretary.close()
+    chair.close()
