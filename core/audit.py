@@ -53,5 +53,23 @@ def record(
         event.object_type = obj._meta.label_lower
         event.object_id = str(obj.pk)
         event.object_repr = str(obj)[:200]
+        event.council_name = _council_name(obj)
     event.save(force_insert=True)
     return event
+
+
+def _council_name(obj: models.Model) -> str:
+    """The council an object belongs to, found by shape (core knows no other app): a council
+    itself, or anything with a ``council`` or a ``meeting.council``."""
+    if obj._meta.label_lower == "councils.council":
+        council = obj
+    else:
+        council = getattr(obj, "council", None) or getattr(
+            getattr(obj, "meeting", None), "council", None
+        )
+        if council is None and hasattr(obj, "minutes_id"):
+            council = getattr(getattr(obj.minutes, "meeting", None), "council", None)
+    if council is None:
+        return ""
+    municipality = getattr(council, "municipality", None)
+    return f"{council.name} ({municipality.name})"[:200] if municipality else str(council)[:200]

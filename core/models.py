@@ -24,6 +24,13 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("objekttyp"), max_length=100, blank=True)
     object_id = models.CharField(_("objekt-id"), max_length=64, blank=True)
     object_repr = models.CharField(_("objekt"), max_length=200, blank=True)
+    council_name = models.CharField(
+        _("råd eller nämnd"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("Rådet eller nämnden händelsen gäller, när den gäller ett."),
+    )
     ip_address = models.GenericIPAddressField(_("IP-adress"), null=True, blank=True)
     data = models.JSONField(_("detaljer"), default=dict, blank=True)
 

@@ -81,3 +81,24 @@ def test_the_audit_log_cannot_be_edited_in_the_admin(client, cast):
         == 403
     )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_events_about_a_council_can_be_filtered_by_it(client, cast):
+    from tests import factories
+
+    meeting = factories.meeting(cast.council)
+    audit.record("meeting.test", actor=cast.secretary, obj=meeting)
+    audit.record("council.test", actor=cast.secretary, obj=cast.other_council)
+    assert (
+        AuditEvent.objects.get(action="meeting.test").council_name
+        == "Förebyggande rådet (Arboga kommun)"
+    )
+    client.force_login(cast.admin)
+    url = reverse("admin:core_auditevent_changelist")
+
+    def actions(**query):
+        response = client.get(url, query)
+        return sorted(e.action for e in response.context["cl"].result_list)
+
+    assert actions(council_name="Förebyggande rådet (Arboga kommun)") == ["meeting.test"]
+    assert actions(actor_name="sekreterare") == ["council.test", "meeting.test"]
