@@ -115,8 +115,15 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Hashed, compressed static files in production; plain files while developing and testing, where
 # nobody has run collectstatic.
 _STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
+# Internal documents (confidential items in full) live apart from MEDIA_ROOT, which the
+# public web server may serve; only the app hands them out, after a permission check.
+PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(BASE_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if _STATIC_MANIFEST

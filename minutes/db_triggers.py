@@ -2,6 +2,9 @@
 
 Used by migration 0004, and by the test suite on SQLite, whose flush between transactional
 tests deletes rows (PostgreSQL's flush truncates, which row triggers do not see).
+
+A later migration that alters these tables must run ``create_statements`` again on SQLite:
+SQLite alters a table by copying it to a new one, and the triggers go with the old table.
 """
 
 from __future__ import annotations

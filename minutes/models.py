@@ -348,6 +348,13 @@ class ApprovedRevision(models.Model):
     pdf_name = models.CharField(_("PDF-fil"), max_length=255)
     pdf_sha256 = models.CharField(_("SHA-256"), max_length=64)
     pdf_size = models.PositiveIntegerField(_("storlek (byte)"))
+    internal_pdf_name = models.CharField(
+        _("intern PDF-fil"),
+        max_length=255,
+        blank=True,
+        help_text=_("Med sekretessbelagda ärenden i sin helhet; i den privata lagringen."),
+    )
+    internal_pdf_sha256 = models.CharField(_("intern SHA-256"), max_length=64, blank=True)
     approved_at = models.DateTimeField(_("godkänt"))
 
     class Meta:

@@ -783,20 +783,46 @@ def signed_text(moment: datetime.datetime) -> str:
     return f"Justerat elektroniskt {local:%Y-%m-%d} kl. {local:%H.%M}"
 
 
-def store_pdf(pdf: bytes) -> tuple[str, str, int]:
+def store_pdf(pdf: bytes, *, storage_alias: str = "default") -> tuple[str, str, int]:
     """Store ``pdf`` under a name made from its SHA-256 (the same bytes are stored once)."""
     import hashlib
 
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
+    from django.core.files.storage import storages
 
+    storage = storages[storage_alias]
     digest = hashlib.sha256(pdf).hexdigest()
     name = f"minutes/{digest[:2]}/{digest}.pdf"
-    if not default_storage.exists(name):
-        saved = default_storage.save(name, ContentFile(pdf))
+    if not storage.exists(name):
+        saved = storage.save(name, ContentFile(pdf))
         if saved != name:  # a concurrent writer stored the same bytes first
-            default_storage.delete(saved)
+            storage.delete(saved)
     return name, digest, len(pdf)
+
+
+def _freeze(minutes: Minutes, snapshot, approved_at: datetime.datetime, **fields):
+    """Render the approved PDF once (and, when items are confidential, the internal one into the
+    private storage) and keep both with the snapshot in an insert-only revision."""
+    from minutes.models import ApprovedRevision
+    from minutes.pdf import render_minutes_pdf
+
+    name, digest, size = store_pdf(render_minutes_pdf(snapshot))
+    internal_name = internal_digest = ""
+    if any(not item.is_public for item in snapshot.items):
+        internal_name, internal_digest, _size = store_pdf(
+            render_minutes_pdf(snapshot, internal=True), storage_alias="private"
+        )
+    return ApprovedRevision.objects.create(
+        minutes=minutes,
+        snapshot=snapshot.as_dict(),
+        pdf_name=name,
+        pdf_sha256=digest,
+        pdf_size=size,
+        internal_pdf_name=internal_name,
+        internal_pdf_sha256=internal_digest,
+        approved_at=approved_at,
+        **fields,
+    )
 
 
 @transaction.atomic
@@ -805,8 +831,7 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     revision with the PDF rendered once from it, stored with its SHA-256, and the signature."""
     from django.utils import timezone
 
-    from minutes.models import ApprovedRevision, MinutesEvent, Signature
-    from minutes.pdf import render_minutes_pdf
+    from minutes.models import MinutesEvent, Signature
     from minutes.snapshot import build_snapshot
 
     minutes = _lock(minutes)
@@ -815,15 +840,7 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     person = _check_approver(minutes, actor)
     now = timezone.now().replace(microsecond=0)
     snapshot = build_snapshot(minutes, created=now, signed={"Ordförande": signed_text(now)})
-    name, digest, size = store_pdf(render_minutes_pdf(snapshot))
-    revision = ApprovedRevision.objects.create(
-        minutes=minutes,
-        snapshot=snapshot.as_dict(),
-        pdf_name=name,
-        pdf_sha256=digest,
-        pdf_size=size,
-        approved_at=now,
-    )
+    revision = _freeze(minutes, snapshot, now)
     Signature.objects.create(
         revision=revision,
         user=actor,
@@ -836,7 +853,11 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     minutes.save(update_fields=["status", "updated_at"])
     _event(minutes, MinutesEvent.Kind.APPROVED, actor)
     audit.record(
-        "minutes.approved", request=request, actor=actor, obj=minutes.meeting, sha256=digest
+        "minutes.approved",
+        request=request,
+        actor=actor,
+        obj=minutes.meeting,
+        sha256=revision.pdf_sha256,
     )
     _after_commit("notify_approved", minutes.pk)
     return revision
@@ -848,7 +869,6 @@ def record_historical_revision(*, minutes: Minutes, approved_at: datetime.dateti
     insert-only revision as online approval: the snapshot, the PDF rendered once from it and its
     SHA-256, and signature rows for the signatories named in the document (not signed online)."""
     from minutes.models import ApprovedRevision, Signature
-    from minutes.pdf import render_minutes_pdf
     from minutes.snapshot import build_snapshot
 
     minutes = _lock(minutes)
@@ -857,20 +877,12 @@ def record_historical_revision(*, minutes: Minutes, approved_at: datetime.dateti
     if ApprovedRevision.objects.filter(minutes=minutes).exists():
         return minutes.approved_revision
     snapshot = build_snapshot(minutes, created=approved_at)
-    name, digest, size = store_pdf(render_minutes_pdf(snapshot))
-    revision = ApprovedRevision.objects.create(
-        minutes=minutes,
-        snapshot=snapshot.as_dict(),
-        pdf_name=name,
-        pdf_sha256=digest,
-        pdf_size=size,
-        approved_at=approved_at,
-    )
+    revision = _freeze(minutes, snapshot, approved_at)
     Signature.objects.bulk_create(
         Signature(
             revision=revision, name=s.name, role=s.role, signed_at=approved_at, method="paper"
         )
         for s in snapshot.signatories
     )
-    audit.record("minutes.archived", actor=actor, obj=minutes.meeting, sha256=digest)
+    audit.record("minutes.archived", actor=actor, obj=minutes.meeting, sha256=revision.pdf_sha256)
     return revision

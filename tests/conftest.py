@@ -89,6 +89,13 @@ def pytest_collection_modifyitems(config, items):
 def _media_in_a_temporary_folder(settings, tmp_path):
     # Stored PDFs go where each test can see them and nothing is left behind.
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -680,3 +680,32 @@ def minutes_review(
         },
         status=400 if error else 200,
     )
+
+
+@login_required
+@require_GET
+def internal_pdf(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The internal copy of approved minutes, with confidential items in full: for the
+    council's members only, from the private storage."""
+    from django.core.files.storage import storages
+    from django.http import FileResponse
+
+    _rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    revision = (
+        getattr(minutes, "approved_revision", None)
+        if minutes.status == Minutes.Status.APPROVED
+        else None
+    )
+    if revision is None or not revision.internal_pdf_name:
+        raise Http404(_("Det finns ingen intern version av minnesanteckningarna."))
+    audit.record("minutes.internal_pdf_read", request=request, obj=meeting)
+    response = FileResponse(
+        storages["private"].open(revision.internal_pdf_name, "rb"),
+        content_type="application/pdf",
+        filename=f"intern-{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

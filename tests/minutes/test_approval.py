@@ -271,3 +271,43 @@ def test_two_simultaneous_approvals_give_exactly_one(cast):
     assert outcomes == ["approved", "refused"]
     assert ApprovedRevision.objects.filter(minutes=minutes).count() == 1
     assert Signature.objects.count() == 1
+
+
+def test_confidential_items_give_a_public_and_an_internal_pdf(client, cast, draft):
+    from django.core.files.storage import storages
+
+    item = draft.items.get(position=4)
+    services.item_save(
+        item=item,
+        version=1,
+        title="Enskilt ärende",
+        body="<p>Känsliga uppgifter.</p>",
+        decision="",
+        is_public=False,
+        confidentiality_ground="OSL 26 kap. 1 §",
+        sections=[],
+        actor=None,
+    )
+    services.minutes_submit(minutes=draft, actor=cast.secretary)
+    revision = services.minutes_approve(minutes=draft, actor=cast.chair)
+    public = " ".join(
+        " ".join(p) for p in pdftext.raw_lines(default_storage.open(revision.pdf_name).read())
+    )
+    assert "4. Sekretessbelagt ärende – utelämnat enligt OSL 26 kap. 1 §" in public
+    assert "Känsliga" not in public and "Enskilt ärende" not in public
+    internal_bytes = storages["private"].open(revision.internal_pdf_name).read()
+    assert hashlib.sha256(internal_bytes).hexdigest() == revision.internal_pdf_sha256
+    assert not default_storage.exists(revision.internal_pdf_name)  # never in the public storage
+
+    url = reverse("drafting:internal_pdf", args=[*SLUGS, draft.meeting.pk])
+    client.force_login(cast.member)
+    response = client.get(url)
+    internal = " ".join(
+        " ".join(p) for p in pdftext.raw_lines(b"".join(response.streaming_content))
+    )
+    assert "4. Enskilt ärende" in internal and "Känsliga uppgifter." in internal
+    assert response["Cache-Control"] == "private, no-store"
+    client.force_login(cast.outsider)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
