@@ -12,6 +12,7 @@ from minutes.models import (
     Meeting,
     Minutes,
     MinutesEvent,
+    PublicationWithdrawal,
     Signature,
     StandingItem,
 )
@@ -163,3 +164,28 @@ class MinutesEventAdmin(ReadOnlyAdmin):
     list_select_related = ["minutes__meeting__council"]
     search_fields = ["actor_name", "comment"]
     exclude = ["snapshot"]
+
+
+@admin.register(PublicationWithdrawal)
+class PublicationWithdrawalAdmin(admin.ModelAdmin):
+    """Withdraw the public copy of approved minutes with a reason; nothing else can be done
+    with a withdrawal afterwards."""
+
+    list_display = ["revision", "withdrawn_at", "withdrawn_by", "reason"]
+    list_select_related = ["revision__minutes__meeting__council", "withdrawn_by"]
+    fields = ["revision", "reason"]
+    autocomplete_fields = ["revision"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        from minutes.services import publication_withdraw
+
+        withdrawal = publication_withdraw(
+            revision=obj.revision, actor=request.user, reason=obj.reason, request=request
+        )
+        obj.pk = withdrawal.pk

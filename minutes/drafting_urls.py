@@ -21,6 +21,7 @@ urlpatterns = [
     path(M + "ta-tillbaka/", drafting.minutes_withdraw, name="withdraw"),
     path(M + "granska/", drafting.minutes_review, name="review"),
     path(M + "intern.pdf", drafting.internal_pdf, name="internal_pdf"),
+    path(M + "rattelse/", drafting.correction_start, name="correction"),
     path(M + "arenden/nytt/", drafting.item_add, name="item_add"),
     path(M + "arenden/ordning/", drafting.items_order, name="items_order"),
     path(I, drafting.item_edit, name="item"),

@@ -91,6 +91,16 @@ class Minutes(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     attendance_version = models.PositiveIntegerField(_("version av närvaron"), default=1)
+    corrects = models.OneToOneField(
+        "ApprovedRevision",
+        verbose_name=_("rättar"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+        help_text=_("Den godkända version som denna rättelse ska ersätta."),
+    )
+    correction_reason = models.TextField(_("skäl till rättelse"), blank=True)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 
@@ -395,3 +405,27 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.role}"
+
+
+class PublicationWithdrawal(models.Model):
+    """The public copy of approved minutes withdrawn (personal data published by mistake); the
+    record and its PDFs stay in the archive untouched."""
+
+    revision = models.OneToOneField(
+        ApprovedRevision,
+        verbose_name=_("godkänd version"),
+        on_delete=models.PROTECT,
+        related_name="withdrawal",
+    )
+    reason = models.TextField(_("skäl"))
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tillbakadragen publicering")
+        verbose_name_plural = _("tillbakadragna publiceringar")
+
+    def __str__(self) -> str:
+        return str(self.revision)

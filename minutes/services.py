@@ -840,7 +840,13 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     person = _check_approver(minutes, actor)
     now = timezone.now().replace(microsecond=0)
     snapshot = build_snapshot(minutes, created=now, signed={"Ordförande": signed_text(now)})
-    revision = _freeze(minutes, snapshot, now)
+    revision = _freeze(
+        minutes,
+        snapshot,
+        now,
+        supersedes=minutes.corrects,
+        correction_reason=minutes.correction_reason,
+    )
     Signature.objects.create(
         revision=revision,
         user=actor,
@@ -886,3 +892,90 @@ def record_historical_revision(*, minutes: Minutes, approved_at: datetime.dateti
     )
     audit.record("minutes.archived", actor=actor, obj=minutes.meeting, sha256=revision.pdf_sha256)
     return revision
+
+
+@transaction.atomic
+def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
+    """A correction (rättelse) of approved minutes: a new draft revision, a copy of the approved
+    one, that goes through the same approval and then supersedes it. The approved revision and
+    its PDF never change."""
+    from minutes.models import ApprovedRevision
+
+    _check_text(reason)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Ange skälet till rättelsen.")
+    revision = (
+        ApprovedRevision.objects.select_for_update()
+        .select_related("minutes__meeting")
+        .get(pk=revision.pk)
+    )
+    meeting = Meeting.objects.select_for_update().get(pk=revision.minutes.meeting_id)
+    latest = meeting.minutes.order_by("-revision").first()
+    if latest.pk != revision.minutes_id:
+        raise NotAllowed(
+            "Det finns redan en rättelse av minnesanteckningarna; rätta den senaste versionen."
+        )
+    source = revision.minutes
+    new = Minutes.objects.create(
+        meeting=meeting,
+        revision=source.revision + 1,
+        status=Minutes.Status.DRAFT,
+        others_present=source.others_present,
+        corrects=revision,
+        correction_reason=reason[:5000],
+    )
+    Attendance.objects.bulk_create(
+        Attendance(
+            minutes=new,
+            person_id=a.person_id,
+            membership_id=a.membership_id,
+            status=a.status,
+            substitute_for_id=a.substitute_for_id,
+            position=a.position,
+        )
+        for a in source.attendance.all()
+    )
+    for item in source.items.order_by("position").prefetch_related("sections"):
+        copy = AgendaItem.objects.create(
+            minutes=new,
+            position=item.position,
+            number=item.number,
+            title=item.title,
+            body=item.body,
+            decision=item.decision,
+            is_public=item.is_public,
+            confidentiality_ground=item.confidentiality_ground,
+        )
+        AgendaItemSection.objects.bulk_create(
+            AgendaItemSection(item=copy, position=s.position, heading=s.heading, body=s.body)
+            for s in item.sections.all()
+        )
+    audit.record(
+        "minutes.correction_started", request=request, actor=actor, obj=meeting, reason=reason[:500]
+    )
+    return new
+
+
+@transaction.atomic
+def publication_withdraw(*, revision, actor, reason: str, request=None):
+    """Withdraw the public copy of approved minutes; the record stays in the archive."""
+    from minutes.models import PublicationWithdrawal
+
+    _check_text(reason)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Ange skälet till att den publicerade kopian dras tillbaka.")
+    if PublicationWithdrawal.objects.filter(revision=revision).exists():
+        raise NotAllowed("Den publicerade kopian är redan tillbakadragen.")
+    withdrawal = PublicationWithdrawal.objects.create(
+        revision=revision, reason=reason, withdrawn_by=actor
+    )
+    audit.record(
+        "minutes.publication_withdrawn",
+        request=request,
+        actor=actor,
+        obj=revision.minutes.meeting,
+        reason=reason[:500],
+    )
+    return withdrawal

@@ -70,6 +70,7 @@ class MinutesSnapshot:
     revision: int
     status: str
     created: str  # ISO timestamp the document states as its creation (approval) time
+    correction_reason: str = ""  # for a corrected revision: why it replaces the earlier one
 
     @property
     def title(self) -> str:
@@ -214,4 +215,5 @@ def build_snapshot(
         revision=minutes.revision,
         status=minutes.status,
         created=stamp.astimezone(datetime.UTC).replace(microsecond=0).isoformat(),
+        correction_reason=minutes.correction_reason,
     )

@@ -30,7 +30,7 @@ from minutes.forms import (
     MeetingForm,
     SectionFormSet,
 )
-from minutes.models import AgendaItem, Meeting, Minutes
+from minutes.models import AgendaItem, ApprovedRevision, Meeting, Minutes
 from minutes.snapshot import build_snapshot
 
 
@@ -209,6 +209,11 @@ def meeting_edit(
             "rights": rights,
             "can_edit": can_edit,
             "returned": last_event if last_event and last_event.kind == "returned" else None,
+            "approved_revisions": list(
+                ApprovedRevision.objects.filter(minutes__meeting=meeting)
+                .select_related("minutes", "withdrawal")
+                .order_by("minutes__revision")
+            ),
             "can_review": rights.can_approve and minutes.status == Minutes.Status.SUBMITTED,
             "items": list(minutes.items.order_by("position")),
             "attendance": _attendance_forms(minutes) if can_edit else None,
@@ -709,3 +714,44 @@ def internal_pdf(
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def correction_start(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The chair (or an administrator) starts a correction of approved minutes, with a reason."""
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    access.require(
+        request, rights.can_approve or rights.is_admin, action="minutes.correct", obj=meeting
+    )
+    revision = getattr(minutes, "approved_revision", None)
+    if revision is None:
+        return render(
+            request,
+            "minutes/drafting/not_editable.html",
+            {"meeting": meeting, "message": _("Bara godkända minnesanteckningar kan rättas.")},
+            status=409,
+        )
+    try:
+        services.correction_start(
+            revision=revision,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except services.InvalidInput as error:
+        messages.error(request, str(error))
+        return redirect(_editor_url(meeting))
+    except services.NotAllowed as error:
+        return render(
+            request,
+            "minutes/drafting/not_editable.html",
+            {"meeting": meeting, "message": str(error)},
+            status=409,
+        )
+    messages.success(
+        request, _("En rättelse är påbörjad som ett nytt utkast; den godkänns som vanligt.")
+    )
+    return redirect(_editor_url(meeting))

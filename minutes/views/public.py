@@ -52,28 +52,41 @@ def draft_preview(
 
 
 def approved_pdf(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
+    request: HttpRequest,
+    municipality: str,
+    council: str,
+    meeting_id: int,
+    revision: int | None = None,
 ) -> HttpResponse:
-    """The approved PDF: the stored bytes, never a new rendering."""
+    """An approved PDF: the stored bytes, never a new rendering. Without ``revision``, the
+    current one; an earlier (superseded) revision stays downloadable by its number. A copy
+    whose publication was withdrawn answers 410 with the reason."""
     from django.core.files.storage import default_storage
     from django.http import FileResponse
 
+    from minutes.models import ApprovedRevision
+
     council_obj = access.get_public_council(municipality, council)
     meeting = get_object_or_404(Meeting, pk=meeting_id, council=council_obj)
-    revision = (
-        meeting.minutes.filter(approved_revision__isnull=False)
-        .select_related("approved_revision")
-        .order_by("-revision")
-        .first()
-    )
-    if revision is None:
+    revisions = ApprovedRevision.objects.filter(minutes__meeting=meeting).select_related("minutes")
+    if revision is not None:
+        revisions = revisions.filter(minutes__revision=revision)
+    stored = revisions.order_by("-minutes__revision").first()
+    if stored is None:
         raise Http404(_("Mötet har inga godkända minnesanteckningar."))
-    stored = revision.approved_revision
+    withdrawal = getattr(stored, "withdrawal", None)
+    if withdrawal is not None:
+        return HttpResponse(
+            _("Den publicerade kopian har dragits tillbaka: %(reason)s")
+            % {"reason": withdrawal.reason},
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
+    suffix = f"-version-{stored.minutes.revision}" if stored.minutes.revision > 1 else ""
     response = FileResponse(
         default_storage.open(stored.pdf_name, "rb"),
         content_type="application/pdf",
-        as_attachment=False,
-        filename=f"{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf",
+        filename=f"{municipality}-{council}-{meeting.date:%Y-%m-%d}{suffix}.pdf",
     )
     response["ETag"] = f'"{stored.pdf_sha256}"'
     response["X-Content-Type-Options"] = "nosniff"

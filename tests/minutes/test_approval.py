@@ -311,3 +311,77 @@ def test_confidential_items_give_a_public_and_an_internal_pdf(client, cast, draf
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def approved(draft, cast):
+    services.minutes_submit(minutes=draft, actor=cast.secretary)
+    return services.minutes_approve(minutes=draft, actor=cast.chair)
+
+
+def test_a_correction_becomes_a_new_revision_that_supersedes_the_old(client, cast, draft):
+    first = approved(draft, cast)
+    first_bytes = default_storage.open(first.pdf_name).read()
+    client.force_login(cast.member)
+    assert client.post(u("correction", draft), {"reason": "Fel datum"}).status_code == 403
+    client.force_login(cast.chair)
+    assert (
+        client.post(u("correction", draft), {"reason": " "}).status_code == 302
+    )  # message, nothing made
+    assert draft.meeting.minutes.count() == 1
+    client.post(u("correction", draft), {"reason": "Fel namn i närvarolistan."})
+    correction = draft.meeting.minutes.get(revision=2)
+    assert correction.status == Minutes.Status.DRAFT and correction.corrects == first
+    assert correction.items.count() == draft.items.count()
+    assert (
+        client.post(u("correction", draft), {"reason": "igen"}).status_code == 409
+    )  # the draft is not approved
+
+    item = correction.items.get(position=4)
+    services.item_save(
+        item=item,
+        version=1,
+        title=item.title,
+        body="<p>Rättad text.</p>",
+        decision="",
+        is_public=True,
+        confidentiality_ground="",
+        sections=[],
+        actor=None,
+    )
+    second = approved(correction, cast)
+    assert second.supersedes == first and second.correction_reason == "Fel namn i närvarolistan."
+    text = " ".join(
+        " ".join(p) for p in pdftext.raw_lines(default_storage.open(second.pdf_name).read())
+    )
+    assert "Rättelse, version 2, ersätter version 1. Skäl: Fel namn i närvarolistan." in text
+
+    latest = client.get(reverse("minutes:approved_pdf", args=[*SLUGS, draft.meeting.pk]))
+    assert b"".join(latest.streaming_content) == default_storage.open(second.pdf_name).read()
+    old = client.get(reverse("minutes:approved_pdf_revision", args=[*SLUGS, draft.meeting.pk, 1]))
+    assert b"".join(old.streaming_content) == first_bytes
+    client.force_login(cast.secretary)
+    page = page_text(client.get(u("meeting", draft)))
+    assert "Version 1" in page and "ersatt av version 2" in page
+
+
+def test_an_administrator_withdraws_the_public_copy_and_the_record_stays(client, cast, draft):
+    revision = approved(draft, cast)
+    stored = default_storage.open(revision.pdf_name).read()
+    client.force_login(cast.admin)
+    response = client.post(
+        reverse("admin:minutes_publicationwithdrawal_add"),
+        {"revision": revision.pk, "reason": "Personuppgifter publicerades av misstag."},
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="minutes.publication_withdrawn").exists()
+    public = client.get(reverse("minutes:approved_pdf", args=[*SLUGS, draft.meeting.pk]))
+    assert public.status_code == 410
+    assert "Personuppgifter publicerades av misstag." in public.content.decode()
+    assert default_storage.open(revision.pdf_name).read() == stored
+    again = client.post(
+        reverse("admin:minutes_publicationwithdrawal_add"),
+        {"revision": revision.pk, "reason": "Igen"},
+    )
+    assert again.status_code == 200  # already withdrawn: a message, not a second row
+    client.force_login(cast.secretary)
+    assert "Publiceringen tillbakadragen" in page_text(client.get(u("meeting", draft)))
