@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "core",
     "councils",
     "minutes",
@@ -177,7 +178,8 @@ PDF_WARM_START = env_bool("PDF_WARM_START", not DEBUG)  # start the child with e
 # The address e-mails link to.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
-# Django's tasks framework: immediate by default; production may set a database-backed worker.
+# Django's tasks framework: immediate by default; in production TASK_BACKEND=
+# django_tasks_db.backend.DatabaseBackend queues them for `manage.py db_worker`.
 TASKS = {
     "default": {
         "BACKEND": env_str("TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")

@@ -385,3 +385,32 @@ def test_an_administrator_withdraws_the_public_copy_and_the_record_stays(client,
     assert again.status_code == 200  # already withdrawn: a message, not a second row
     client.force_login(cast.secretary)
     assert "Publiceringen tillbakadragen" in page_text(client.get(u("meeting", draft)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_production_the_emails_wait_for_the_database_worker(cast, settings):
+    import datetime
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.minutes.drafting_fixtures import standing_agenda
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+    person = cast.chair.person
+    person.email = "ordforande@example.org"
+    person.save()
+    standing_agenda(cast.council)
+    meeting = services.meeting_create(
+        council=cast.council,
+        date=datetime.date(2025, 2, 24),
+        start_time=None,
+        end_time=None,
+        place="",
+        actor=cast.secretary,
+    )
+    services.minutes_submit(minutes=meeting.minutes.get(), actor=cast.secretary)
+    assert DBTaskResult.objects.count() == 1
+    assert mail.outbox == []
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert [m.bcc for m in mail.outbox] == [["ordforande@example.org"]]
