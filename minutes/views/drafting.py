@@ -215,6 +215,7 @@ def meeting_edit(
                 .order_by("minutes__revision")
             ),
             "can_review": rights.can_approve and minutes.status == Minutes.Status.SUBMITTED,
+            "can_correct": rights.is_admin or "chair" in rights.roles,
             "items": list(minutes.items.order_by("position")),
             "attendance": _attendance_forms(minutes) if can_edit else None,
             "new_item_form": ItemTitleForm(),
@@ -723,9 +724,12 @@ def correction_start(
 ) -> HttpResponse:
     """The chair (or an administrator) starts a correction of approved minutes, with a reason."""
     rights, meeting, minutes = _load(request, municipality, council, meeting_id)
-    access.require(
-        request, rights.can_approve or rights.is_admin, action="minutes.correct", obj=meeting
+    chaired = meeting.chaired_by_id is not None and (
+        meeting.chaired_by_id
+        == Person.objects.filter(user=request.user).values_list("pk", flat=True).first()
     )
+    allowed = rights.is_admin or chaired or Membership.Role.CHAIR in rights.roles
+    access.require(request, allowed, action="minutes.correct", obj=meeting)
     revision = getattr(minutes, "approved_revision", None)
     if revision is None:
         return render(

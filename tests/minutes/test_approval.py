@@ -414,3 +414,38 @@ def test_in_production_the_emails_wait_for_the_database_worker(cast, settings):
     assert mail.outbox == []
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert [m.bcc for m in mail.outbox] == [["ordforande@example.org"]]
+
+
+@pytest.mark.parametrize(
+    ("who", "withdraw", "correction", "internal"),
+    [
+        (None, 302, 302, 302),
+        ("outsider", 404, 404, 404),
+        ("member", 403, 403, 404),
+        ("vice_chair", 403, 403, 404),
+        ("secretary", 409, 403, 404),
+        ("chair", 403, 302, 404),
+        ("admin", 409, 302, 404),
+    ],
+)
+def test_approved_minutes_permission_matrix(
+    client, cast, draft, who, withdraw, correction, internal
+):
+    """Over approved minutes without confidential items: nobody withdraws them back to draft,
+    the chair and administrators start corrections, there is no internal copy to read."""
+    approved(draft, cast)
+    if who == "vice_chair":
+        vice = factories.person("Vera Vice")
+        factories.membership(vice, cast.council, Membership.Role.VICE_CHAIR)
+        client.force_login(factories.user("vice", person_obj=vice))
+    elif who:
+        client.force_login(getattr(cast, who))
+    assert client.post(u("withdraw", draft)).status_code == withdraw
+    assert (
+        client.get(reverse("drafting:internal_pdf", args=[*SLUGS, draft.meeting.pk])).status_code
+        == internal
+    )
+    assert client.post(u("correction", draft), {"reason": "Skäl"}).status_code == correction
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.APPROVED
+    assert draft.meeting.minutes.count() == (2 if correction == 302 and who else 1)
