@@ -146,7 +146,7 @@ def test_a_submitted_draft_is_shown_read_only(client, cast, draft):
     Minutes.objects.filter(pk=draft.pk).update(status=Minutes.Status.SUBMITTED)
     client.force_login(cast.secretary)
     text = page_text(client.get(url("meeting", draft)))
-    assert "inte längre ett utkast" in text and "Spara närvaron" not in text
+    assert "väntar på ordförandens godkännande" in text and "Spara närvaron" not in text
 
 
 # --- attendance ----------------------------------------------------------------------------------
