@@ -61,11 +61,12 @@ def _load(
     return rights, meeting, minutes
 
 
-def _not_editable(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+def _not_editable(request: HttpRequest, meeting: Meeting, message: str = "") -> HttpResponse:
+    """409: the minutes are not in a state that allows this."""
     return render(
         request,
         "minutes/drafting/not_editable.html",
-        {"meeting": meeting, "message": services.NotEditable.message},
+        {"meeting": meeting, "message": message or services.NotEditable.message},
         status=409,
     )
 
@@ -551,24 +552,32 @@ def items_order(
 # --- Approval ------------------------------------------------------------------------------------
 
 
+def _secretary_transition(request, municipality, council, meeting_id, *, service, action, done):
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    access.require(request, rights.can_edit_minutes, action=action, obj=meeting)
+    try:
+        service(minutes=minutes, actor=request.user, request=request)
+    except services.NotAllowed as error:
+        return _not_editable(request, meeting, str(error))
+    messages.success(request, done)
+    return redirect(_editor_url(meeting))
+
+
 @login_required
 @require_POST
 def minutes_submit(
     request: HttpRequest, municipality: str, council: str, meeting_id: int
 ) -> HttpResponse:
-    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
-    access.require(request, rights.can_edit_minutes, action="minutes.submit", obj=meeting)
-    try:
-        services.minutes_submit(minutes=minutes, actor=request.user, request=request)
-    except services.NotAllowed as error:
-        return render(
-            request,
-            "minutes/drafting/not_editable.html",
-            {"meeting": meeting, "message": str(error)},
-            status=409,
-        )
-    messages.success(request, _("Utkastet är skickat till ordföranden för godkännande."))
-    return redirect(_editor_url(meeting))
+    """The secretary sends the draft to the person who chaired the meeting."""
+    return _secretary_transition(
+        request,
+        municipality,
+        council,
+        meeting_id,
+        service=services.minutes_submit,
+        action="minutes.submit",
+        done=_("Utkastet är skickat till ordföranden för godkännande."),
+    )
 
 
 @login_required
@@ -576,19 +585,16 @@ def minutes_submit(
 def minutes_withdraw(
     request: HttpRequest, municipality: str, council: str, meeting_id: int
 ) -> HttpResponse:
-    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
-    access.require(request, rights.can_edit_minutes, action="minutes.withdraw", obj=meeting)
-    try:
-        services.minutes_withdraw(minutes=minutes, actor=request.user, request=request)
-    except services.NotAllowed as error:
-        return render(
-            request,
-            "minutes/drafting/not_editable.html",
-            {"meeting": meeting, "message": str(error)},
-            status=409,
-        )
-    messages.success(request, _("Utkastet är taget tillbaka och kan ändras igen."))
-    return redirect(_editor_url(meeting))
+    """The reverse: the secretary takes a submitted draft back to change it."""
+    return _secretary_transition(
+        request,
+        municipality,
+        council,
+        meeting_id,
+        service=services.minutes_withdraw,
+        action="minutes.withdraw",
+        done=_("Utkastet är taget tillbaka och kan ändras igen."),
+    )
 
 
 def _changes_since_submission(minutes: Minutes, current: dict) -> list[str] | None:
@@ -664,12 +670,7 @@ def minutes_review(
             else:
                 error = _("Välj att godkänna eller återsända.")
         except services.NotAllowed as refusal:
-            return render(
-                request,
-                "minutes/drafting/not_editable.html",
-                {"meeting": meeting, "message": str(refusal)},
-                status=409,
-            )
+            return _not_editable(request, meeting, str(refusal))
         except services.InvalidInput as invalid:
             error = str(invalid)
     snapshot = build_snapshot(minutes)
@@ -732,12 +733,7 @@ def correction_start(
     access.require(request, allowed, action="minutes.correct", obj=meeting)
     revision = getattr(minutes, "approved_revision", None)
     if revision is None:
-        return render(
-            request,
-            "minutes/drafting/not_editable.html",
-            {"meeting": meeting, "message": _("Bara godkända minnesanteckningar kan rättas.")},
-            status=409,
-        )
+        return _not_editable(request, meeting, _("Bara godkända minnesanteckningar kan rättas."))
     try:
         services.correction_start(
             revision=revision,
@@ -749,12 +745,7 @@ def correction_start(
         messages.error(request, str(error))
         return redirect(_editor_url(meeting))
     except services.NotAllowed as error:
-        return render(
-            request,
-            "minutes/drafting/not_editable.html",
-            {"meeting": meeting, "message": str(error)},
-            status=409,
-        )
+        return _not_editable(request, meeting, str(error))
     messages.success(
         request, _("En rättelse är påbörjad som ett nytt utkast; den godkänns som vanligt.")
     )
