@@ -125,3 +125,15 @@ def test_the_demos_approved_minutes_are_frozen_with_their_pdfs():
     load()
     assert ApprovedRevision.objects.count() == 2
     assert all(r.pdf_size > 0 and len(r.pdf_sha256) == 64 for r in ApprovedRevision.objects.all())
+
+
+def test_the_council_page_links_the_approved_pdfs(client):
+    import re
+
+    load()
+    html = client.get("/arboga/forebyggande-radet/").content.decode()
+    links = re.findall(r'href="(/arboga/forebyggande-radet/moten/\d+/minnesanteckningar\.pdf)"', html)
+    assert len(links) == 2
+    response = client.get(links[0])
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-1.7")
