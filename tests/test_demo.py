@@ -132,7 +132,9 @@ def test_the_council_page_links_the_approved_pdfs(client):
 
     load()
     html = client.get("/arboga/forebyggande-radet/").content.decode()
-    links = re.findall(r'href="(/arboga/forebyggande-radet/moten/\d+/minnesanteckningar\.pdf)"', html)
+    links = re.findall(
+        r'href="(/arboga/forebyggande-radet/moten/\d+/minnesanteckningar\.pdf)"', html
+    )
     assert len(links) == 2
     response = client.get(links[0])
     assert response["Content-Type"] == "application/pdf"

@@ -256,14 +256,16 @@ def attendance_save(
     except ValueError:
         version = -1
     if valid:
+        # Who each row is about comes from the server's own list, never from the posted
+        # hidden fields, so a crafted form cannot put someone else on the attendance list.
         entries = [
             services.AttendanceEntry(
-                person_id=form.cleaned_data["person_id"],
-                membership_id=form.cleaned_data["membership_id"],
+                person_id=person.pk,
+                membership_id=membership.pk if membership else None,
                 status=form.cleaned_data["status"],
                 substitute_for_id=form.cleaned_data["substitute_for"],
             )
-            for _, form in rows
+            for (person, membership), form in rows
         ]
         try:
             services.attendance_update(

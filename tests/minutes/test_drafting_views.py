@@ -411,3 +411,13 @@ def test_a_refused_csrf_check_answers_the_editor_in_json(cast, draft):
     assert item.version == 1
     form = strict.post(url("item_add", draft), {"title": "X"})
     assert form.status_code == 403 and "text/html" in form["Content-Type"]
+
+
+def test_a_crafted_attendance_form_cannot_add_someone_else(client, cast, draft):
+    from tests import factories
+
+    stranger = factories.person("Främling")
+    client.force_login(cast.secretary)
+    response = attendance_post(client, draft, **{"a0-person_id": str(stranger.pk)})
+    assert response.status_code == 302
+    assert not draft.attendance.filter(person=stranger).exists()
