@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass, field
+from html import escape
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from core import audit
+from core.dates import long_date
+from core.sanitize import sanitize_html
 from councils.models import Council, Membership, Municipality, Person
-from minutes import legacy
-from minutes.models import AgendaItem, AgendaItemSection, Attendance, Meeting, Minutes
+from minutes import legacy, tasks
+from minutes.models import (
+    AgendaItem,
+    AgendaItemSection,
+    ApprovedRevision,
+    Attendance,
+    Meeting,
+    Minutes,
+    MinutesEvent,
+    PublicationWithdrawal,
+    Signature,
+    StandingItem,
+)
+from minutes.pdf import render_minutes_pdf
+from minutes.snapshot import build_snapshot
 
 Role = Membership.Role
 
@@ -328,9 +348,6 @@ _HTML_TAG = re.compile(
 
 def plain_text_to_html(text: str) -> str:
     """What a form without the editor sends (plain text) becomes paragraphs; HTML is sanitized."""
-    from html import escape
-
-    from core.sanitize import sanitize_html
 
     text = (text or "").replace("\r\n", "\n")
     if not _HTML_TAG.search(text):
@@ -378,8 +395,6 @@ def minutes_start(*, meeting: Meeting, actor, request=None) -> Minutes:
     approving the previous meeting's minutes with that meeting's date in words, and the
     attendance list of everyone who serves the council on the day. The council's chair and the
     secretary who starts are noted as chairing and keeping the minutes."""
-    from core.dates import long_date
-    from minutes.models import StandingItem
 
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.minutes.exists():
@@ -687,7 +702,6 @@ def _lock(minutes: Minutes) -> Minutes:
 
 
 def _event(minutes: Minutes, kind: str, actor, **fields) -> None:
-    from minutes.models import MinutesEvent
 
     MinutesEvent.objects.create(
         minutes=minutes,
@@ -709,7 +723,6 @@ def _check_approver(minutes: Minutes, actor) -> Person:
 
 
 def _after_commit(task_name: str, minutes_id: int) -> None:
-    from minutes import tasks
 
     transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(minutes_id))
 
@@ -718,8 +731,6 @@ def _after_commit(task_name: str, minutes_id: int) -> None:
 def minutes_submit(*, minutes: Minutes, actor, request=None) -> Minutes:
     """The secretary sends the draft to the person who chaired the meeting. Empty sub-sections
     are dropped; the submitted snapshot is kept for comparison after a return."""
-    from minutes.models import MinutesEvent
-    from minutes.snapshot import build_snapshot
 
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.DRAFT:
@@ -742,7 +753,6 @@ def minutes_submit(*, minutes: Minutes, actor, request=None) -> Minutes:
 @transaction.atomic
 def minutes_withdraw(*, minutes: Minutes, actor, request=None) -> Minutes:
     """The reverse of submitting: the secretary takes the draft back to change it."""
-    from minutes.models import MinutesEvent
 
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.SUBMITTED:
@@ -757,7 +767,6 @@ def minutes_withdraw(*, minutes: Minutes, actor, request=None) -> Minutes:
 @transaction.atomic
 def minutes_return(*, minutes: Minutes, actor, comment: str, request=None) -> Minutes:
     """The approver sends the draft back to the secretary with a comment."""
-    from minutes.models import MinutesEvent
 
     _check_text(comment)
     comment = comment.strip()
@@ -777,7 +786,6 @@ def minutes_return(*, minutes: Minutes, actor, comment: str, request=None) -> Mi
 
 def signed_text(moment: datetime.datetime) -> str:
     """ "Justerat elektroniskt 2020-03-02 kl. 14.05" in Swedish time."""
-    from django.utils import timezone
 
     local = timezone.localtime(moment)
     return f"Justerat elektroniskt {local:%Y-%m-%d} kl. {local:%H.%M}"
@@ -785,10 +793,6 @@ def signed_text(moment: datetime.datetime) -> str:
 
 def store_pdf(pdf: bytes, *, storage_alias: str = "default") -> tuple[str, str, int]:
     """Store ``pdf`` under a name made from its SHA-256 (the same bytes are stored once)."""
-    import hashlib
-
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import storages
 
     storage = storages[storage_alias]
     digest = hashlib.sha256(pdf).hexdigest()
@@ -803,8 +807,6 @@ def store_pdf(pdf: bytes, *, storage_alias: str = "default") -> tuple[str, str, 
 def _freeze(minutes: Minutes, snapshot, approved_at: datetime.datetime, **fields):
     """Render the approved PDF once (and, when items are confidential, the internal one into the
     private storage) and keep both with the snapshot in an insert-only revision."""
-    from minutes.models import ApprovedRevision
-    from minutes.pdf import render_minutes_pdf
 
     name, digest, size = store_pdf(render_minutes_pdf(snapshot))
     internal_name = internal_digest = ""
@@ -829,10 +831,6 @@ def _freeze(minutes: Minutes, snapshot, approved_at: datetime.datetime, **fields
 def minutes_approve(*, minutes: Minutes, actor, request=None):
     """The person who chaired the meeting approves: the snapshot is frozen in an insert-only
     revision with the PDF rendered once from it, stored with its SHA-256, and the signature."""
-    from django.utils import timezone
-
-    from minutes.models import MinutesEvent, Signature
-    from minutes.snapshot import build_snapshot
 
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.SUBMITTED:
@@ -874,8 +872,6 @@ def record_historical_revision(*, minutes: Minutes, approved_at: datetime.dateti
     """Freeze minutes that were approved outside Protokollet (imported, or demo data) in the same
     insert-only revision as online approval: the snapshot, the PDF rendered once from it and its
     SHA-256, and signature rows for the signatories named in the document (not signed online)."""
-    from minutes.models import ApprovedRevision, Signature
-    from minutes.snapshot import build_snapshot
 
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.APPROVED:
@@ -899,7 +895,6 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
     """A correction (rättelse) of approved minutes: a new draft revision, a copy of the approved
     one, that goes through the same approval and then supersedes it. The approved revision and
     its PDF never change."""
-    from minutes.models import ApprovedRevision
 
     _check_text(reason)
     reason = reason.strip()
@@ -960,7 +955,6 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
 @transaction.atomic
 def publication_withdraw(*, revision, actor, reason: str, request=None):
     """Withdraw the public copy of approved minutes; the record stays in the archive."""
-    from minutes.models import PublicationWithdrawal
 
     _check_text(reason)
     reason = reason.strip()
