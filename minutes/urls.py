@@ -1,11 +1,24 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from minutes.views import public
 
 app_name = "minutes"
 
+SLUG = r"[-a-zA-Z0-9_]+"
+DATE = r"\d{4}-\d{2}-\d{2}"
+
 urlpatterns = [
     path("<slug:municipality>/<slug:council>/", public.council_detail, name="council"),
+    re_path(
+        rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/$",
+        public.meeting_detail,
+        name="meeting",
+    ),
+    re_path(
+        rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/(?P<filename>[-a-z0-9]+\.pdf)$",
+        public.meeting_pdf,
+        name="meeting_pdf",
+    ),
     path(
         "<slug:municipality>/<slug:council>/moten/<int:meeting_id>/minnesanteckningar.pdf",
         public.approved_pdf,

@@ -91,3 +91,67 @@ def approved_pdf(
     response["ETag"] = f'"{stored.pdf_sha256}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _meeting_by_date(council_obj, date: str) -> Meeting:
+    import datetime
+
+    try:
+        day = datetime.date.fromisoformat(date)
+    except ValueError:
+        raise Http404(_("Ogiltigt datum.")) from None
+    meeting = (
+        Meeting.objects.filter(council=council_obj, date=day).order_by("start_time", "pk").first()
+    )
+    if meeting is None:
+        raise Http404(_("Rådet hade inget möte den dagen."))
+    return meeting
+
+
+def meeting_detail(
+    request: HttpRequest, municipality: str, council: str, date: str
+) -> HttpResponse:
+    """A meeting's public page: the approved minutes as HTML from the approved revision's public
+    snapshot, the PDF with its size and SHA-256, and earlier (superseded) or withdrawn copies.
+    Drafts are never shown. Three queries."""
+    from minutes.models import ApprovedRevision
+    from minutes.snapshot import MinutesSnapshot
+
+    council_obj = access.get_public_council(municipality, council)
+    meeting = _meeting_by_date(council_obj, date)
+    revisions = list(
+        ApprovedRevision.objects.filter(minutes__meeting=meeting)
+        .select_related("minutes", "withdrawal")
+        .order_by("-minutes__revision")
+    )
+    current = revisions[0] if revisions else None
+    withdrawal = getattr(current, "withdrawal", None) if current else None
+    return render(
+        request,
+        "minutes/meeting_detail.html",
+        {
+            "council": council_obj,
+            "meeting": meeting,
+            "current": current,
+            "withdrawal": withdrawal,
+            "doc": MinutesSnapshot.from_dict(current.snapshot)
+            if current and not withdrawal
+            else None,
+            "earlier": revisions[1:],
+            "filename": f"{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf",
+        },
+    )
+
+
+def meeting_pdf(
+    request: HttpRequest, municipality: str, council: str, date: str, filename: str
+) -> HttpResponse:
+    """The stable, readable address of a meeting's current public PDF."""
+    council_obj = access.get_public_council(municipality, council)
+    meeting = _meeting_by_date(council_obj, date)
+    if filename != f"{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf":
+        raise Http404(_("Filen finns inte."))
+    response = approved_pdf(request, municipality, council, meeting.pk)
+    if response.status_code == 200:
+        response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -1,0 +1,92 @@
+"""A meeting's public page and its stable PDF address."""
+
+import pytest
+from django.core.files.storage import default_storage
+
+from minutes import services
+from tests.pages import page_text
+
+pytestmark = pytest.mark.django_db
+PAGE = "/arboga/forebyggande-radet/2025-02-24/"
+PDF = PAGE + "arboga-forebyggande-radet-2025-02-24.pdf"
+
+
+def approve(draft, cast):
+    services.minutes_submit(minutes=draft, actor=cast.secretary)
+    return services.minutes_approve(minutes=draft, actor=cast.chair)
+
+
+def test_a_draft_is_never_shown(client, draft):
+    item = draft.items.get(position=4)
+    services.item_save(
+        item=item,
+        version=1,
+        title=item.title,
+        body="<p>Hemligt utkast.</p>",
+        decision="",
+        is_public=True,
+        confidentiality_ground="",
+        sections=[],
+        actor=None,
+    )
+    text = page_text(client.get(PAGE))
+    assert "Minnesanteckningarna är inte godkända ännu." in text
+    assert "Hemligt utkast" not in text and "Övriga frågor" not in text
+    assert client.get(PDF).status_code == 404
+
+
+def test_approved_minutes_are_shown_with_the_pdf_its_size_and_hash(client, cast, draft):
+    item = draft.items.get(position=4)
+    services.item_save(
+        item=item,
+        version=1,
+        title="Personalärende",
+        body="<p>Känsligt.</p>",
+        decision="",
+        is_public=False,
+        confidentiality_ground="OSL 39 kap. 3 §",
+        sections=[],
+        actor=None,
+    )
+    revision = approve(draft, cast)
+    response = client.get(PAGE)
+    text = page_text(response)
+    assert "1. Föregående minnesanteckningar" in text
+    assert "4. Sekretessbelagt ärende – utelämnat enligt OSL 39 kap. 3 §" in text
+    assert "Personalärende" not in text and "Känsligt" not in text
+    assert revision.pdf_sha256 in text
+    assert f'href="{PDF}"' in response.content.decode()
+    download = client.get(PDF)
+    assert b"".join(download.streaming_content) == default_storage.open(revision.pdf_name).read()
+    assert download["Cache-Control"] == "public, max-age=300"
+    assert 'filename="arboga-forebyggande-radet-2025-02-24.pdf"' in download["Content-Disposition"]
+
+
+def test_wrong_dates_and_file_names_are_404(client, cast, draft):
+    approve(draft, cast)
+    assert client.get("/arboga/forebyggande-radet/2025-02-30/").status_code == 404
+    assert client.get("/arboga/forebyggande-radet/2025-02-25/").status_code == 404
+    assert client.get(PAGE + "annat-namn.pdf").status_code == 404
+
+
+def test_a_correction_lists_the_superseded_version_and_withdrawal_hides_the_text(
+    client, cast, draft
+):
+    first = approve(draft, cast)
+    correction = services.correction_start(revision=first, actor=cast.chair, reason="Stavfel.")
+    approve(correction, cast)
+    text = page_text(client.get(PAGE))
+    assert "rättad version 2" in text and "Version 1 – ersatt av en rättad version" in text
+    services.publication_withdraw(
+        revision=correction.approved_revision, actor=cast.admin, reason="Personuppgifter."
+    )
+    text = page_text(client.get(PAGE))
+    assert "har dragits tillbaka. Personuppgifter." in text
+    assert "Föregående minnesanteckningar" not in text
+    assert client.get(PDF).status_code == 410
+
+
+def test_the_meeting_page_runs_three_queries(client, cast, draft, django_assert_num_queries):
+    approve(draft, cast)
+    with django_assert_num_queries(3):
+        assert client.get(PAGE).status_code == 200
