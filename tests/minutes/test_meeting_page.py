@@ -1,5 +1,7 @@
 """A meeting's public page and its stable PDF address."""
 
+import itertools
+
 import pytest
 from django.core.files.storage import default_storage
 
@@ -90,3 +92,13 @@ def test_the_meeting_page_runs_three_queries(client, cast, draft, django_assert_
     approve(draft, cast)
     with django_assert_num_queries(3):
         assert client.get(PAGE).status_code == 200
+
+
+def test_headings_descend_without_skipping_a_level(client, cast, draft):
+    import re
+
+    approve(draft, cast)
+    html = client.get(PAGE).content.decode()
+    levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", html)]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
