@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from minutes.feeds import ApprovedMinutesFeed
 from minutes.views import public
 
 app_name = "minutes"
@@ -8,7 +9,13 @@ SLUG = r"[-a-zA-Z0-9_]+"
 DATE = r"\d{4}-\d{2}-\d{2}"
 
 urlpatterns = [
+    path("minnesanteckningar.atom", ApprovedMinutesFeed(), name="feed"),
     path("<slug:municipality>/<slug:council>/", public.council_detail, name="council"),
+    path(
+        "<slug:municipality>/<slug:council>/minnesanteckningar.atom",
+        ApprovedMinutesFeed(),
+        name="council_feed",
+    ),
     re_path(
         rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/$",
         public.meeting_detail,
