@@ -11,6 +11,7 @@ DATE = r"\d{4}-\d{2}-\d{2}"
 urlpatterns = [
     path("minnesanteckningar.atom", ApprovedMinutesFeed(), name="feed"),
     path("<slug:municipality>/<slug:council>/", public.council_detail, name="council"),
+    path("<slug:municipality>/<slug:council>/moten.ics", public.council_calendar, name="calendar"),
     path(
         "<slug:municipality>/<slug:council>/minnesanteckningar.atom",
         ApprovedMinutesFeed(),

@@ -155,3 +155,46 @@ def meeting_pdf(
     if response.status_code == 200:
         response["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def council_calendar(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
+    """The council's coming meetings as an iCalendar feed, each event linking to its page."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    import icalendar
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import timezone
+
+    council_obj = access.get_public_council(municipality, council)
+    meetings = Meeting.objects.filter(council=council_obj, date__gte=timezone.localdate()).order_by(
+        "date"
+    )[:100]
+    zone = ZoneInfo(settings.TIME_ZONE)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Protokollet//Mötesplan//SV")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{council_obj.name}, {council_obj.municipality.name}")
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    for meeting in meetings:
+        event = icalendar.Event()
+        event.add("uid", f"meeting-{meeting.pk}@{request.get_host()}")
+        event.add("summary", f"{council_obj.name}: möte")
+        if meeting.start_time:
+            start = datetime.datetime.combine(meeting.date, meeting.start_time, tzinfo=zone)
+            end_time = meeting.end_time or (start + datetime.timedelta(hours=2)).time()
+            event.add("dtstart", start)
+            event.add("dtend", datetime.datetime.combine(meeting.date, end_time, tzinfo=zone))
+        else:
+            event.add("dtstart", meeting.date)
+            event.add("dtend", meeting.date + datetime.timedelta(days=1))
+        event.add("dtstamp", meeting.updated_at)
+        if meeting.place:
+            event.add("location", meeting.place)
+        page = reverse("minutes:meeting", args=[municipality, council, f"{meeting.date:%Y-%m-%d}"])
+        event.add("url", request.build_absolute_uri(page))
+        calendar.add_component(event)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{municipality}-{council}.ics"'
+    return response
