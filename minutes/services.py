@@ -712,10 +712,17 @@ def _event(minutes: Minutes, kind: str, actor, **fields) -> None:
     )
 
 
+def chaired_by(meeting: Meeting, user) -> Person | None:
+    """The user's person if that person chaired ``meeting``, else None."""
+    if user is None or not user.is_authenticated or meeting.chaired_by_id is None:
+        return None
+    return Person.objects.filter(user=user, pk=meeting.chaired_by_id).first()
+
+
 def _check_approver(minutes: Minutes, actor) -> Person:
     """Only the person who chaired the meeting approves or returns its minutes."""
-    person = Person.objects.filter(user=actor).first() if actor is not None else None
-    if person is None or person.pk != minutes.meeting.chaired_by_id:
+    person = chaired_by(minutes.meeting, actor)
+    if person is None:
         raise NotAllowed(
             "Bara den som var ordförande vid mötet godkänner eller återsänder minnesanteckningarna."
         )

@@ -61,6 +61,15 @@ def _load(
     return rights, meeting, minutes
 
 
+def _may_correct(request: HttpRequest, rights, meeting: Meeting) -> bool:
+    """Corrections: the council's chair, the person who chaired the meeting, or an administrator."""
+    return (
+        rights.is_admin
+        or Membership.Role.CHAIR in rights.roles
+        or services.chaired_by(meeting, request.user) is not None
+    )
+
+
 def _not_editable(request: HttpRequest, meeting: Meeting, message: str = "") -> HttpResponse:
     """409: the minutes are not in a state that allows this."""
     return render(
@@ -216,7 +225,8 @@ def meeting_edit(
                 .order_by("minutes__revision")
             ),
             "can_review": rights.can_approve and minutes.status == Minutes.Status.SUBMITTED,
-            "can_correct": rights.is_admin or "chair" in rights.roles,
+            "can_correct": minutes.status == Minutes.Status.APPROVED
+            and _may_correct(request, rights, meeting),
             "items": list(minutes.items.order_by("position")),
             "attendance": _attendance_forms(minutes) if can_edit else None,
             "new_item_form": ItemTitleForm(),
@@ -641,10 +651,7 @@ def minutes_review(
     rights, meeting, minutes = _load(request, municipality, council, meeting_id)
     access.require(request, rights.can_approve, action="minutes.review", obj=meeting)
     error = None
-    is_approver = meeting.chaired_by_id is not None and (
-        meeting.chaired_by_id
-        == Person.objects.filter(user=request.user).values_list("pk", flat=True).first()
-    )
+    is_approver = services.chaired_by(meeting, request.user) is not None
     if request.method == "POST":
         access.require(request, is_approver, action="minutes.approve", obj=meeting)
         try:
@@ -727,12 +734,9 @@ def correction_start(
 ) -> HttpResponse:
     """The chair (or an administrator) starts a correction of approved minutes, with a reason."""
     rights, meeting, minutes = _load(request, municipality, council, meeting_id)
-    chaired = meeting.chaired_by_id is not None and (
-        meeting.chaired_by_id
-        == Person.objects.filter(user=request.user).values_list("pk", flat=True).first()
+    access.require(
+        request, _may_correct(request, rights, meeting), action="minutes.correct", obj=meeting
     )
-    allowed = rights.is_admin or chaired or Membership.Role.CHAIR in rights.roles
-    access.require(request, allowed, action="minutes.correct", obj=meeting)
     revision = getattr(minutes, "approved_revision", None)
     if revision is None:
         return _not_editable(request, meeting, _("Bara godkända minnesanteckningar kan rättas."))

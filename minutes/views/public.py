@@ -58,17 +58,26 @@ def approved_pdf(
     meeting_id: int,
     revision: int | None = None,
 ) -> HttpResponse:
-    """An approved PDF: the stored bytes, never a new rendering. Without ``revision``, the
-    current one; an earlier (superseded) revision stays downloadable by its number. A copy
-    whose publication was withdrawn answers 410 with the reason."""
+    """An approved PDF by the meeting's id: the current one, or an earlier (superseded)
+    revision by its number."""
+    council_obj = access.get_public_council(municipality, council)
+    meeting = get_object_or_404(Meeting, pk=meeting_id, council=council_obj)
+    return _serve_approved(meeting, municipality, council, revision)
+
+
+def _serve_approved(
+    meeting: Meeting, municipality: str, council: str, revision: int | None
+) -> HttpResponse:
+    """The stored bytes of an approved revision, never a new rendering; a copy whose
+    publication was withdrawn answers 410 with the reason."""
     from django.core.files.storage import default_storage
     from django.http import FileResponse
 
     from minutes.models import ApprovedRevision
 
-    council_obj = access.get_public_council(municipality, council)
-    meeting = get_object_or_404(Meeting, pk=meeting_id, council=council_obj)
-    revisions = ApprovedRevision.objects.filter(minutes__meeting=meeting).select_related("minutes")
+    revisions = ApprovedRevision.objects.filter(minutes__meeting=meeting).select_related(
+        "minutes", "withdrawal"
+    )
     if revision is not None:
         revisions = revisions.filter(minutes__revision=revision)
     stored = revisions.order_by("-minutes__revision").first()
@@ -151,7 +160,7 @@ def meeting_pdf(
     meeting = _meeting_by_date(council_obj, date)
     if filename != f"{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf":
         raise Http404(_("Filen finns inte."))
-    response = approved_pdf(request, municipality, council, meeting.pk)
+    response = _serve_approved(meeting, municipality, council, None)
     if response.status_code == 200:
         response["Cache-Control"] = "public, max-age=300"
     return response

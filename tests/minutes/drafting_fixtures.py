@@ -1,5 +1,6 @@
-"""The standing agenda the drafting tests use."""
+"""The standing agenda the drafting tests use, and the shortest way to approved minutes."""
 
+from minutes import services
 from minutes.models import StandingItem
 
 
@@ -20,3 +21,9 @@ def standing_agenda(council) -> None:
         start=1,
     ):
         StandingItem.objects.create(council=council, position=position, **spec)
+
+
+def submit_and_approve(draft, cast):
+    """Submitted by the secretary, approved by the chair: the approved revision."""
+    services.minutes_submit(minutes=draft, actor=cast.secretary)
+    return services.minutes_approve(minutes=draft, actor=cast.chair)

@@ -15,6 +15,7 @@ from minutes import services
 from minutes.models import AgendaItem, ApprovedRevision, Minutes, MinutesEvent, Signature
 from tests import factories
 from tests.minutes import pdftext
+from tests.minutes.drafting_fixtures import submit_and_approve
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -313,13 +314,8 @@ def test_confidential_items_give_a_public_and_an_internal_pdf(client, cast, draf
     assert client.get(url).status_code == 302
 
 
-def approved(draft, cast):
-    services.minutes_submit(minutes=draft, actor=cast.secretary)
-    return services.minutes_approve(minutes=draft, actor=cast.chair)
-
-
 def test_a_correction_becomes_a_new_revision_that_supersedes_the_old(client, cast, draft):
-    first = approved(draft, cast)
+    first = submit_and_approve(draft, cast)
     first_bytes = default_storage.open(first.pdf_name).read()
     client.force_login(cast.member)
     assert client.post(u("correction", draft), {"reason": "Fel datum"}).status_code == 403
@@ -348,7 +344,7 @@ def test_a_correction_becomes_a_new_revision_that_supersedes_the_old(client, cas
         sections=[],
         actor=None,
     )
-    second = approved(correction, cast)
+    second = submit_and_approve(correction, cast)
     assert second.supersedes == first and second.correction_reason == "Fel namn i närvarolistan."
     text = " ".join(
         " ".join(p) for p in pdftext.raw_lines(default_storage.open(second.pdf_name).read())
@@ -365,7 +361,7 @@ def test_a_correction_becomes_a_new_revision_that_supersedes_the_old(client, cas
 
 
 def test_an_administrator_withdraws_the_public_copy_and_the_record_stays(client, cast, draft):
-    revision = approved(draft, cast)
+    revision = submit_and_approve(draft, cast)
     stored = default_storage.open(revision.pdf_name).read()
     client.force_login(cast.admin)
     response = client.post(
@@ -433,7 +429,7 @@ def test_approved_minutes_permission_matrix(
 ):
     """Over approved minutes without confidential items: nobody withdraws them back to draft,
     the chair and administrators start corrections, there is no internal copy to read."""
-    approved(draft, cast)
+    submit_and_approve(draft, cast)
     if who == "vice_chair":
         vice = factories.person("Vera Vice")
         factories.membership(vice, cast.council, Membership.Role.VICE_CHAIR)

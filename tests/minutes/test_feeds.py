@@ -3,14 +3,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from minutes import services
+from tests.minutes.drafting_fixtures import submit_and_approve
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def approve(draft, cast):
-    services.minutes_submit(minutes=draft, actor=cast.secretary)
-    return services.minutes_approve(minutes=draft, actor=cast.chair)
 
 
 def entries(client, url):
@@ -22,7 +18,7 @@ def entries(client, url):
 
 def test_feeds_list_approved_minutes_with_their_pdf(client, cast, draft):
     assert entries(client, "/minnesanteckningar.atom") == []  # a draft is not news
-    revision = approve(draft, cast)
+    revision = submit_and_approve(draft, cast)
     for url in ("/minnesanteckningar.atom", "/arboga/forebyggande-radet/minnesanteckningar.atom"):
         (entry,) = entries(client, url)
         assert entry.find(f"{ATOM}title").text == "Förebyggande rådet 2025-02-24"
@@ -40,7 +36,7 @@ def test_feeds_list_approved_minutes_with_their_pdf(client, cast, draft):
 
 
 def test_withdrawn_copies_leave_the_feed(client, cast, draft):
-    revision = approve(draft, cast)
+    revision = submit_and_approve(draft, cast)
     services.publication_withdraw(revision=revision, actor=cast.admin, reason="Personuppgifter.")
     assert entries(client, "/minnesanteckningar.atom") == []
 
@@ -52,6 +48,6 @@ def test_an_unknown_council_has_no_feed(client, db):
 def test_the_feed_runs_a_fixed_number_of_queries(
     client, cast, draft, django_assert_max_num_queries
 ):
-    approve(draft, cast)
+    submit_and_approve(draft, cast)
     with django_assert_max_num_queries(2):
         client.get("/arboga/forebyggande-radet/minnesanteckningar.atom")

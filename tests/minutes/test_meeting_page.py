@@ -6,16 +6,12 @@ import pytest
 from django.core.files.storage import default_storage
 
 from minutes import services
+from tests.minutes.drafting_fixtures import submit_and_approve
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 PAGE = "/arboga/forebyggande-radet/2025-02-24/"
 PDF = PAGE + "arboga-forebyggande-radet-2025-02-24.pdf"
-
-
-def approve(draft, cast):
-    services.minutes_submit(minutes=draft, actor=cast.secretary)
-    return services.minutes_approve(minutes=draft, actor=cast.chair)
 
 
 def test_a_draft_is_never_shown(client, draft):
@@ -50,7 +46,7 @@ def test_approved_minutes_are_shown_with_the_pdf_its_size_and_hash(client, cast,
         sections=[],
         actor=None,
     )
-    revision = approve(draft, cast)
+    revision = submit_and_approve(draft, cast)
     response = client.get(PAGE)
     text = page_text(response)
     assert "1. Föregående minnesanteckningar" in text
@@ -65,7 +61,7 @@ def test_approved_minutes_are_shown_with_the_pdf_its_size_and_hash(client, cast,
 
 
 def test_wrong_dates_and_file_names_are_404(client, cast, draft):
-    approve(draft, cast)
+    submit_and_approve(draft, cast)
     assert client.get("/arboga/forebyggande-radet/2025-02-30/").status_code == 404
     assert client.get("/arboga/forebyggande-radet/2025-02-25/").status_code == 404
     assert client.get(PAGE + "annat-namn.pdf").status_code == 404
@@ -74,9 +70,9 @@ def test_wrong_dates_and_file_names_are_404(client, cast, draft):
 def test_a_correction_lists_the_superseded_version_and_withdrawal_hides_the_text(
     client, cast, draft
 ):
-    first = approve(draft, cast)
+    first = submit_and_approve(draft, cast)
     correction = services.correction_start(revision=first, actor=cast.chair, reason="Stavfel.")
-    approve(correction, cast)
+    submit_and_approve(correction, cast)
     text = page_text(client.get(PAGE))
     assert "rättad version 2" in text and "Version 1 – ersatt av en rättad version" in text
     services.publication_withdraw(
@@ -89,7 +85,7 @@ def test_a_correction_lists_the_superseded_version_and_withdrawal_hides_the_text
 
 
 def test_the_meeting_page_runs_three_queries(client, cast, draft, django_assert_num_queries):
-    approve(draft, cast)
+    submit_and_approve(draft, cast)
     with django_assert_num_queries(3):
         assert client.get(PAGE).status_code == 200
 
@@ -97,7 +93,7 @@ def test_the_meeting_page_runs_three_queries(client, cast, draft, django_assert_
 def test_headings_descend_without_skipping_a_level(client, cast, draft):
     import re
 
-    approve(draft, cast)
+    submit_and_approve(draft, cast)
     html = client.get(PAGE).content.decode()
     levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", html)]
     assert levels[0] == 1
