@@ -116,14 +116,25 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Hashed, compressed static files in production; plain files while developing and testing, where
 # nobody has run collectstatic.
 _STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
-# Internal documents (confidential items in full) live apart from MEDIA_ROOT, which the
-# public web server may serve; only the app hands them out, after a permission check.
+# MEDIA_ROOT is the archive: every approved PDF for ever, withdrawn ones included, so no web
+# server serves it. Internal documents (confidential items in full) live apart in PRIVATE_ROOT;
+# only the app hands them out, after a permission check.
 PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(BASE_DIR / "private")))
+# What the public may download, as immutable content-addressed files (minutes.publication). The
+# front web server serves PUBLISHED_ROOT at PUBLISHED_URL itself in production (README); the app
+# serves the same address in the embedded set-up. PUBLISHED_URL may be an object storage's or a
+# CDN's absolute address.
+PUBLISHED_ROOT = Path(env_str("PUBLISHED_ROOT", str(BASE_DIR / "published")))
+PUBLISHED_URL = env_str("PUBLISHED_URL", "/filer/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": None},
+    },
+    "published": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PUBLISHED_ROOT), "base_url": PUBLISHED_URL},
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

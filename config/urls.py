@@ -1,6 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+
+from minutes.views.public import published_file
 
 admin.site.site_header = _("Protokollet – administration")
 admin.site.site_title = _("Protokollet")
@@ -14,3 +17,16 @@ urlpatterns = [
     # Public council pages come last: /<municipality>/<council>/ matches any two slugs.
     path("", include("minutes.urls")),
 ]
+
+if settings.PUBLISHED_URL.startswith("/"):
+    # The immutable published files, for the embedded set-up; in production the front web
+    # server answers this prefix itself (README) and no request for it reaches Django.
+    urlpatterns.insert(
+        0,
+        re_path(
+            rf"^{settings.PUBLISHED_URL.strip('/')}/(?P<sha256>[0-9a-f]{{64}})/"
+            r"(?P<filename>[-a-z0-9]+\.pdf)$",
+            published_file,
+            name="published_file",
+        ),
+    )

@@ -14,7 +14,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 # First path segments the site itself uses; a municipality with such a slug would be unreachable.
-RESERVED_SLUGS = frozenset({"admin", "konto", "static", "media", "api", "sok", "flode", "om"})
+RESERVED_SLUGS = frozenset(
+    {"admin", "konto", "arbete", "static", "media", "filer", "api", "sok", "flode", "om"}
+)
 
 
 def validate_not_reserved(value: str) -> None:

@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from councils import access
 from councils.models import Council
+from minutes import publication
 from minutes.models import ApprovedRevision
 
 ITEMS = 50
@@ -38,7 +39,7 @@ class ApprovedMinutesFeed(Feed):
 
     def items(self, obj: Council | None):
         revisions = ApprovedRevision.objects.filter(withdrawal__isnull=True).select_related(
-            "minutes__meeting__council__municipality"
+            "minutes__meeting__council__municipality", "withdrawal"
         )
         if obj is not None:
             revisions = revisions.filter(minutes__meeting__council=obj)
@@ -76,12 +77,7 @@ class ApprovedMinutesFeed(Feed):
         return item.approved_at
 
     def item_enclosure_url(self, item: ApprovedRevision) -> str:
-        meeting = item.minutes.meeting
-        council = meeting.council
-        return reverse(
-            "minutes:approved_pdf_revision",
-            args=[council.municipality.slug, council.slug, meeting.pk, item.minutes.revision],
-        )
+        return publication.published_url(item)  # the immutable file itself
 
     def item_enclosure_length(self, item: ApprovedRevision) -> int:
         return item.pdf_size

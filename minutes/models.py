@@ -371,6 +371,8 @@ class ApprovedRevision(models.Model):
         verbose_name = _("godkänd version")
         verbose_name_plural = _("godkända versioner")
         ordering = ["-approved_at"]
+        # a published file is found by its hash (the immutable address names it)
+        indexes = [models.Index(fields=["pdf_sha256"], name="approvedrevision_sha256_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(pdf_size__gt=0),
@@ -429,3 +431,44 @@ class PublicationWithdrawal(models.Model):
 
     def __str__(self) -> str:
         return str(self.revision)
+
+
+class SearchEntry(models.Model):
+    """One public item of a meeting's current public revision, as plain text for search.
+
+    Rows exist only for what the public may read: the newest approved revision of a meeting,
+    unless its publication was withdrawn, and of it only the public items. They are derived
+    (``minutes.search.index_meeting`` rebuilds a meeting's rows) and never edited. On PostgreSQL
+    a migration adds a generated ``document`` tsvector column (Swedish configuration) with a GIN
+    index; the model does not declare it, so SQLite keeps the same table without it.
+    """
+
+    # revision and council are covered by the unique constraint and the council/date index
+    revision = models.ForeignKey(
+        ApprovedRevision, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+", db_index=False)
+    meeting_date = models.DateField()
+    position = models.PositiveIntegerField()
+    number = models.CharField(max_length=10, blank=True)
+    title = models.CharField(max_length=300)
+    text = models.TextField()
+    # casefolded title and text: the simple search (SQLite) matches substrings of this
+    folded = models.TextField()
+
+    class Meta:
+        verbose_name = _("sökpost")
+        verbose_name_plural = _("sökposter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "position"], name="searchentry_one_per_item"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-meeting_date"], name="searchentry_date_idx"),
+            models.Index(fields=["council", "-meeting_date"], name="searchentry_council_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_date} {self.number}. {self.title}"

@@ -19,7 +19,7 @@ from core import audit
 from core.dates import long_date
 from core.sanitize import sanitize_html
 from councils.models import Council, Membership, Municipality, Person
-from minutes import legacy, tasks
+from minutes import legacy, publication, search, tasks
 from minutes.models import (
     AgendaItem,
     AgendaItemSection,
@@ -821,7 +821,7 @@ def _freeze(minutes: Minutes, snapshot, approved_at: datetime.datetime, **fields
         internal_name, internal_digest, _size = store_pdf(
             render_minutes_pdf(snapshot, internal=True), storage_alias="private"
         )
-    return ApprovedRevision.objects.create(
+    revision = ApprovedRevision.objects.create(
         minutes=minutes,
         snapshot=snapshot.as_dict(),
         pdf_name=name,
@@ -832,6 +832,10 @@ def _freeze(minutes: Minutes, snapshot, approved_at: datetime.datetime, **fields
         approved_at=approved_at,
         **fields,
     )
+    # the new revision is now the meeting's public one: searchable, and published once committed
+    search.index_meeting(minutes.meeting_id)
+    publication.publish_after_commit(revision)
+    return revision
 
 
 @transaction.atomic
@@ -972,6 +976,8 @@ def publication_withdraw(*, revision, actor, reason: str, request=None):
     withdrawal = PublicationWithdrawal.objects.create(
         revision=revision, reason=reason, withdrawn_by=actor
     )
+    search.index_meeting(revision.minutes.meeting_id)
+    publication.unpublish_after_commit(revision)
     audit.record(
         "minutes.publication_withdrawn",
         request=request,

@@ -10,6 +10,7 @@ DATE = r"\d{4}-\d{2}-\d{2}"
 
 urlpatterns = [
     path("minnesanteckningar.atom", ApprovedMinutesFeed(), name="feed"),
+    path("sok/", public.search_page, name="search"),
     path("<slug:municipality>/<slug:council>/", public.council_detail, name="council"),
     path("<slug:municipality>/<slug:council>/moten.ics", public.council_calendar, name="calendar"),
     path(

@@ -95,6 +95,10 @@ def _media_in_a_temporary_folder(settings, tmp_path):
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
+        "published": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "published"), "base_url": "/filer/"},
+        },
     }
 
 

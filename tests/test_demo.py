@@ -136,6 +136,6 @@ def test_the_council_page_links_the_approved_pdfs(client):
         r'href="(/arboga/forebyggande-radet/moten/\d+/minnesanteckningar\.pdf)"', html
     )
     assert len(links) == 2
-    response = client.get(links[0])
+    response = client.get(links[0], follow=True)
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.7")

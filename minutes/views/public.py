@@ -1,14 +1,27 @@
+import datetime
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import storages
+from django.db.models import Subquery
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from councils import access
 from councils import selectors as council_selectors
-from minutes import selectors
-from minutes.models import Meeting, Minutes
+from councils.models import Council
+from minutes import publication, search, selectors
+from minutes.models import ApprovedRevision, Meeting, Minutes
 from minutes.pdf import RenderError, render_minutes_pdf
-from minutes.snapshot import build_snapshot
+from minutes.snapshot import MinutesSnapshot, build_snapshot
 
 
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
@@ -25,6 +38,30 @@ def council_detail(request: HttpRequest, municipality: str, council: str) -> Htt
             "upcoming": upcoming,
             "years": years,
         },
+    )
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Full-text search over the public text of approved minutes, for everyone; optionally within
+    one council (``kommun`` and ``rad``). At most three queries."""
+    query = request.GET.get("q", "")[:200]
+    council_obj = None
+    municipality, council = request.GET.get("kommun", ""), request.GET.get("rad", "")
+    if municipality and council:
+        council_obj = (
+            Council.objects.select_related("municipality")
+            .filter(municipality__slug=municipality[:60], slug=council[:60])
+            .first()
+        )
+    try:
+        page = int(request.GET.get("sida", "1"))
+    except ValueError:
+        page = 1
+    results = search.search(query, council=council_obj, page=page)
+    return render(
+        request,
+        "minutes/search.html",
+        {"query": query, "council": council_obj, "results": results},
     )
 
 
@@ -59,62 +96,56 @@ def approved_pdf(
     revision: int | None = None,
 ) -> HttpResponse:
     """An approved PDF by the meeting's id: the current one, or an earlier (superseded)
-    revision by its number."""
-    council_obj = access.get_public_council(municipality, council)
-    meeting = get_object_or_404(Meeting, pk=meeting_id, council=council_obj)
-    return _serve_approved(meeting, municipality, council, revision)
-
-
-def _serve_approved(
-    meeting: Meeting, municipality: str, council: str, revision: int | None
-) -> HttpResponse:
-    """The stored bytes of an approved revision, never a new rendering; a copy whose
-    publication was withdrawn answers 410 with the reason."""
-    from django.core.files.storage import default_storage
-    from django.http import FileResponse
-
-    from minutes.models import ApprovedRevision
-
-    revisions = ApprovedRevision.objects.filter(minutes__meeting=meeting).select_related(
-        "minutes", "withdrawal"
+    revision by its number. Redirects to the immutable file; one query."""
+    revisions = ApprovedRevision.objects.filter(
+        minutes__meeting_id=meeting_id,
+        minutes__meeting__council__slug=council,
+        minutes__meeting__council__municipality__slug=municipality,
     )
     if revision is not None:
         revisions = revisions.filter(minutes__revision=revision)
-    stored = revisions.order_by("-minutes__revision").first()
+    return _redirect_to_published(revisions)
+
+
+def _redirect_to_published(revisions) -> HttpResponse:
+    """Redirect to the immutable published file of the newest of ``revisions``; a copy whose
+    publication was withdrawn answers 410 with the reason. Never a new rendering."""
+    stored = (
+        revisions.select_related("minutes__meeting__council__municipality", "withdrawal")
+        .order_by("-minutes__revision")
+        .first()
+    )
     if stored is None:
-        raise Http404(_("Mötet har inga godkända minnesanteckningar."))
-    withdrawal = getattr(stored, "withdrawal", None)
-    if withdrawal is not None:
+        raise Http404(_("Det finns inga godkända minnesanteckningar här."))
+    if publication.is_withdrawn(stored):
         return HttpResponse(
             _("Den publicerade kopian har dragits tillbaka: %(reason)s")
-            % {"reason": withdrawal.reason},
+            % {"reason": stored.withdrawal.reason},
             status=410,
             content_type="text/plain; charset=utf-8",
         )
-    suffix = f"-version-{stored.minutes.revision}" if stored.minutes.revision > 1 else ""
-    response = FileResponse(
-        default_storage.open(stored.pdf_name, "rb"),
-        content_type="application/pdf",
-        filename=f"{municipality}-{council}-{meeting.date:%Y-%m-%d}{suffix}.pdf",
-    )
-    response["ETag"] = f'"{stored.pdf_sha256}"'
-    response["X-Content-Type-Options"] = "nosniff"
+    response = HttpResponseRedirect(publication.published_url(stored))
+    # the address may come to mean a corrected revision: cached briefly, unlike the file
+    response["Cache-Control"] = "public, max-age=300"
     return response
 
 
-def _meeting_by_date(council_obj, date: str) -> Meeting:
-    import datetime
-
+def _day(date: str) -> datetime.date:
     try:
-        day = datetime.date.fromisoformat(date)
+        return datetime.date.fromisoformat(date)
     except ValueError:
         raise Http404(_("Ogiltigt datum.")) from None
-    meeting = (
-        Meeting.objects.filter(council=council_obj, date=day).order_by("start_time", "pk").first()
+
+
+def _meetings_on(municipality: str, council: str, date: str):
+    """The council's first meeting that day, as a one-row queryset (a subquery for others)."""
+    return (
+        Meeting.objects.filter(
+            council__municipality__slug=municipality, council__slug=council, date=_day(date)
+        )
+        .order_by("start_time", "pk")
+        .values("pk")[:1]
     )
-    if meeting is None:
-        raise Http404(_("Rådet hade inget möte den dagen."))
-    return meeting
 
 
 def meeting_detail(
@@ -123,11 +154,10 @@ def meeting_detail(
     """A meeting's public page: the approved minutes as HTML from the approved revision's public
     snapshot, the PDF with its size and SHA-256, and earlier (superseded) or withdrawn copies.
     Drafts are never shown. Three queries."""
-    from minutes.models import ApprovedRevision
-    from minutes.snapshot import MinutesSnapshot
-
     council_obj = access.get_public_council(municipality, council)
-    meeting = _meeting_by_date(council_obj, date)
+    meeting = Meeting.objects.filter(pk__in=_meetings_on(municipality, council, date)).first()
+    if meeting is None:
+        raise Http404(_("Rådet hade inget möte den dagen."))
     revisions = list(
         ApprovedRevision.objects.filter(minutes__meeting=meeting)
         .select_related("minutes", "withdrawal")
@@ -147,7 +177,7 @@ def meeting_detail(
             if current and not withdrawal
             else None,
             "earlier": revisions[1:],
-            "filename": f"{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf",
+            "filename": publication.file_name(municipality, council, meeting.date),
         },
     )
 
@@ -155,20 +185,44 @@ def meeting_detail(
 def meeting_pdf(
     request: HttpRequest, municipality: str, council: str, date: str, filename: str
 ) -> HttpResponse:
-    """The stable, readable address of a meeting's current public PDF."""
-    council_obj = access.get_public_council(municipality, council)
-    meeting = _meeting_by_date(council_obj, date)
-    if filename != f"{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf":
+    """The stable, readable address of a meeting's current public PDF: a redirect to its
+    immutable file, in one query."""
+    if filename != publication.file_name(municipality, council, _day(date)):
         raise Http404(_("Filen finns inte."))
-    response = _serve_approved(meeting, municipality, council, None)
-    if response.status_code == 200:
-        response["Cache-Control"] = "public, max-age=300"
+    meeting = Subquery(_meetings_on(municipality, council, date))
+    return _redirect_to_published(ApprovedRevision.objects.filter(minutes__meeting=meeting))
+
+
+@require_safe
+def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResponse:
+    """An immutable published PDF, for the embedded set-up (in production the front web server
+    serves the published storage itself, with the same headers). No query when the file is
+    there; one that republishes it when a restore or a failed publication left it missing."""
+    name = f"{sha256}/{filename}"
+    storage = storages[publication.STORAGE]
+    if not storage.exists(name):
+        candidates = ApprovedRevision.objects.filter(pdf_sha256=sha256).select_related(
+            "minutes__meeting__council__municipality", "withdrawal"
+        )
+        stored = next((r for r in candidates if publication.published_name(r) == name), None)
+        if stored is None or publication.is_withdrawn(stored):
+            raise Http404(_("Filen finns inte."))
+        publication.publish(stored)
+    etag = f'"{sha256}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            storage.open(name, "rb"), content_type="application/pdf", filename=filename
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 def council_calendar(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
     """The council's coming meetings as an iCalendar feed, each event linking to its page."""
-    import datetime
     from zoneinfo import ZoneInfo
 
     import icalendar

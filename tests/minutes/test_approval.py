@@ -125,7 +125,9 @@ def test_the_whole_loop_submit_return_resubmit_approve(
     ]
     assert "är godkända" in mail.outbox[-1].body and "ledamot@example.org" in mail.outbox[-1].bcc
 
-    download = client.get(reverse("minutes:approved_pdf", args=[*SLUGS, draft.meeting.pk]))
+    download = client.get(
+        reverse("minutes:approved_pdf", args=[*SLUGS, draft.meeting.pk]), follow=True
+    )
     assert b"".join(download.streaming_content) == stored
     assert download["ETag"] == f'"{revision.pdf_sha256}"'
 
@@ -177,7 +179,9 @@ def test_the_approved_record_cannot_be_changed_by_any_path(client, cast, draft):
 
     fresh = ApprovedRevision.objects.get()
     assert fresh.pdf_sha256 == hashlib.sha256(before).hexdigest()
-    download = client.get(reverse("minutes:approved_pdf", args=[*SLUGS, draft.meeting.pk]))
+    download = client.get(
+        reverse("minutes:approved_pdf", args=[*SLUGS, draft.meeting.pk]), follow=True
+    )
     assert b"".join(download.streaming_content) == before
 
 
@@ -351,9 +355,13 @@ def test_a_correction_becomes_a_new_revision_that_supersedes_the_old(client, cas
     )
     assert "Rättelse, version 2, ersätter version 1. Skäl: Fel namn i närvarolistan." in text
 
-    latest = client.get(reverse("minutes:approved_pdf", args=[*SLUGS, draft.meeting.pk]))
+    latest = client.get(
+        reverse("minutes:approved_pdf", args=[*SLUGS, draft.meeting.pk]), follow=True
+    )
     assert b"".join(latest.streaming_content) == default_storage.open(second.pdf_name).read()
-    old = client.get(reverse("minutes:approved_pdf_revision", args=[*SLUGS, draft.meeting.pk, 1]))
+    old = client.get(
+        reverse("minutes:approved_pdf_revision", args=[*SLUGS, draft.meeting.pk, 1]), follow=True
+    )
     assert b"".join(old.streaming_content) == first_bytes
     client.force_login(cast.secretary)
     page = page_text(client.get(u("meeting", draft)))

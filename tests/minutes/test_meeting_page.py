@@ -54,9 +54,13 @@ def test_approved_minutes_are_shown_with_the_pdf_its_size_and_hash(client, cast,
     assert "Personalärende" not in text and "Känsligt" not in text
     assert revision.pdf_sha256 in text
     assert f'href="{PDF}"' in response.content.decode()
-    download = client.get(PDF)
+    stable = client.get(PDF)
+    assert stable.status_code == 302 and stable["Cache-Control"] == "public, max-age=300"
+    assert stable["Location"] == (
+        f"/filer/{revision.pdf_sha256}/arboga-forebyggande-radet-2025-02-24.pdf"
+    )
+    download = client.get(stable["Location"])
     assert b"".join(download.streaming_content) == default_storage.open(revision.pdf_name).read()
-    assert download["Cache-Control"] == "public, max-age=300"
     assert 'filename="arboga-forebyggande-radet-2025-02-24.pdf"' in download["Content-Disposition"]
 
 

@@ -1,0 +1,118 @@
+"""Publication of approved PDFs as immutable, content-addressed files.
+
+The archive (the default storage) keeps every approved PDF for ever, withdrawn ones included, and
+is never served to the public directly. What the public may download is copied into the
+``published`` storage under ``<sha256>/<readable name>.pdf``: the hash makes the address immutable
+(the bytes behind it can never change, so it is cached for a year), the readable last segment is
+the file name a browser saves. In production the front web server (or object storage) serves that
+storage itself; in the embedded set-up ``minutes.views.public.published_file`` does.
+
+A file is published after the approval commits and removed when its publication is withdrawn;
+``manage.py publish_files`` brings the storage in line with the database after a restore or a
+move, and a published address that is missing is published again on its first request.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage, storages
+from django.db import transaction
+
+from minutes.models import ApprovedRevision
+
+STORAGE = "published"
+logger = logging.getLogger(__name__)
+
+
+def file_name(municipality: str, council: str, day: datetime.date, revision: int = 1) -> str:
+    """The readable file name: ``arboga-forebyggande-radet-2020-02-24.pdf`` (a correction adds
+    ``-version-2``)."""
+    suffix = f"-version-{revision}" if revision > 1 else ""
+    return f"{municipality}-{council}-{day:%Y-%m-%d}{suffix}.pdf"
+
+
+def published_name(revision: ApprovedRevision) -> str:
+    """The name in the published storage; needs ``minutes__meeting__council__municipality``."""
+    meeting = revision.minutes.meeting
+    readable = file_name(
+        meeting.council.municipality.slug,
+        meeting.council.slug,
+        meeting.date,
+        revision.minutes.revision,
+    )
+    return f"{revision.pdf_sha256}/{readable}"
+
+
+def published_url(revision: ApprovedRevision) -> str:
+    return storages[STORAGE].url(published_name(revision))
+
+
+def is_withdrawn(revision: ApprovedRevision) -> bool:
+    # a missing reverse one-to-one raises an AttributeError subclass
+    return hasattr(revision, "withdrawal")
+
+
+def publish(revision: ApprovedRevision) -> str:
+    """Copy the archived PDF to its published name (once; the bytes never change)."""
+    if is_withdrawn(revision):
+        raise ValueError("a withdrawn revision is never published")
+    storage = storages[STORAGE]
+    name = published_name(revision)
+    if not storage.exists(name):
+        with default_storage.open(revision.pdf_name, "rb") as archived:
+            saved = storage.save(name, ContentFile(archived.read()))
+        if saved != name:  # a concurrent request published the same file first
+            storage.delete(saved)
+    return name
+
+
+def unpublish(revision: ApprovedRevision) -> None:
+    storage = storages[STORAGE]
+    name = published_name(revision)
+    if storage.exists(name):
+        storage.delete(name)
+
+
+def _revision(revision_id: int) -> ApprovedRevision:
+    return ApprovedRevision.objects.select_related(
+        "minutes__meeting__council__municipality", "withdrawal"
+    ).get(pk=revision_id)
+
+
+def publish_after_commit(revision: ApprovedRevision) -> None:
+    """Publish once the approval has committed: a rolled-back approval publishes nothing."""
+
+    def run() -> None:
+        try:
+            publish(_revision(revision.pk))
+        except Exception:  # the first request for the address publishes it again
+            logger.exception("Could not publish approved revision %s", revision.pk)
+
+    transaction.on_commit(run)
+
+
+def unpublish_after_commit(revision: ApprovedRevision) -> None:
+    transaction.on_commit(lambda: unpublish(_revision(revision.pk)))
+
+
+def sync() -> tuple[int, int]:
+    """Publish every approved revision that is not withdrawn and remove every withdrawn one:
+    (published now, removed). Files the database does not know are left for a person to judge."""
+    published = removed = 0
+    storage = storages[STORAGE]
+    revisions = ApprovedRevision.objects.select_related(
+        "minutes__meeting__council__municipality", "withdrawal"
+    ).order_by("pk")
+    for revision in revisions.iterator(chunk_size=2000):
+        name = published_name(revision)
+        if is_withdrawn(revision):
+            if storage.exists(name):
+                storage.delete(name)
+                removed += 1
+        elif not storage.exists(name):
+            publish(revision)
+            published += 1
+    return published, removed

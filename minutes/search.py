@@ -1,0 +1,254 @@
+"""Full-text search over the public text of approved minutes.
+
+What can be found is what the public may read: ``SearchEntry`` rows are built from the current
+public revision of each meeting (the newest approved one, unless its publication was withdrawn),
+one per public item; confidential items never get a row. ``index_meeting`` rebuilds one meeting's
+rows and is called wherever that changes (approval, correction, withdrawal).
+
+On PostgreSQL the rows carry a generated ``document`` tsvector in the Swedish configuration with a
+GIN index (migration 0006): every word of the query must match, each as a prefix, so that "brott"
+finds "brottsutveckling" (the Swedish dictionary does not split compounds) and, through the
+stemmer, "brottet" finds "brotten". Hits are ranked, then newest first, and highlighted by
+``ts_headline``. SQLite has no such index: every word must occur in the casefolded text, newest
+first, highlighted here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, FloatField
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from councils.models import Council
+from minutes.models import ApprovedRevision, SearchEntry
+from minutes.snapshot import MinutesSnapshot
+
+PAGE_SIZE = 20
+MAX_WORDS = 8
+MAX_WORD_LENGTH = 40
+COUNT_LIMIT = 1000  # beyond this the page says "more than 1 000"; counting all costs too much
+
+# Private-use characters mark the highlighted words until the text is escaped for HTML.
+START, STOP = "\ue000", "\ue001"
+_MARKERS = re.compile(f"[{START}{STOP}]")
+_WORD = re.compile(r"[^\W_]+")
+_BLOCK_END = re.compile(r"</(?:p|li|h3|h4|blockquote)>|<br\s*/?>", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+# --- Indexing -------------------------------------------------------------------------------------
+
+
+def html_to_text(fragment: str) -> str:
+    """Sanitized item HTML as plain text, a line per block."""
+    text = html.unescape(strip_tags(_BLOCK_END.sub("\n", fragment)))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return _MARKERS.sub(" ", "\n".join(line for line in lines if line))
+
+
+def entries_for(revision: ApprovedRevision, *, council_id: int, meeting_id: int, date) -> list:
+    """The unsaved search rows of a revision's public items."""
+    doc = MinutesSnapshot.from_dict(revision.snapshot)
+    entries = []
+    for position, item in enumerate(doc.items, start=1):
+        if not item.is_public:
+            continue
+        parts = [html_to_text(item.body_html)]
+        for section in item.sections:
+            parts += [section.heading, html_to_text(section.body_html)]
+        parts.append(item.decision)
+        text = "\n".join(part for part in parts if part)
+        title = _MARKERS.sub(" ", item.title)
+        entries.append(
+            SearchEntry(
+                revision=revision,
+                meeting_id=meeting_id,
+                council_id=council_id,
+                meeting_date=date,
+                position=position,
+                number=item.number,
+                title=title,
+                text=text,
+                folded=f"{title}\n{text}".casefold(),
+            )
+        )
+    return entries
+
+
+def index_meeting(meeting_id: int) -> int:
+    """Rebuild one meeting's search rows from its current public revision: the number of rows."""
+    SearchEntry.objects.filter(meeting_id=meeting_id).delete()
+    current = (
+        ApprovedRevision.objects.filter(minutes__meeting_id=meeting_id)
+        .select_related("minutes__meeting", "withdrawal")
+        .order_by("-minutes__revision")
+        .first()
+    )
+    if current is None or hasattr(current, "withdrawal"):
+        return 0
+    meeting = current.minutes.meeting
+    entries = entries_for(
+        current, council_id=meeting.council_id, meeting_id=meeting.pk, date=meeting.date
+    )
+    SearchEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
+def rebuild_index() -> int:
+    """Every meeting's rows again (after a restore, or a change to what is indexed)."""
+    from minutes.models import Meeting
+
+    SearchEntry.objects.all().delete()
+    total = 0
+    meetings = Meeting.objects.filter(minutes__approved_revision__isnull=False).distinct()
+    for meeting_id in meetings.values_list("pk", flat=True).iterator(chunk_size=2000):
+        total += index_meeting(meeting_id)
+    return total
+
+
+# --- Searching ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    municipality: str
+    council: str
+    meeting_date: datetime.date
+    number: str
+    title: SafeString
+    snippet: SafeString
+    url: str
+
+
+@dataclass(frozen=True)
+class Results:
+    words: list[str]
+    hits: list[Hit]
+    total: int
+    page: int
+
+    @property
+    def more_than_limit(self) -> bool:
+        return self.total > COUNT_LIMIT
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.total, COUNT_LIMIT) // PAGE_SIZE))
+
+
+def query_words(query: str) -> list[str]:
+    """The words of what the visitor typed, casefolded, without operators or duplicates."""
+    words: list[str] = []
+    for word in _WORD.findall(query.casefold()):
+        word = word[:MAX_WORD_LENGTH]
+        if word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]
+
+
+def max_page() -> int:
+    return COUNT_LIMIT // PAGE_SIZE
+
+
+def search(query: str, *, council: Council | None = None, page: int = 1) -> Results:
+    """One page of hits for ``query``, optionally within one council: at most two queries."""
+    words = query_words(query)
+    page = min(max(page, 1), max_page())
+    if not words:
+        return Results(words=[], hits=[], total=0, page=1)
+    entries = SearchEntry.objects.select_related("council__municipality")
+    if council is not None:
+        entries = entries.filter(council=council)
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        entries = entries.filter(
+            RawSQL(
+                "minutes_searchentry.document @@ to_tsquery('swedish', %s)",
+                [tsquery],
+                output_field=BooleanField(),
+            )
+        )
+    else:
+        for word in words:
+            entries = entries.filter(folded__contains=word)
+    start = (page - 1) * PAGE_SIZE
+    if postgres:
+        options = (
+            f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, "
+            'MaxFragments=2, FragmentDelimiter=" … "'
+        )
+        rows = list(
+            entries.annotate(
+                rank=RawSQL(
+                    "ts_rank(minutes_searchentry.document, to_tsquery('swedish', %s))",
+                    [tsquery],
+                    output_field=FloatField(),
+                ),
+                marked_title=RawSQL(
+                    "ts_headline('swedish', minutes_searchentry.title, "
+                    "to_tsquery('swedish', %s), %s)",
+                    [tsquery, f"StartSel={START}, StopSel={STOP}, HighlightAll=true"],
+                ),
+                marked_text=RawSQL(
+                    "ts_headline('swedish', minutes_searchentry.text, "
+                    "to_tsquery('swedish', %s), %s)",
+                    [tsquery, options],
+                ),
+            ).order_by("-rank", "-meeting_date", "position")[start : start + PAGE_SIZE]
+        )
+    else:
+        rows = list(entries.order_by("-meeting_date", "position")[start : start + PAGE_SIZE])
+        pattern = re.compile(
+            r"\w*(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE
+        )
+        for row in rows:
+            row.marked_title = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", row.title)
+            row.marked_text = _excerpt(row.text, pattern)
+    # a first page that is not full holds every hit: no need to count
+    full_page = page > 1 or len(rows) == PAGE_SIZE
+    total = entries[: COUNT_LIMIT + 1].count() if full_page else len(rows)
+    return Results(words=words, hits=[_hit(row) for row in rows], total=total, page=page)
+
+
+def _excerpt(text: str, pattern: re.Pattern, width: int = 220) -> str:
+    """About ``width`` characters around the first match, the matches marked."""
+    text = " ".join(text.split())
+    match = pattern.search(text)
+    begin = 0 if match is None else max(0, match.start() - width // 3)
+    if begin:
+        begin = text.find(" ", begin) + 1 or begin
+    end = min(len(text), begin + width)
+    if end < len(text):
+        end = text.rfind(" ", begin, end) if text.rfind(" ", begin, end) > begin else end
+    excerpt = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", text[begin:end])
+    return ("… " if begin else "") + excerpt + (" …" if end < len(text) else "")
+
+
+def highlight(marked: str) -> SafeString:
+    """Escape the text, then turn the markers into ``<mark>``."""
+    escaped = escape(marked)  # every character the visitor or the minutes supplied
+    return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
+
+
+def _hit(row: SearchEntry) -> Hit:
+    council = row.council
+    day = f"{row.meeting_date:%Y-%m-%d}"
+    url = reverse("minutes:meeting", args=[council.municipality.slug, council.slug, day])
+    return Hit(
+        municipality=council.municipality.name,
+        council=council.name,
+        meeting_date=row.meeting_date,
+        number=row.number,
+        title=highlight(row.marked_title),
+        snippet=highlight(" ".join(row.marked_text.split())),
+        url=f"{url}#punkt-{row.position}",
+    )

@@ -1,0 +1,203 @@
+"""Full-text search over the public text of approved minutes."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from minutes import search, services
+from minutes.models import SearchEntry
+from tests import factories
+from tests.minutes.drafting_fixtures import submit_and_approve
+from tests.pages import page_text
+
+pytestmark = pytest.mark.django_db
+URL = "/sok/"
+
+
+def write(minutes, position, body, *, title=None, public=True, ground=""):
+    item = minutes.items.get(position=position)
+    services.item_save(
+        item=item,
+        version=item.version,
+        title=title or item.title,
+        body=body,
+        decision="",
+        is_public=public,
+        confidentiality_ground=ground,
+        sections=[],
+        actor=None,
+    )
+
+
+def approved_elsewhere(meeting, title, body):
+    """Minutes approved on paper and recorded as such: one public item."""
+    minutes = factories.minutes(meeting, status="approved")
+    factories.item(minutes, 1, title=title, body=body)
+    approved_at = datetime.datetime.combine(meeting.date, datetime.time(12), tzinfo=datetime.UTC)
+    return services.record_historical_revision(minutes=minutes, approved_at=approved_at)
+
+
+def test_a_word_of_an_approved_item_is_found_highlighted_and_linked_to_the_item(
+    client, cast, draft
+):
+    write(draft, 4, "<p>Polisen redovisar brottsutvecklingen i centrum under hösten.</p>")
+    submit_and_approve(draft, cast)
+    response = client.get(URL, {"q": "brott"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1 träff" in page_text(response)
+    assert "<mark>brottsutvecklingen</mark>" in html
+    assert 'href="/arboga/forebyggande-radet/2025-02-24/#punkt-4"' in html
+    page = client.get("/arboga/forebyggande-radet/2025-02-24/").content.decode()
+    assert 'id="punkt-4"' in page
+
+
+def test_every_word_must_match_in_any_letter_case(client, cast, draft):
+    write(draft, 4, "<p>Trygghetsvandring i Ängen och på Torget.</p>")
+    submit_and_approve(draft, cast)
+    assert "1 träff" in page_text(client.get(URL, {"q": "ÄNGEN trygghet"}))
+    assert "Inga träffar" in page_text(client.get(URL, {"q": "ängen skolan"}))
+
+
+def test_a_word_in_a_confidential_item_finds_nothing(client, cast, draft):
+    write(
+        draft,
+        4,
+        "<p>Hemlighållet ärende om Kalle Kofot.</p>",
+        title="Personalärende Kofot",
+        public=False,
+        ground="OSL 39 kap. 3 §",
+    )
+    write(draft, 2, "<p>Öppen text.</p>")
+    revision = submit_and_approve(draft, cast)
+    assert "Kofot" in str(revision.snapshot)  # it is in the record, only not public
+    for word in ("Kofot", "hemlighållet", "personalärende"):
+        text = page_text(client.get(URL, {"q": word}))
+        assert "Inga träffar" in text and "Kofot" not in text.replace(f"Sök: {word}", "")
+    assert not SearchEntry.objects.filter(folded__contains="kofot").exists()
+
+
+def test_drafts_are_never_found(client, cast, draft):
+    write(draft, 4, "<p>Utkastord som ingen får se.</p>")
+    assert "Inga träffar" in page_text(client.get(URL, {"q": "utkastord"}))
+    services.minutes_submit(minutes=draft, actor=cast.secretary)
+    assert "Inga träffar" in page_text(client.get(URL, {"q": "utkastord"}))
+
+
+def test_a_correction_replaces_the_text_that_is_found(client, cast, draft):
+    write(draft, 4, "<p>Felstavat namn Anderson.</p>")
+    first = submit_and_approve(draft, cast)
+    correction = services.correction_start(revision=first, actor=cast.chair, reason="Namn.")
+    write(correction, 4, "<p>Rättat namn Andersson.</p>")
+    submit_and_approve(correction, cast)
+    assert "Inga träffar" in page_text(client.get(URL, {"q": "felstavat"}))
+    assert "1 träff" in page_text(client.get(URL, {"q": "rättat"}))
+
+
+def test_a_withdrawn_publication_is_not_found(client, cast, draft):
+    write(draft, 4, "<p>Personnummer som publicerades av misstag.</p>")
+    revision = submit_and_approve(draft, cast)
+    assert "1 träff" in page_text(client.get(URL, {"q": "personnummer"}))
+    services.publication_withdraw(revision=revision, actor=cast.admin, reason="Personuppgifter.")
+    assert "Inga träffar" in page_text(client.get(URL, {"q": "personnummer"}))
+
+
+def test_search_within_one_council(client, cast, draft):
+    write(draft, 4, "<p>Cykelstölder ökar.</p>")
+    submit_and_approve(draft, cast)
+    other = factories.council(cast.council.municipality, "Kommunstyrelsen", slug="ks")
+    meeting = factories.meeting(other, datetime.date(2025, 3, 1))
+    approved_elsewhere(meeting, "Stölder", "<p>Cykelstölder vid stationen.</p>")
+    assert "2 träffar" in page_text(client.get(URL, {"q": "cykelstölder"}))
+    only = client.get(URL, {"q": "cykelstölder", "kommun": "arboga", "rad": "forebyggande-radet"})
+    assert "1 träff" in page_text(only)
+    assert "Bara i Förebyggande rådet" in page_text(only)
+    # an unknown council searches everywhere rather than failing
+    assert "2 träffar" in page_text(
+        client.get(URL, {"q": "cykelstölder", "kommun": "x", "rad": "y"})
+    )
+
+
+def test_what_is_typed_is_escaped_and_odd_input_gets_a_message(client, cast, draft):
+    write(draft, 4, "<p>Villkoret a &lt; b &amp; c kallas olikhet.</p>")
+    submit_and_approve(draft, cast)
+    response = client.get(URL, {"q": "olikhet <script>"})
+    main = response.content.decode().split("<main")[1]
+    assert "<script>" not in main and "&lt;script&gt;" in main  # what was typed, escaped
+    response = client.get(URL, {"q": "olikhet"})
+    main = response.content.decode().split("<main")[1]
+    assert "a &lt; b &amp; c" in main and "<mark>olikhet</mark>" in main
+    for query in ("", "   ", "!!! ---", "\x00", "a" * 5000, "&|!:*()'"):
+        response = client.get(URL, {"q": query, "sida": "x"})
+        assert response.status_code == 200
+    assert "Skriv minst ett ord" in page_text(client.get(URL, {"q": "!!! ---"}))
+
+
+def test_hits_come_a_page_at_a_time(client, cast, draft, monkeypatch):
+    monkeypatch.setattr(search, "PAGE_SIZE", 3)
+    write(draft, 4, "<p>Gemensamt ord.</p>")
+    submit_and_approve(draft, cast)
+    for n in range(4):
+        meeting = factories.meeting(cast.council, datetime.date(2021, 1, 1) + datetime.timedelta(n))
+        approved_elsewhere(meeting, f"Ärende {n}", "<p>Gemensamt ord igen.</p>")
+    first = page_text(client.get(URL, {"q": "gemensamt"}))
+    assert "5 träffar" in first and "Sida 1 av 2" in first
+    assert first.index("24 februari 2025") < first.index("4 januari 2021")  # newest first
+    second = page_text(client.get(URL, {"q": "gemensamt", "sida": "2"}))
+    assert "Sida 2 av 2" in second and second.count("Gemensamt ord igen") == 2
+    assert "1 januari 2021" in second
+    beyond = page_text(client.get(URL, {"q": "gemensamt", "sida": "99999"}))
+    assert beyond.count("Gemensamt ord") == 0 and "5 träffar" in beyond
+
+
+def test_the_search_page_runs_a_fixed_number_of_queries(
+    client, cast, draft, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(search, "PAGE_SIZE", 3)
+    query = {"q": "räkneord", "kommun": "arboga", "rad": "forebyggande-radet"}
+    write(draft, 4, "<p>Räkneord.</p>")
+    submit_and_approve(draft, cast)
+    with django_assert_num_queries(2):  # the council, the hits (fewer than a page: no count)
+        client.get(URL, query)
+    for n in range(6):
+        meeting = factories.meeting(cast.council, datetime.date(2020, 1, 1) + datetime.timedelta(n))
+        approved_elsewhere(meeting, "Räkneord", "<p>Räkneord.</p>")
+    with django_assert_num_queries(3):  # the council, the hits, the count
+        response = client.get(URL, query)
+    assert "7 träffar" in page_text(response)
+
+
+def test_rebuilding_the_index_gives_the_same_rows(cast, draft):
+    write(draft, 4, "<p>Index.</p>")
+    submit_and_approve(draft, cast)
+    before = sorted(SearchEntry.objects.values_list("meeting_id", "position", "title", "text"))
+    call_command("rebuild_search_index", stdout=__import__("io").StringIO())
+    after = sorted(SearchEntry.objects.values_list("meeting_id", "position", "title", "text"))
+    assert before == after and len(before) == 4
+
+
+def test_query_words_drop_operators_and_duplicates():
+    assert search.query_words("Brott & brott | !ungdom:* 'x'") == ["brott", "ungdom", "x"]
+    assert search.query_words("snake_case") == ["snake", "case"]
+    assert len(search.query_words(" ".join(f"ord{n}" for n in range(20)))) == search.MAX_WORDS
+
+
+@pytest.mark.postgres
+def test_postgres_stems_swedish_words(client, cast, draft):
+    write(draft, 4, "<p>Ungdomar i centrum och nya brottsförebyggande insatser.</p>")
+    submit_and_approve(draft, cast)
+    html = client.get(URL, {"q": "ungdomarna"}).content.decode()
+    assert "<mark>Ungdomar</mark>" in html
+    assert "1 träff" in page_text(client.get(URL, {"q": "insatsen brottsförebyggande"}))
+
+
+@pytest.mark.postgres
+def test_postgres_uses_the_gin_index():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'searchentry_document_gin'"
+        )
+        assert "gin (document)" in cursor.fetchone()[0]
