@@ -47,3 +47,4 @@ clean:
 
 bench: venv
 	$(PY) bench/pdf.py
+	$(PY) bench/load.py

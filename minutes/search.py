@@ -8,7 +8,8 @@ rows and is called wherever that changes (approval, correction, withdrawal).
 On PostgreSQL the rows carry a generated ``document`` tsvector in the Swedish configuration with a
 GIN index (migration 0006): every word of the query must match, each as a prefix, so that "brott"
 finds "brottsutveckling" (the Swedish dictionary does not split compounds) and, through the
-stemmer, "brottet" finds "brotten". Hits are ranked, then newest first, and highlighted by
+stemmer, "ungdomarna" finds "ungdomar". Hits come newest first (ranking by relevance would read
+every hit's tsvector, which a common word makes slow at national scale), highlighted by
 ``ts_headline``. SQLite has no such index: every word must occur in the casefolded text, newest
 first, highlighted here.
 """
@@ -20,9 +21,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import BooleanField, FloatField
-from django.db.models.expressions import RawSQL
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -155,68 +154,106 @@ def query_words(query: str) -> list[str]:
 
 
 def max_page() -> int:
-    return COUNT_LIMIT // PAGE_SIZE
+    return max(1, -(-COUNT_LIMIT // PAGE_SIZE))
 
 
 def search(query: str, *, council: Council | None = None, page: int = 1) -> Results:
-    """One page of hits for ``query``, optionally within one council: at most two queries."""
+    """One page of hits for ``query``, newest first, optionally within one council: at most three
+    queries."""
     words = query_words(query)
     page = min(max(page, 1), max_page())
     if not words:
         return Results(words=[], hits=[], total=0, page=1)
+    if connection.vendor == "postgresql":
+        rows, total = _search_postgres(words, council, page)
+    else:
+        rows, total = _search_simple(words, council, page)
+    return Results(words=words, hits=[_hit(row) for row in rows], total=total, page=page)
+
+
+# How PostgreSQL is made to read few rows whatever the word: the GIN index finds the rows of a
+# rare word cheaply, but a common one has hundreds of thousands, and reading them all to sort by
+# date is what takes time; walking the date index backwards finds the newest hits of a common word
+# after a few rows, but reads everything for a rare one. The planner cannot tell the two apart
+# for prefix queries (its estimate is the same for every prefix), so a first query counts the hits
+# through the GIN index up to COUNT_LIMIT + 1 (which the page shows anyway) and the page query is
+# planned for what it found. SET LOCAL lasts until the end of the surrounding transaction.
+_PROBE = (
+    "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
+    "SELECT count(*) FROM (SELECT 1 FROM minutes_searchentry "
+    "WHERE document @@ to_tsquery('swedish', %s){council} LIMIT %s) AS hits"
+)
+_PAGE = (
+    "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = {index}; "
+    "SET LOCAL enable_bitmapscan = {bitmap}; "
+    "SELECT id, ts_headline('swedish', title, to_tsquery('swedish', %s), %s), "
+    "ts_headline('swedish', text, to_tsquery('swedish', %s), %s) FROM ("
+    "SELECT id, title, text FROM minutes_searchentry "
+    "WHERE document @@ to_tsquery('swedish', %s){council} "
+    "ORDER BY meeting_date DESC, position, id LIMIT %s OFFSET %s) AS page"
+)
+_TITLE_OPTIONS = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+_TEXT_OPTIONS = (
+    f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+
+
+def _search_postgres(words: list[str], council: Council | None, page: int):
+    tsquery = " & ".join(f"{word}:*" for word in words)
+    council_sql = " AND council_id = %s" if council is not None else ""
+    council_params = [council.pk] if council is not None else []
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _PROBE.format(council=council_sql), [tsquery, *council_params, COUNT_LIMIT + 1]
+        )
+        total = cursor.fetchone()[0]
+        common = total > COUNT_LIMIT
+        cursor.execute(
+            _PAGE.format(
+                council=council_sql,
+                index="on" if common else "off",
+                bitmap="off" if common else "on",
+            ),
+            [
+                tsquery,
+                _TITLE_OPTIONS,
+                tsquery,
+                _TEXT_OPTIONS,
+                tsquery,
+                *council_params,
+                PAGE_SIZE,
+                (page - 1) * PAGE_SIZE,
+            ],
+        )
+        found = cursor.fetchall()
+    entries = SearchEntry.objects.select_related("council__municipality").in_bulk(
+        [row[0] for row in found]
+    )
+    rows = []
+    for pk, marked_title, marked_text in found:
+        entry = entries[pk]
+        entry.marked_title, entry.marked_text = marked_title, marked_text
+        rows.append(entry)
+    return rows, total
+
+
+def _search_simple(words: list[str], council: Council | None, page: int):
     entries = SearchEntry.objects.select_related("council__municipality")
     if council is not None:
         entries = entries.filter(council=council)
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        tsquery = " & ".join(f"{word}:*" for word in words)
-        entries = entries.filter(
-            RawSQL(
-                "minutes_searchentry.document @@ to_tsquery('swedish', %s)",
-                [tsquery],
-                output_field=BooleanField(),
-            )
-        )
-    else:
-        for word in words:
-            entries = entries.filter(folded__contains=word)
+    for word in words:
+        entries = entries.filter(folded__contains=word)
     start = (page - 1) * PAGE_SIZE
-    if postgres:
-        options = (
-            f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, "
-            'MaxFragments=2, FragmentDelimiter=" … "'
-        )
-        rows = list(
-            entries.annotate(
-                rank=RawSQL(
-                    "ts_rank(minutes_searchentry.document, to_tsquery('swedish', %s))",
-                    [tsquery],
-                    output_field=FloatField(),
-                ),
-                marked_title=RawSQL(
-                    "ts_headline('swedish', minutes_searchentry.title, "
-                    "to_tsquery('swedish', %s), %s)",
-                    [tsquery, f"StartSel={START}, StopSel={STOP}, HighlightAll=true"],
-                ),
-                marked_text=RawSQL(
-                    "ts_headline('swedish', minutes_searchentry.text, "
-                    "to_tsquery('swedish', %s), %s)",
-                    [tsquery, options],
-                ),
-            ).order_by("-rank", "-meeting_date", "position")[start : start + PAGE_SIZE]
-        )
-    else:
-        rows = list(entries.order_by("-meeting_date", "position")[start : start + PAGE_SIZE])
-        pattern = re.compile(
-            r"\w*(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE
-        )
-        for row in rows:
-            row.marked_title = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", row.title)
-            row.marked_text = _excerpt(row.text, pattern)
+    rows = list(entries.order_by("-meeting_date", "position", "id")[start : start + PAGE_SIZE])
+    pattern = re.compile(r"\w*(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    for row in rows:
+        row.marked_title = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", row.title)
+        row.marked_text = _excerpt(row.text, pattern)
     # a first page that is not full holds every hit: no need to count
     full_page = page > 1 or len(rows) == PAGE_SIZE
     total = entries[: COUNT_LIMIT + 1].count() if full_page else len(rows)
-    return Results(words=words, hits=[_hit(row) for row in rows], total=total, page=page)
+    return rows, total
 
 
 def _excerpt(text: str, pattern: re.Pattern, width: int = 220) -> str:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from councils.models import Council
 from minutes.models import Meeting, Minutes
+
+SHOWN_YEARS = 2  # a council page lists the meetings of its latest years; older ones by year
 
 
 @dataclass(frozen=True)
@@ -18,12 +22,42 @@ class MeetingYear:
     meetings: list[Meeting]
 
 
-def meetings_by_year(council: Council) -> tuple[list[Meeting], list[MeetingYear]]:
-    """The council's coming meetings (soonest first) and its past meetings grouped by year
-    (newest first), each marked with whether approved minutes exist: one query."""
+@dataclass(frozen=True)
+class YearCount:
+    year: int
+    meetings: int
+
+
+@dataclass(frozen=True)
+class CouncilMeetings:
+    upcoming: list[Meeting]  # soonest first
+    years: list[MeetingYear]  # the years shown, newest first
+    other_years: list[YearCount]  # the years with past meetings that are not shown
+    year: int | None  # the year asked for, when it has meetings
+
+
+def council_meetings(council: Council, *, year: int | None = None) -> CouncilMeetings:
+    """The council's coming meetings and its past meetings of the latest years (or of ``year``),
+    each marked with whether approved minutes exist: two queries, whatever the council's age."""
     today = timezone.localdate()
+    counts = [
+        YearCount(row["year"], row["meetings"])
+        for row in Meeting.objects.filter(council=council, date__lt=today)
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(meetings=Count("pk"))
+        .order_by("-year")
+    ]
+    known = {c.year for c in counts}
+    shown = [year] if year in known else [c.year for c in counts[:SHOWN_YEARS]]
+    window = Q(date__gte=today)
+    if shown:
+        window |= Q(
+            date__gte=datetime.date(min(shown), 1, 1),
+            date__lt=min(today, datetime.date(max(shown) + 1, 1, 1)),
+        )
     meetings = list(
-        Meeting.objects.filter(council=council)
+        Meeting.objects.filter(window, council=council)
         .annotate(
             has_approved_minutes=Exists(
                 Minutes.objects.filter(meeting=OuterRef("pk"), status=Minutes.Status.APPROVED)
@@ -33,7 +67,10 @@ def meetings_by_year(council: Council) -> tuple[list[Meeting], list[MeetingYear]
     )
     upcoming = sorted((m for m in meetings if m.date >= today), key=lambda m: m.date)
     past = [m for m in meetings if m.date < today]
-    years = [
-        MeetingYear(year, list(group)) for year, group in groupby(past, key=lambda m: m.date.year)
-    ]
-    return upcoming, years
+    years = [MeetingYear(y, list(group)) for y, group in groupby(past, key=lambda m: m.date.year)]
+    return CouncilMeetings(
+        upcoming=upcoming,
+        years=years,
+        other_years=[c for c in counts if c.year not in shown],
+        year=year if year in known else None,
+    )

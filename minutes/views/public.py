@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import storages
@@ -25,18 +26,21 @@ from minutes.snapshot import MinutesSnapshot, build_snapshot
 
 
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
-    """A council's public page: its members as the minutes group them, and its meetings by
-    year. Three queries whatever the number of members and meetings."""
+    """A council's public page: its members as the minutes group them, its coming meetings and
+    the meetings of its latest years (``?ar=2019`` for an older one). Four queries whatever the
+    number of members and meetings."""
     council_obj = access.get_public_council(municipality, council)
-    upcoming, years = selectors.meetings_by_year(council_obj)
+    try:
+        year = int(request.GET.get("ar", ""))
+    except ValueError:
+        year = None
     return render(
         request,
         "minutes/council_detail.html",
         {
             "council": council_obj,
             "members": council_selectors.member_groups(council_obj),
-            "upcoming": upcoming,
-            "years": years,
+            "meetings": selectors.council_meetings(council_obj, year=year),
         },
     )
 
@@ -201,11 +205,8 @@ def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResp
     name = f"{sha256}/{filename}"
     storage = storages[publication.STORAGE]
     if not storage.exists(name):
-        candidates = ApprovedRevision.objects.filter(pdf_sha256=sha256).select_related(
-            "minutes__meeting__council__municipality", "withdrawal"
-        )
-        stored = next((r for r in candidates if publication.published_name(r) == name), None)
-        if stored is None or publication.is_withdrawn(stored):
+        stored = _published_revision(sha256, filename)
+        if stored is None:
             raise Http404(_("Filen finns inte."))
         publication.publish(stored)
     etag = f'"{sha256}"'
@@ -219,6 +220,29 @@ def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResp
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+_PUBLISHED_NAME = re.compile(r"-(\d{4}-\d{2}-\d{2})(?:-version-(\d+))?\.pdf$")
+
+
+def _published_revision(sha256: str, filename: str) -> ApprovedRevision | None:
+    """The public revision a published address names, if any (the same bytes may be shared by
+    several meetings' revisions, so the date and revision number in the name narrow it)."""
+    match = _PUBLISHED_NAME.search(filename)
+    if match is None:
+        return None
+    try:
+        day = datetime.date.fromisoformat(match[1])
+    except ValueError:
+        return None
+    candidates = ApprovedRevision.objects.filter(
+        pdf_sha256=sha256,
+        minutes__meeting__date=day,
+        minutes__revision=int(match[2] or 1),
+        withdrawal__isnull=True,
+    ).select_related("minutes__meeting__council__municipality", "withdrawal")
+    name = f"{sha256}/{filename}"
+    return next((r for r in candidates if publication.published_name(r) == name), None)
 
 
 def council_calendar(request: HttpRequest, municipality: str, council: str) -> HttpResponse:

@@ -90,7 +90,7 @@ def test_unknown_council_is_404(client, cast):
 
 
 @pytest.mark.parametrize("size", [1, 40])
-def test_council_page_runs_three_queries_whatever_the_data_size(
+def test_council_page_runs_four_queries_whatever_the_data_size(
     client, django_assert_num_queries, size
 ):
     council = factories.council()
@@ -101,10 +101,31 @@ def test_council_page_runs_three_queries_whatever_the_data_size(
         )
         meeting = factories.meeting(council, datetime.date(2000 + n % 20, 1 + n % 12, 1))
         factories.minutes(meeting, status=Minutes.Status.APPROVED)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(url(council))
     assert response.status_code == 200
-    assert response.content.decode().count("Godkända minnesanteckningar") == size
+    # the two latest years with meetings are listed; the others are a link each
+    shown = 1 if size == 1 else 4  # 2019 and 2018 hold two meetings each
+    assert response.content.decode().count("Godkända minnesanteckningar") == shown
+    with django_assert_num_queries(4):
+        older = client.get(url(council), {"ar": "2000"})
+    assert older.content.decode().count("Godkända minnesanteckningar") == (1 if size == 1 else 2)
+
+
+def test_older_years_are_one_link_away(client, cast):
+    for year in (2015, 2016, 2017):
+        meeting = factories.meeting(cast.council, datetime.date(year, 3, 1))
+        factories.minutes(meeting, status=Minutes.Status.APPROVED)
+    text = page_text(client.get(url(cast.council)))
+    assert "1 mars 2017" in text and "1 mars 2016" in text and "1 mars 2015" not in text
+    assert "Tidigare år 2015 (1 möte)" in text
+    response = client.get(url(cast.council), {"ar": "2015"})
+    text = page_text(response)
+    assert "1 mars 2015" in text and "1 mars 2017" not in text
+    assert "Andra år Senaste åren 2017 (1 möte) 2016 (1 möte)" in text
+    assert f'href="{url(cast.council)}?ar=2016"' in response.content.decode()
+    for odd in ("x", "1900", "99999999999999999999", "\x00"):
+        assert client.get(url(cast.council), {"ar": odd}).status_code == 200
 
 
 def test_signed_in_visitors_see_the_same_public_page(client, cast):

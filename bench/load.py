@@ -1,0 +1,343 @@
+"""`make bench`: the public site under load, as production runs it.
+
+Seeds a benchmark database when it holds fewer approved meetings than asked (manage.py
+seed_bench), collects the static files, publishes a sample of PDFs, starts gunicorn with
+production settings (DEBUG off) behind nginx with the configuration the README gives, and loads it
+with wrk at 8 connections from 127.0.0.1, each scenario cycling through many addresses:
+
+  council page, meeting page, search        p95 <= 50 ms
+  the Django download path (302 to the file) >= 1,500 requests/s
+  an immutable published PDF through nginx   >= 0.8 x a plain static file of the same size
+
+Usage: python bench/load.py [--meetings N] [--database-url URL] [--duration S] [--workers W]
+Needs Debian's wrk and nginx (nginx-light) and, for the default database, PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+BASE = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+CONNECTIONS = 8
+TARGET_P95_MS = 50.0
+TARGET_DOWNLOAD_RPS = 1500.0
+TARGET_NGINX_RATIO = 0.8
+SEARCHES = [
+    "trygghet",
+    "brott",
+    "ungdomar kvällstid",
+    "skadegörelse stationen",
+    "budgetläget",
+    "klotter",
+    "belysningen tunnlarna",
+    "sommarlovsaktiviteterna",
+]
+
+WRK_SCRIPT = r"""
+local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+local counter = 0
+setup = function(thread) thread:set("offset", math.random(#paths)) end
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(offset + counter) % #paths + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %d, "seconds": %.3f, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, '
+      .. '"errors": %d, "bad_status": %d, "bytes": %d}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    e.connect + e.read + e.write + e.timeout, e.status, summary.bytes))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing answered on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+def manage(env: dict, *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=BASE,
+        env=env,
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+def nginx_config(static_root: Path, published_root: Path, app_port: int, port: int) -> str:
+    """The README's server block with this run's paths and ports, in a minimal nginx.conf."""
+    readme = (BASE / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- nginx-config.*?-->\n```nginx\n(.*?)```", readme, re.S)
+    if block is None:
+        raise SystemExit("README.md has no nginx-config block")
+    server = block[1]
+    for old, new in (
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+        ("listen 80;", f"listen 127.0.0.1:{port};"),
+        ("/srv/protokollet/staticfiles/", f"{static_root}/"),
+        ("/srv/protokollet/published/", f"{published_root}/"),
+    ):
+        if old not in server:
+            raise SystemExit(f"README's nginx block no longer contains {old!r}")
+        server = server.replace(old, new)
+    return f"""
+worker_processes 1;
+pid nginx.pid;
+error_log error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path tmp/body;
+    proxy_temp_path tmp/proxy;
+    fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi;
+    scgi_temp_path tmp/scgi;
+{server}
+}}
+"""
+
+
+def run_wrk(port: int, paths: list[str], seconds: int, workdir: Path) -> dict:
+    path_file = workdir / f"paths-{random.randrange(10**9)}.txt"
+    path_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
+    script = workdir / "cycle.lua"
+    script.write_text(WRK_SCRIPT, encoding="utf-8")
+    result = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "5s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        env={**os.environ, "WRK_PATHS": str(path_file)},
+        check=True,
+        text=True,
+        capture_output=True,
+    )
+    line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
+    figures = json.loads(line.removeprefix("RESULT "))
+    figures["rps"] = figures["requests"] / figures["seconds"]
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--meetings", type=int, default=int(os.environ.get("BENCH_MEETINGS", "10000"))
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/protokollet_bench"
+        ),
+    )
+    parser.add_argument("--media-root", default=os.environ.get("BENCH_MEDIA_ROOT", ""))
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    args = parser.parse_args()
+    for tool in ("wrk", "nginx"):
+        if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
+            raise SystemExit(f"{tool} is missing: apt-get install wrk nginx-light")
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+
+    work = Path(tempfile.mkdtemp(prefix="protokollet-load-"))
+    media = Path(args.media_root) if args.media_root else BASE / "var" / "bench-media"
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": args.database_url,
+        "CONN_MAX_AGE": "600",
+        "MEDIA_ROOT": str(media),
+        "PUBLISHED_ROOT": str(work / "published"),
+        "STATIC_ROOT": str(work / "static"),
+        "PDF_WARM_START": "0",
+    }
+    if args.database_url.startswith("postgres"):
+        name = args.database_url.rsplit("/", 1)[1]
+        admin_url = args.database_url.rsplit("/", 1)[0] + "/postgres"
+        subprocess.run(
+            ["psql", admin_url, "-qc", f'CREATE DATABASE "{name}"'],
+            capture_output=True,
+        )  # exists already: fine
+    manage(env, "migrate", "-v0")
+    count = int(
+        manage(
+            env,
+            "shell",
+            "--no-imports",
+            "-c",
+            "from minutes.models import ApprovedRevision as R; print(R.objects.count())",
+            capture=True,
+        ).strip()
+    )
+    if count < args.meetings:
+        print(f"Seeding {args.meetings - count:,} meetings into {args.database_url} …")
+        manage(env, "seed_bench", "--meetings", str(args.meetings - count))
+        count = args.meetings
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+    # Addresses: a random sample of councils, meetings and their files, in one query each.
+    sample = json.loads(
+        manage(
+            env,
+            "shell",
+            "--no-imports",
+            "-c",
+            "import json, random\n"
+            "from minutes import publication\n"
+            "from minutes.models import ApprovedRevision as R\n"
+            "from councils.models import Council\n"
+            "random.seed(6)\n"
+            "top = R.objects.order_by('-pk').values_list('pk', flat=True).first()\n"
+            "ids = random.sample(range(1, top + 1), min(top, 4000))\n"
+            "revs = list(R.objects.filter(pk__in=ids).select_related("
+            "'minutes__meeting__council__municipality')[:500])\n"
+            "councils = list(Council.objects.select_related('municipality')"
+            ".order_by('?')[:500])\n"
+            "files = []\n"
+            "for r in revs[:200]:\n"
+            "    publication.publish(r)\n"
+            "    files.append(publication.published_name(r))\n"
+            "m = lambda r: r.minutes.meeting\n"
+            "print(json.dumps({\n"
+            "  'councils': [f'/{c.municipality.slug}/{c.slug}/' for c in councils],\n"
+            "  'meetings': [f'/{m(r).council.municipality.slug}/{m(r).council.slug}/"
+            "{m(r).date:%Y-%m-%d}/' for r in revs],\n"
+            "  'stable': [f'/{m(r).council.municipality.slug}/{m(r).council.slug}/"
+            "{m(r).date:%Y-%m-%d}/' + publication.file_name(m(r).council.municipality.slug,"
+            " m(r).council.slug, m(r).date) for r in revs],\n"
+            "  'files': ['/filer/' + f for f in files],\n"
+            "  'size': revs[0].pdf_size,\n"
+            "  'pdf': revs[0].pdf_name,\n"
+            "}))\n",
+            capture=True,
+        ).splitlines()[-1]
+    )
+    # A plain static file of the same size, for nginx to serve beside the published one.
+    (work / "static" / "bench").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(media / sample["pdf"], work / "static" / "bench" / "plain.pdf")
+    for folder in (work, work / "published", work / "static"):
+        folder.chmod(0o755)
+
+    app_port, web_port = free_port(), free_port()
+    (work / "tmp").mkdir()
+    (work / "nginx.conf").write_text(
+        nginx_config(work / "static", work / "published", app_port, web_port), encoding="utf-8"
+    )
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{app_port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE,
+        env=env,
+    )
+    web = subprocess.Popen([nginx, "-p", str(work), "-c", "nginx.conf", "-g", "daemon off;"])
+    try:
+        wait_for(app_port)
+        wait_for(web_port)
+        scenarios = [
+            ("Council page", sample["councils"], "p95"),
+            ("Meeting page", sample["meetings"], "p95"),
+            ("Search", [f"/sok/?q={quote(q)}" for q in SEARCHES], "p95"),
+            (
+                "Search within a council",
+                [
+                    f"/sok/?q={quote(q)}&kommun={c.split('/')[1]}&rad={c.split('/')[2]}"
+                    for q in SEARCHES
+                    for c in sample["councils"][:10]
+                ],
+                "p95",
+            ),
+            ("Django download path (302)", sample["stable"], "rps"),
+            ("Immutable PDF via nginx", sample["files"], "nginx"),
+            ("Plain static file via nginx", ["/static/bench/plain.pdf"], "plain"),
+        ]
+        print(
+            f"\n{count:,} approved meetings, {args.database_url.split(':')[0]}, gunicorn "
+            f"{args.workers} workers behind nginx, wrk {CONNECTIONS} connections, "
+            f"{args.duration} s each (after a 2 s warm-up)\n"
+        )
+        print(f"{'scenario':32} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  errors")
+        results = {}
+        for label, paths, kind in scenarios:
+            run_wrk(web_port, paths, 2, work)  # warm-up: connections, caches, workers
+            r = run_wrk(web_port, paths, args.duration, work)
+            results[kind] = r
+            verdict = ""
+            if kind == "p95":
+                ok = r["p95_ms"] <= TARGET_P95_MS
+                verdict = f"target p95 <= {TARGET_P95_MS:.0f} ms: {'met' if ok else 'NOT met'}"
+            elif kind == "rps":
+                ok = r["rps"] >= TARGET_DOWNLOAD_RPS
+                verdict = f"target >= {TARGET_DOWNLOAD_RPS:,.0f}/s: {'met' if ok else 'NOT met'}"
+            print(
+                f"{label:32} {r['rps']:9,.0f} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f} "
+                f"{r['p99_ms']:8.2f}  {r['errors'] + r['bad_status']:>6}  {verdict}"
+            )
+        ratio = results["nginx"]["rps"] / results["plain"]["rps"]
+        print(
+            f"\nImmutable PDF ({sample['size']:,} bytes) / plain static file via nginx: "
+            f"{ratio:.2f} (target >= {TARGET_NGINX_RATIO}: "
+            f"{'met' if ratio >= TARGET_NGINX_RATIO else 'NOT met'})"
+        )
+    finally:
+        web.terminate()
+        gunicorn.terminate()
+        web.wait(10)
+        gunicorn.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
