@@ -40,3 +40,14 @@ def test_coming_meetings_are_events_that_link_to_their_pages(client, cast):
 
 def test_an_unknown_council_has_no_calendar(client, db):
     assert client.get("/arboga/finns-inte/moten.ics").status_code == 404
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_the_calendar_runs_two_queries_whatever_the_number_of_meetings(
+    client, cast, django_assert_num_queries, size
+):
+    today = timezone.localdate()
+    for n in range(size):
+        factories.meeting(cast.council, today + datetime.timedelta(days=n + 1))
+    with django_assert_num_queries(2):
+        assert client.get(URL).status_code == 200

@@ -48,6 +48,27 @@ def test_an_unknown_council_has_no_feed(client, db):
 def test_the_feed_runs_a_fixed_number_of_queries(
     client, cast, draft, django_assert_max_num_queries
 ):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
     submit_and_approve(draft, cast)
     with django_assert_max_num_queries(2):
         client.get("/arboga/forebyggande-radet/minnesanteckningar.atom")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/minnesanteckningar.atom")
+    for day in (1, 2, 3):
+        meeting = factories.meeting(cast.council, datetime.date(2019, 1, day))
+        minutes = factories.minutes(meeting, status="approved")
+        factories.item(minutes, 1)
+        services.record_historical_revision(
+            minutes=minutes, approved_at=datetime.datetime(2019, 2, day, tzinfo=datetime.UTC)
+        )
+    with django_assert_max_num_queries(2):
+        client.get("/arboga/forebyggande-radet/minnesanteckningar.atom")
+    with CaptureQueriesContext(connection) as four:
+        assert len(entries(client, "/minnesanteckningar.atom")) == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
