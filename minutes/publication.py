@@ -34,16 +34,23 @@ def file_name(municipality: str, council: str, day: datetime.date, revision: int
     return f"{municipality}-{council}-{day:%Y-%m-%d}{suffix}.pdf"
 
 
+def name_for(
+    sha256: str, municipality: str, council: str, day: datetime.date, revision: int
+) -> str:
+    """The name in the published storage: ``<sha256>/<readable file name>``."""
+    return f"{sha256}/{file_name(municipality, council, day, revision)}"
+
+
 def published_name(revision: ApprovedRevision) -> str:
-    """The name in the published storage; needs ``minutes__meeting__council__municipality``."""
+    """The name of ``revision``'s file; needs ``minutes__meeting__council__municipality``."""
     meeting = revision.minutes.meeting
-    readable = file_name(
+    return name_for(
+        revision.pdf_sha256,
         meeting.council.municipality.slug,
         meeting.council.slug,
         meeting.date,
         revision.minutes.revision,
     )
-    return f"{revision.pdf_sha256}/{readable}"
 
 
 def published_url(revision: ApprovedRevision) -> str:

@@ -74,3 +74,40 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
         other_years=[c for c in counts if c.year not in shown],
         year=year if year in known else None,
     )
+
+
+@dataclass(frozen=True)
+class PublicPdf:
+    sha256: str
+    revision: int
+    withdrawal_reason: str | None
+
+
+# The download address is the busiest public path and needs one row: written out rather than
+# compiled by the ORM on every request, which took longer than running it.
+_CURRENT_PDF_SQL = """
+SELECT r.pdf_sha256, mi.revision, w.reason
+FROM minutes_approvedrevision r
+JOIN minutes_minutes mi ON mi.id = r.minutes_id
+LEFT JOIN minutes_publicationwithdrawal w ON w.revision_id = r.id
+WHERE mi.meeting_id = (
+    SELECT m.id FROM minutes_meeting m
+    JOIN councils_council c ON c.id = m.council_id
+    JOIN councils_municipality mu ON mu.id = c.municipality_id
+    WHERE mu.slug = %s AND c.slug = %s AND m.date = %s
+    ORDER BY m.start_time, m.id
+    LIMIT 1
+)
+ORDER BY mi.revision DESC
+LIMIT 1
+"""
+
+
+def current_public_pdf(municipality: str, council: str, day: datetime.date) -> PublicPdf | None:
+    """The newest approved revision of the council's (first) meeting that day: one query."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_CURRENT_PDF_SQL, [municipality, council, day])
+        row = cursor.fetchone()
+    return PublicPdf(*row) if row else None

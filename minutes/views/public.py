@@ -3,7 +3,6 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import storages
-from django.db.models import Subquery
 from django.http import (
     FileResponse,
     Http404,
@@ -122,16 +121,22 @@ def _redirect_to_published(revisions) -> HttpResponse:
     if stored is None:
         raise Http404(_("Det finns inga godkända minnesanteckningar här."))
     if publication.is_withdrawn(stored):
-        return HttpResponse(
-            _("Den publicerade kopian har dragits tillbaka: %(reason)s")
-            % {"reason": stored.withdrawal.reason},
-            status=410,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _withdrawn(stored.withdrawal.reason)
     response = HttpResponseRedirect(publication.published_url(stored))
-    # the address may come to mean a corrected revision: cached briefly, unlike the file
-    response["Cache-Control"] = "public, max-age=300"
+    response["Cache-Control"] = STABLE_CACHE
     return response
+
+
+# A readable address may come to mean a corrected revision: cached briefly, unlike the file.
+STABLE_CACHE = "public, max-age=300"
+
+
+def _withdrawn(reason: str) -> HttpResponse:
+    return HttpResponse(
+        _("Den publicerade kopian har dragits tillbaka: %(reason)s") % {"reason": reason},
+        status=410,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _day(date: str) -> datetime.date:
@@ -191,10 +196,18 @@ def meeting_pdf(
 ) -> HttpResponse:
     """The stable, readable address of a meeting's current public PDF: a redirect to its
     immutable file, in one query."""
-    if filename != publication.file_name(municipality, council, _day(date)):
+    day = _day(date)
+    if filename != publication.file_name(municipality, council, day):
         raise Http404(_("Filen finns inte."))
-    meeting = Subquery(_meetings_on(municipality, council, date))
-    return _redirect_to_published(ApprovedRevision.objects.filter(minutes__meeting=meeting))
+    current = selectors.current_public_pdf(municipality, council, day)
+    if current is None:
+        raise Http404(_("Det finns inga godkända minnesanteckningar här."))
+    if current.withdrawal_reason is not None:
+        return _withdrawn(current.withdrawal_reason)
+    name = publication.name_for(current.sha256, municipality, council, day, current.revision)
+    response = HttpResponseRedirect(storages[publication.STORAGE].url(name))
+    response["Cache-Control"] = STABLE_CACHE
+    return response
 
 
 @require_safe
