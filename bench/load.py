@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import socket
 import subprocess
@@ -28,6 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.nginxconf import nginx_config
 
 BASE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -94,44 +96,6 @@ def manage(env: dict, *args: str, capture: bool = False) -> str:
         stdout=subprocess.PIPE if capture else None,
     )
     return result.stdout or ""
-
-
-def nginx_config(static_root: Path, published_root: Path, app_port: int, port: int) -> str:
-    """The README's server block with this run's paths and ports, in a minimal nginx.conf."""
-    readme = (BASE / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- nginx-config.*?-->\n```nginx\n(.*?)```", readme, re.S)
-    if block is None:
-        raise SystemExit("README.md has no nginx-config block")
-    server = block[1]
-    for old, new in (
-        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
-        ("listen 80;", f"listen 127.0.0.1:{port};"),
-        ("/srv/protokollet/staticfiles/", f"{static_root}/"),
-        ("/srv/protokollet/published/", f"{published_root}/"),
-    ):
-        if old not in server:
-            raise SystemExit(f"README's nginx block no longer contains {old!r}")
-        server = server.replace(old, new)
-    return f"""
-worker_processes 1;
-pid nginx.pid;
-error_log error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    client_body_temp_path tmp/body;
-    proxy_temp_path tmp/proxy;
-    fastcgi_temp_path tmp/fastcgi;
-    uwsgi_temp_path tmp/uwsgi;
-    scgi_temp_path tmp/scgi;
-{server}
-}}
-"""
 
 
 def run_wrk(port: int, paths: list[str], seconds: int, workdir: Path) -> dict:

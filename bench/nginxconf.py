@@ -1,0 +1,56 @@
+"""The README's nginx server block, made runnable on 127.0.0.1 for the benchmark and the tests."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+
+
+def readme_server_block() -> str:
+    readme = (BASE / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- nginx-config.*?-->\n```nginx\n(.*?)```", readme, re.S)
+    if block is None:
+        raise RuntimeError("README.md has no nginx-config block")
+    return block[1]
+
+
+def nginx_config(static_root: Path, published_root: Path, app_port: int, port: int) -> str:
+    """The README's block with these paths and ports, in a minimal nginx.conf whose relative
+    paths (pid, logs, temporary files) live in the prefix directory nginx is started with."""
+    server = readme_server_block()
+    for old, new in (
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+        ("listen 80;", f"listen 127.0.0.1:{port};"),
+        ("/srv/protokollet/staticfiles/", f"{static_root}/"),
+        ("/srv/protokollet/published/", f"{published_root}/"),
+    ):
+        if old not in server:
+            raise RuntimeError(f"README's nginx block no longer contains {old!r}")
+        server = server.replace(old, new)
+    # workers as the user who started nginx, who can read the temporary folders it is given
+    user = pwd.getpwuid(os.geteuid()).pw_name
+    return f"""
+user {user};
+worker_processes 1;
+pid nginx.pid;
+error_log error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path tmp/body;
+    proxy_temp_path tmp/proxy;
+    fastcgi_temp_path tmp/fastcgi;
+    uwsgi_temp_path tmp/uwsgi;
+    scgi_temp_path tmp/scgi;
+{server}
+}}
+"""

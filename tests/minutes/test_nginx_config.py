@@ -1,0 +1,105 @@
+"""The README's nginx configuration, run: it serves published PDFs with the app's headers, asks the
+app for a missing one, and serves no withdrawn file."""
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import storages
+
+from bench.nginxconf import nginx_config
+from minutes import publication
+from tests.minutes.drafting_fixtures import submit_and_approve
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def nginx(live_server, settings, tmp_path):
+    if not Path(NGINX).exists():
+        pytest.skip("nginx is not installed (apt-get install nginx-light)")
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]  # nginx passes $host on
+    published = Path(settings.STORAGES["published"]["OPTIONS"]["location"])
+    published.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "static").mkdir()
+    (tmp_path / "tmp").mkdir()
+    port = free_port()
+    app_port = int(live_server.url.rsplit(":", 1)[1])
+    (tmp_path / "nginx.conf").write_text(
+        nginx_config(tmp_path / "static", published, app_port, port), encoding="utf-8"
+    )
+    process = subprocess.Popen(
+        [NGINX, "-p", str(tmp_path), "-c", "nginx.conf", "-g", "daemon off;"],
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode()) from None
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(10)
+
+
+def get(url: str):
+    try:
+        return urllib.request.urlopen(url, timeout=10)  # noqa: S310 (a local test server)
+    except urllib.error.HTTPError as error:
+        return error
+
+
+def test_nginx_serves_published_files_with_the_apps_headers(nginx, cast, draft):
+    revision = submit_and_approve(draft, cast)
+    name = publication.published_name(revision)
+    assert storages["published"].exists(name)  # published after the approval committed
+    storages["published"].delete(name)  # as if a restore had lost it
+
+    first = get(f"{nginx}/filer/{name}")  # missing: nginx asks the app, which publishes it
+    assert first.status == 200 and first.read().startswith(b"%PDF-")
+    assert storages["published"].exists(name)
+
+    second = get(f"{nginx}/filer/{name}")  # now nginx serves the file itself
+    body = second.read()
+    assert second.status == 200
+    assert second.headers["Content-Type"] == "application/pdf"
+    assert second.headers["ETag"] == f'"{revision.pdf_sha256}"'
+    assert second.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert second.headers["X-Content-Type-Options"] == "nosniff"
+    assert "arboga-forebyggande-radet-2025-02-24.pdf" in second.headers["Content-Disposition"]
+    assert len(body) == revision.pdf_size
+
+    stable = get(f"{nginx}/arboga/forebyggande-radet/2025-02-24/")  # proxied to the app
+    assert stable.status == 200 and revision.pdf_sha256 in stable.read().decode()
+
+
+def test_nginx_serves_no_withdrawn_file_and_not_the_archive(nginx, cast, draft):
+    from minutes import services
+
+    revision = submit_and_approve(draft, cast)
+    name = publication.published_name(revision)
+    assert get(f"{nginx}/filer/{name}").status == 200
+    services.publication_withdraw(revision=revision, actor=cast.admin, reason="Fel.")
+    assert not storages["published"].exists(name)  # removed after the withdrawal committed
+    assert get(f"{nginx}/filer/{publication.published_name(revision)}").status == 404
+    # nothing but a hash and a readable name reaches the published folder
+    assert get(f"{nginx}/filer/{revision.pdf_sha256}/..%2F..%2Fnginx.conf").status == 404
+    assert get(f"{nginx}/filer/{revision.pdf_sha256}/").status == 404
+    # (the archive under /media/ is not routed by the app: tests/minutes/test_downloads.py; the
+    # test's live server adds a media handler of its own, so it is not asked here)
