@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -371,6 +371,7 @@ def seed(
                 done += _insert(batch, rng, pdfs)
                 progress(done)
                 batch = []
+                reset_queries()  # with DEBUG on, the logged INSERTs would fill the memory
     if batch:
         done += _insert(batch, rng, pdfs)
         progress(done)
