@@ -466,8 +466,12 @@ class SearchEntry(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["-meeting_date"], name="searchentry_date_idx"),
-            models.Index(fields=["council", "-meeting_date"], name="searchentry_council_date_idx"),
+            # the order search shows hits in, whole: many meetings share a date
+            models.Index(fields=["-meeting_date", "position", "id"], name="searchentry_date_idx"),
+            models.Index(
+                fields=["council", "-meeting_date", "position", "id"],
+                name="searchentry_council_date_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -19,9 +19,11 @@ from __future__ import annotations
 import datetime
 import html
 import re
+import time
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -30,7 +32,7 @@ from councils.models import Council
 from minutes.models import ApprovedRevision, SearchEntry
 from minutes.snapshot import MinutesSnapshot
 
-PAGE_SIZE = 20
+PAGE_SIZE = 10  # as search pages usually show; each hit costs a ts_headline
 MAX_WORDS = 8
 MAX_WORD_LENGTH = 40
 COUNT_LIMIT = 1000  # beyond this the page says "more than 1 000"; counting all costs too much
@@ -131,15 +133,18 @@ class Hit:
 class Results:
     words: list[str]
     hits: list[Hit]
-    total: int
+    total: int | None  # None: too many to count cheaply (a common word); newest first
     page: int
+    has_next: bool = False
 
     @property
     def more_than_limit(self) -> bool:
-        return self.total > COUNT_LIMIT
+        return self.total is not None and self.total > COUNT_LIMIT
 
     @property
-    def pages(self) -> int:
+    def pages(self) -> int | None:
+        if self.total is None:
+            return None
         return max(1, -(-min(self.total, COUNT_LIMIT) // PAGE_SIZE))
 
 
@@ -165,32 +170,41 @@ def search(query: str, *, council: Council | None = None, page: int = 1) -> Resu
     if not words:
         return Results(words=[], hits=[], total=0, page=1)
     if connection.vendor == "postgresql":
-        rows, total = _search_postgres(words, council, page)
-    else:
-        rows, total = _search_simple(words, council, page)
-    return Results(words=words, hits=[_hit(row) for row in rows], total=total, page=page)
+        return _search_postgres(words, council, page)
+    rows, total = _search_simple(words, council, page)
+    return Results(
+        words=words,
+        hits=[_hit(row) for row in rows],
+        total=total,
+        page=page,
+        has_next=page * PAGE_SIZE < min(total, COUNT_LIMIT),
+    )
 
 
-# How PostgreSQL is made to read few rows whatever the word: the GIN index finds the rows of a
-# rare word cheaply, but a common one has hundreds of thousands, and reading them all to sort by
-# date is what takes time; walking the date index backwards finds the newest hits of a common word
-# after a few rows, but reads everything for a rare one. The planner cannot tell the two apart
-# for prefix queries (its estimate is the same for every prefix), so a first query counts the hits
-# through the GIN index up to COUNT_LIMIT + 1 (which the page shows anyway) and the page query is
-# planned for what it found. SET LOCAL lasts until the end of the surrounding transaction.
-_PROBE = (
-    "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; "
-    "SELECT count(*) FROM (SELECT 1 FROM minutes_searchentry "
-    "WHERE document @@ to_tsquery('swedish', %s){council} LIMIT %s) AS hits"
+# How PostgreSQL is made to read few rows whatever the word. The GIN index finds the rows of a rare
+# word cheaply, but a common one has hundreds of thousands: decoding them and sorting by date is
+# what takes the time. Walking the date index backwards finds the newest hits of a common word
+# after a few rows, but reads everything for a rare one. The planner estimates every prefix query
+# alike, so the choice is made here from the column's statistics (pg_stats' most common lexemes and
+# their frequencies, which ANALYZE keeps): a query is dense when each of its prefixes covers at
+# least DENSE_SHARE of the rows. A dense query shows its newest hits and a next page, without a
+# total (counting them would read them all); a sparse one reads all its hits (up to COUNT_LIMIT)
+# through the GIN index and shows how many there are. Parallel workers are not started: their
+# start-up costs more than the few rows either way reads. SET LOCAL lasts until the transaction
+# ends.
+DENSE_SHARE = 0.01
+STATS_SECONDS = 600
+_stats: dict = {"read": -STATS_SECONDS, "lexemes": (), "frequencies": ()}
+_STEMS = re.compile(r"'((?:[^']|'')+)'")
+_STATS_SQL = (
+    "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+    "WHERE tablename = 'minutes_searchentry' AND attname = 'document'"
 )
-_PAGE = (
+_IDS_SQL = (
     "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = {index}; "
-    "SET LOCAL enable_bitmapscan = {bitmap}; "
-    "SELECT id, ts_headline('swedish', title, to_tsquery('swedish', %s), %s), "
-    "ts_headline('swedish', text, to_tsquery('swedish', %s), %s) FROM ("
-    "SELECT id, title, text FROM minutes_searchentry "
-    "WHERE document @@ to_tsquery('swedish', %s){council} "
-    "ORDER BY meeting_date DESC, position, id LIMIT %s OFFSET %s) AS page"
+    "SET LOCAL enable_bitmapscan = {bitmap}; SET LOCAL max_parallel_workers_per_gather = 0; "
+    "SELECT id FROM minutes_searchentry WHERE document @@ to_tsquery('swedish', %s){council} "
+    "ORDER BY meeting_date DESC, position, id LIMIT %s OFFSET %s"
 )
 _TITLE_OPTIONS = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
 _TEXT_OPTIONS = (
@@ -199,43 +213,78 @@ _TEXT_OPTIONS = (
 )
 
 
-def _search_postgres(words: list[str], council: Council | None, page: int):
+def _lexeme_statistics(cursor) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """The most common lexemes of the search rows and their frequencies, read again every ten
+    minutes (empty until PostgreSQL has analysed the table)."""
+    now = time.monotonic()
+    if now - _stats["read"] >= STATS_SECONDS:
+        cursor.execute(_STATS_SQL)
+        row = cursor.fetchone()
+        lexemes, frequencies = row if row and row[0] else ((), ())
+        _stats.update(read=now, lexemes=tuple(lexemes), frequencies=tuple(frequencies))
+    return _stats["lexemes"], _stats["frequencies"]
+
+
+def is_dense(stems: list[str], lexemes, frequencies) -> bool:
+    """Whether every stem, as a prefix, covers at least DENSE_SHARE of the rows by the
+    statistics' most common lexemes (a stem none of them starts with is rare)."""
+    if not stems:
+        return False
+    for stem in stems:
+        share = sum(
+            f for lexeme, f in zip(lexemes, frequencies, strict=False) if lexeme.startswith(stem)
+        )
+        if share < DENSE_SHARE:
+            return False
+    return True
+
+
+def _search_postgres(words: list[str], council: Council | None, page: int) -> Results:
     tsquery = " & ".join(f"{word}:*" for word in words)
     council_sql = " AND council_id = %s" if council is not None else ""
     council_params = [council.pk] if council is not None else []
+    offset = (page - 1) * PAGE_SIZE
     with transaction.atomic(), connection.cursor() as cursor:
+        lexemes, frequencies = _lexeme_statistics(cursor)
+        cursor.execute("SELECT to_tsquery('swedish', %s)::text", [tsquery])
+        stems = [stem.replace("''", "'") for stem in _STEMS.findall(cursor.fetchone()[0])]
+        if not stems:  # only stop words ("och", "att")
+            return Results(words=words, hits=[], total=0, page=page)
+        dense = is_dense(stems, lexemes, frequencies)
+        if dense:
+            limit, skip = PAGE_SIZE + 1, offset
+        else:
+            limit, skip = COUNT_LIMIT + 1, 0
         cursor.execute(
-            _PROBE.format(council=council_sql), [tsquery, *council_params, COUNT_LIMIT + 1]
-        )
-        total = cursor.fetchone()[0]
-        common = total > COUNT_LIMIT
-        cursor.execute(
-            _PAGE.format(
-                council=council_sql,
-                index="on" if common else "off",
-                bitmap="off" if common else "on",
+            _IDS_SQL.format(
+                council=council_sql, index="on" if dense else "off", bitmap="off" if dense else "on"
             ),
-            [
-                tsquery,
-                _TITLE_OPTIONS,
-                tsquery,
-                _TEXT_OPTIONS,
-                tsquery,
-                *council_params,
-                PAGE_SIZE,
-                (page - 1) * PAGE_SIZE,
-            ],
+            [tsquery, *council_params, limit, skip],
         )
-        found = cursor.fetchall()
-    entries = SearchEntry.objects.select_related("council__municipality").in_bulk(
-        [row[0] for row in found]
+        ids = [row[0] for row in cursor.fetchall()]
+    if dense:
+        total, has_next, shown = None, len(ids) > PAGE_SIZE, ids[:PAGE_SIZE]
+    else:
+        total, shown = len(ids), ids[offset : offset + PAGE_SIZE]
+        has_next = offset + PAGE_SIZE < min(total, COUNT_LIMIT)
+    entries = SearchEntry.objects.select_related("council__municipality").annotate(
+        marked_title=RawSQL(
+            "ts_headline('swedish', minutes_searchentry.title, to_tsquery('swedish', %s), %s)",
+            [tsquery, _TITLE_OPTIONS],
+        ),
+        marked_text=RawSQL(
+            "ts_headline('swedish', minutes_searchentry.text, to_tsquery('swedish', %s), %s)",
+            [tsquery, _TEXT_OPTIONS],
+        ),
     )
-    rows = []
-    for pk, marked_title, marked_text in found:
-        entry = entries[pk]
-        entry.marked_title, entry.marked_text = marked_title, marked_text
-        rows.append(entry)
-    return rows, total
+    found = {entry.pk: entry for entry in entries.filter(pk__in=shown)} if shown else {}
+    return Results(
+        words=words,
+        hits=[_hit(found[pk]) for pk in shown if pk in found],
+        total=total,
+        page=page,
+        has_next=has_next,
+    )
 
 
 def _search_simple(words: list[str], council: Council | None, page: int):

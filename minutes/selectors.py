@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from itertools import groupby
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import long_date, time_span
 from councils.models import Council
 from minutes.models import Meeting, Minutes
 
@@ -17,9 +18,21 @@ SHOWN_YEARS = 2  # a council page lists the meetings of its latest years; older 
 
 
 @dataclass(frozen=True)
+class MeetingLine:
+    """A meeting as the council page lists it, formatted once here rather than by template
+    filters (a council page lists dozens)."""
+
+    iso: str  # 2020-02-24
+    url: str
+    day: str  # 24 februari 2020
+    details: str  # ", kl 08.30 – 10.30, Kommunstyrelsesalen"
+    pdf_url: str  # the readable address of the approved PDF, or ""
+
+
+@dataclass(frozen=True)
 class MeetingYear:
     year: int
-    meetings: list[Meeting]
+    meetings: list[MeetingLine]
 
 
 @dataclass(frozen=True)
@@ -30,7 +43,7 @@ class YearCount:
 
 @dataclass(frozen=True)
 class CouncilMeetings:
-    upcoming: list[Meeting]  # soonest first
+    upcoming: list[MeetingLine]  # soonest first
     years: list[MeetingYear]  # the years shown, newest first
     other_years: list[YearCount]  # the years with past meetings that are not shown
     year: int | None  # the year asked for, when it has meetings
@@ -38,36 +51,46 @@ class CouncilMeetings:
 
 def council_meetings(council: Council, *, year: int | None = None) -> CouncilMeetings:
     """The council's coming meetings and its past meetings of the latest years (or of ``year``),
-    each marked with whether approved minutes exist: two queries, whatever the council's age."""
+    each marked with whether approved minutes exist: one query. A council meets a dozen times a
+    year, so every row of its meetings is few enough to read; formatting them all is not."""
     today = timezone.localdate()
-    counts = [
-        YearCount(row["year"], row["meetings"])
-        for row in Meeting.objects.filter(council=council, date__lt=today)
-        .annotate(year=ExtractYear("date"))
-        .values("year")
-        .annotate(meetings=Count("pk"))
-        .order_by("-year")
-    ]
-    known = {c.year for c in counts}
-    shown = [year] if year in known else [c.year for c in counts[:SHOWN_YEARS]]
-    window = Q(date__gte=today)
-    if shown:
-        window |= Q(
-            date__gte=datetime.date(min(shown), 1, 1),
-            date__lt=min(today, datetime.date(max(shown) + 1, 1, 1)),
-        )
-    meetings = list(
-        Meeting.objects.filter(window, council=council)
+    rows = list(
+        Meeting.objects.filter(council=council)
         .annotate(
-            has_approved_minutes=Exists(
+            approved=Exists(
                 Minutes.objects.filter(meeting=OuterRef("pk"), status=Minutes.Status.APPROVED)
             )
         )
         .order_by("-date", "-start_time")
+        .values_list("date", "start_time", "end_time", "place", "approved")
     )
-    upcoming = sorted((m for m in meetings if m.date >= today), key=lambda m: m.date)
-    past = [m for m in meetings if m.date < today]
-    years = [MeetingYear(y, list(group)) for y, group in groupby(past, key=lambda m: m.date.year)]
+    counts: list[YearCount] = []
+    for row in rows:
+        if row[0] >= today:
+            continue
+        if counts and counts[-1].year == row[0].year:
+            counts[-1] = YearCount(row[0].year, counts[-1].meetings + 1)
+        else:
+            counts.append(YearCount(row[0].year, 1))
+    known = {c.year for c in counts}
+    shown = {year} if year in known else {c.year for c in counts[:SHOWN_YEARS]}
+    base = reverse("minutes:council", args=[council.municipality.slug, council.slug])
+    prefix = f"{council.municipality.slug}-{council.slug}"
+    upcoming: list[MeetingLine] = []
+    years: list[MeetingYear] = []
+    for day, start, end, place, approved in rows:
+        if day < today and day.year not in shown:
+            continue
+        iso = day.isoformat()
+        details = "".join(f", {part}" for part in (time_span(start, end), place) if part)
+        pdf = f"{base}{iso}/{prefix}-{iso}.pdf" if approved else ""
+        line = MeetingLine(iso, f"{base}{iso}/", long_date(day), details, pdf)
+        if day >= today:
+            upcoming.insert(0, line)  # the rows come newest first; coming ones soonest first
+        elif years and years[-1].year == day.year:
+            years[-1].meetings.append(line)
+        else:
+            years.append(MeetingYear(day.year, [line]))
     return CouncilMeetings(
         upcoming=upcoming,
         years=years,
@@ -105,7 +128,6 @@ LIMIT 1
 
 def current_public_pdf(municipality: str, council: str, day: datetime.date) -> PublicPdf | None:
     """The newest approved revision of the council's (first) meeting that day: one query."""
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(_CURRENT_PDF_SQL, [municipality, council, day])

@@ -91,12 +91,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="searchentry",
-            index=models.Index(fields=["-meeting_date"], name="searchentry_date_idx"),
+            index=models.Index(
+                fields=["-meeting_date", "position", "id"], name="searchentry_date_idx"
+            ),
         ),
         migrations.AddIndex(
             model_name="searchentry",
             index=models.Index(
-                fields=["council", "-meeting_date"], name="searchentry_council_date_idx"
+                fields=["council", "-meeting_date", "position", "id"],
+                name="searchentry_council_date_idx",
             ),
         ),
         migrations.AddConstraint(

@@ -167,13 +167,14 @@ def test_the_search_page_runs_a_fixed_number_of_queries(client, cast, draft, mon
         # the search runs in a transaction of its own
         return [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
 
+    statements()  # PostgreSQL: the lexeme statistics are read once every ten minutes
     few = statements()
     for n in range(6):
         meeting = factories.meeting(cast.council, datetime.date(2020, 1, 1) + datetime.timedelta(n))
         approved_elsewhere(meeting, "Räkneord", "<p>Räkneord.</p>")
     many = statements()
     # SQLite: the council, the hits, the count once a page is full; PostgreSQL: the council, the
-    # count, the page, its rows
+    # stems of the words, the page's ids, its rows
     assert len(few) <= 4 and len(many) <= 4
     if connection.vendor == "postgresql":
         assert len(few) == len(many) == 4
@@ -222,12 +223,28 @@ def test_postgres_gives_the_same_hits_whichever_way_it_reads_them(client, cast, 
     for n in range(4):
         meeting = factories.meeting(cast.council, datetime.date(2021, 1, 1) + datetime.timedelta(n))
         approved_elsewhere(meeting, f"Ärende {n}", "<p>Vanligt ord igen.</p>")
-    rare = search.search("vanligt")
-    assert rare.total == 5 and not rare.more_than_limit
-    monkeypatch.setattr(search, "COUNT_LIMIT", 2)  # now the word counts as common
-    common = search.search("vanligt")
-    assert common.total == 3 and common.more_than_limit
-    assert [h.url for h in common.hits] == [h.url for h in rare.hits]
-    assert [h.meeting_date for h in rare.hits] == sorted(
-        (h.meeting_date for h in rare.hits), reverse=True
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    monkeypatch.setattr(search, "is_dense", lambda *args: False)
+    sparse = [search.search("vanligt", page=n) for n in (1, 2, 3)]
+    monkeypatch.setattr(search, "is_dense", lambda *args: True)
+    dense = [search.search("vanligt", page=n) for n in (1, 2, 3)]
+    assert [r.total for r in sparse] == [5, 5, 5] and [r.total for r in dense] == [None] * 3
+    assert [r.has_next for r in sparse] == [r.has_next for r in dense] == [True, True, False]
+    assert [[h.url for h in r.hits] for r in sparse] == [[h.url for h in r.hits] for r in dense]
+    dates = [h.meeting_date for r in dense for h in r.hits]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 5
+    page = page_text(client.get(URL, {"q": "vanligt"}))
+    assert "Många träffar – de nyaste först" in page and "Sida 1" in page and "Nästa" in page
+
+
+def test_a_query_is_dense_when_every_prefix_covers_enough_rows():
+    lexemes, frequencies = (
+        ("trygg", "trygghetsvandring", "klott", "budget"),
+        (0.3, 0.05, 0.02, 0.001),
     )
+    assert search.is_dense(["trygg"], lexemes, frequencies)
+    assert search.is_dense(["tryg", "klott"], lexemes, frequencies)
+    assert not search.is_dense(["trygg", "budget"], lexemes, frequencies)
+    assert not search.is_dense(["personnumm"], lexemes, frequencies)
+    assert not search.is_dense([], lexemes, frequencies)
+    assert not search.is_dense(["trygg"], (), ())  # no statistics yet: read through the index
