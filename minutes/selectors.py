@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,8 +58,12 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
     rows = list(
         Meeting.objects.filter(council=council)
         .annotate(
-            approved=Exists(
-                Minutes.objects.filter(meeting=OuterRef("pk"), status=Minutes.Status.APPROVED)
+            # a scalar subquery (probed per meeting through its index) rather than EXISTS, which
+            # PostgreSQL may answer by hashing every approved minutes of every council
+            approved=Subquery(
+                Minutes.objects.filter(
+                    meeting=OuterRef("pk"), status=Minutes.Status.APPROVED
+                ).values("pk")[:1]
             )
         )
         .order_by("-date", "-start_time")
@@ -83,7 +88,7 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
             continue
         iso = day.isoformat()
         details = "".join(f", {part}" for part in (time_span(start, end), place) if part)
-        pdf = f"{base}{iso}/{prefix}-{iso}.pdf" if approved else ""
+        pdf = f"{base}{iso}/{prefix}-{iso}.pdf" if approved is not None else ""
         line = MeetingLine(iso, f"{base}{iso}/", long_date(day), details, pdf)
         if day >= today:
             upcoming.insert(0, line)  # the rows come newest first; coming ones soonest first
@@ -126,10 +131,33 @@ LIMIT 1
 """
 
 
-def current_public_pdf(municipality: str, council: str, day: datetime.date) -> PublicPdf | None:
-    """The newest approved revision of the council's (first) meeting that day: one query."""
+# The answer is remembered for a minute in each process: the readable address is the busiest public
+# path, and browsers may keep its redirect for five minutes anyway (Cache-Control). A withdrawal
+# deletes the file the redirect points to, so a redirect remembered a little longer leads to a 404,
+# never to the withdrawn file; the process that approves or withdraws forgets at once.
+CURRENT_PDF_SECONDS = 60
 
+
+def _current_pdf_key(municipality: str, council: str, day: datetime.date) -> str:
+    return f"current-pdf:{municipality}:{council}:{day.isoformat()}"
+
+
+def current_public_pdf(municipality: str, council: str, day: datetime.date) -> PublicPdf | None:
+    """The newest approved revision of the council's (first) meeting that day: one query, or
+    none when this process asked within the last minute."""
+    key = _current_pdf_key(municipality, council, day)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None  # () stands for "no approved minutes"
     with connection.cursor() as cursor:
         cursor.execute(_CURRENT_PDF_SQL, [municipality, council, day])
         row = cursor.fetchone()
-    return PublicPdf(*row) if row else None
+    found = PublicPdf(*row) if row else None
+    cache.set(key, found or (), CURRENT_PDF_SECONDS)
+    return found
+
+
+def forget_current_pdf(meeting: Meeting) -> None:
+    """After an approval, a correction or a withdrawal of ``meeting``'s minutes."""
+    council = meeting.council
+    cache.delete(_current_pdf_key(council.municipality.slug, council.slug, meeting.date))

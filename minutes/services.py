@@ -19,7 +19,7 @@ from core import audit
 from core.dates import long_date
 from core.sanitize import sanitize_html
 from councils.models import Council, Membership, Municipality, Person
-from minutes import legacy, publication, search, tasks
+from minutes import legacy, publication, search, selectors, tasks
 from minutes.models import (
     AgendaItem,
     AgendaItemSection,
@@ -811,6 +811,12 @@ def store_pdf(pdf: bytes, *, storage_alias: str = "default") -> tuple[str, str, 
     return name, digest, len(pdf)
 
 
+def _forget_current_pdf(meeting) -> None:
+    """Now, and again once committed: a request in between may have remembered the old answer."""
+    selectors.forget_current_pdf(meeting)
+    transaction.on_commit(lambda: selectors.forget_current_pdf(meeting))
+
+
 def _freeze(minutes: Minutes, snapshot, approved_at: datetime.datetime, **fields):
     """Render the approved PDF once (and, when items are confidential, the internal one into the
     private storage) and keep both with the snapshot in an insert-only revision."""
@@ -835,6 +841,7 @@ def _freeze(minutes: Minutes, snapshot, approved_at: datetime.datetime, **fields
     # the new revision is now the meeting's public one: searchable, and published once committed
     search.index_meeting(minutes.meeting_id)
     publication.publish_after_commit(revision)
+    _forget_current_pdf(minutes.meeting)
     return revision
 
 
@@ -978,6 +985,7 @@ def publication_withdraw(*, revision, actor, reason: str, request=None):
     )
     search.index_meeting(revision.minutes.meeting_id)
     publication.unpublish_after_commit(revision)
+    _forget_current_pdf(revision.minutes.meeting)
     audit.record(
         "minutes.publication_withdrawn",
         request=request,

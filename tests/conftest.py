@@ -86,6 +86,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # what one test's requests remembered (the current PDF of a date) must not answer another's
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
     # Stored PDFs go where each test can see them and nothing is left behind.
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -139,3 +139,14 @@ def test_publish_files_brings_the_storage_in_line_with_the_database(cast, draft)
 def test_a_published_address_under_another_prefix_is_not_routed_to_the_app(client, cast, draft):
     revision = submit_and_approve(draft, cast)
     assert client.get(f"/media/{revision.pdf_name}").status_code == 404
+
+
+def test_the_stable_address_is_remembered_for_a_minute_and_forgotten_on_withdrawal(
+    client, cast, draft, django_assert_num_queries
+):
+    revision = submit_and_approve(draft, cast)
+    client.get(STABLE)
+    with django_assert_num_queries(0):
+        assert client.get(STABLE)["Location"] == published(revision)
+    services.publication_withdraw(revision=revision, actor=cast.admin, reason="Fel.")
+    assert client.get(STABLE).status_code == 410
