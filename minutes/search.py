@@ -225,18 +225,19 @@ def _lexeme_statistics(cursor) -> tuple[tuple[str, ...], tuple[float, ...]]:
     return _stats["lexemes"], _stats["frequencies"]
 
 
+def prefix_share(stem: str, lexemes, frequencies) -> float:
+    """The share of rows holding a word that starts with ``stem``, by the statistics' most common
+    lexemes (0 when none of them does: the stem is rare)."""
+    return sum(
+        f for lexeme, f in zip(lexemes, frequencies, strict=False) if lexeme.startswith(stem)
+    )
+
+
 def is_dense(stems: list[str], lexemes, frequencies) -> bool:
-    """Whether every stem, as a prefix, covers at least DENSE_SHARE of the rows by the
-    statistics' most common lexemes (a stem none of them starts with is rare)."""
-    if not stems:
-        return False
-    for stem in stems:
-        share = sum(
-            f for lexeme, f in zip(lexemes, frequencies, strict=False) if lexeme.startswith(stem)
-        )
-        if share < DENSE_SHARE:
-            return False
-    return True
+    """Whether every stem, as a prefix, covers at least DENSE_SHARE of the rows."""
+    return bool(stems) and all(
+        prefix_share(stem, lexemes, frequencies) >= DENSE_SHARE for stem in stems
+    )
 
 
 def _search_postgres(words: list[str], council: Council | None, page: int) -> Results:
@@ -246,21 +247,39 @@ def _search_postgres(words: list[str], council: Council | None, page: int) -> Re
     offset = (page - 1) * PAGE_SIZE
     with transaction.atomic(), connection.cursor() as cursor:
         lexemes, frequencies = _lexeme_statistics(cursor)
-        cursor.execute("SELECT to_tsquery('swedish', %s)::text", [tsquery])
-        stems = [stem.replace("''", "'") for stem in _STEMS.findall(cursor.fetchone()[0])]
-        if not stems:  # only stop words ("och", "att")
-            return Results(words=words, hits=[], total=0, page=page)
-        dense = is_dense(stems, lexemes, frequencies)
-        if dense:
-            limit, skip = PAGE_SIZE + 1, offset
-        else:
-            limit, skip = COUNT_LIMIT + 1, 0
+        # each word's stem (none for a stop word such as "och")
         cursor.execute(
-            _IDS_SQL.format(
-                council=council_sql, index="on" if dense else "off", bitmap="off" if dense else "on"
-            ),
-            [tsquery, *council_params, limit, skip],
+            "SELECT to_tsquery('swedish', word || ':*')::text FROM unnest(%s::text[]) AS word",
+            [words],
         )
+        stems = {
+            word: [s.replace("''", "'") for s in _STEMS.findall(row[0])]
+            for word, row in zip(words, cursor.fetchall(), strict=True)
+        }
+        if not any(stems.values()):
+            return Results(words=words, hits=[], total=0, page=page)
+        all_stems = [stem for found in stems.values() for stem in found]
+        dense = is_dense(all_stems, lexemes, frequencies)
+        if dense:
+            sql = _IDS_SQL.format(council=council_sql, index="on", bitmap="off")
+            params = [tsquery, *council_params, PAGE_SIZE + 1, offset]
+        else:
+            # Through the GIN index by the rare words only: a common word beside them would make
+            # the index decode all of its rows. The whole query is then checked row by row
+            # ("IS TRUE" keeps it out of the index condition).
+            rare = [
+                word
+                for word, found in stems.items()
+                if any(prefix_share(s, lexemes, frequencies) < DENSE_SHARE for s in found)
+            ]
+            index_query = " & ".join(f"{word}:*" for word in rare)
+            sql = _IDS_SQL.format(
+                council=council_sql + " AND (document @@ to_tsquery('swedish', %s)) IS TRUE",
+                index="off",
+                bitmap="on",
+            )
+            params = [index_query, *council_params, tsquery, COUNT_LIMIT + 1, 0]
+        cursor.execute(sql, params)
         ids = [row[0] for row in cursor.fetchall()]
     if dense:
         total, has_next, shown = None, len(ids) > PAGE_SIZE, ids[:PAGE_SIZE]

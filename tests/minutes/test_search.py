@@ -248,3 +248,21 @@ def test_a_query_is_dense_when_every_prefix_covers_enough_rows():
     assert not search.is_dense(["personnumm"], lexemes, frequencies)
     assert not search.is_dense([], lexemes, frequencies)
     assert not search.is_dense(["trygg"], (), ())  # no statistics yet: read through the index
+
+
+@pytest.mark.postgres
+def test_postgres_reads_a_common_word_beside_a_rare_one_through_the_rare_one(
+    client, cast, draft, monkeypatch
+):
+    write(draft, 4, "<p>Belysningen i cykeltunneln vid stationen.</p>")
+    write(draft, 2, "<p>Belysningen på torget.</p>")
+    submit_and_approve(draft, cast)
+    # "belysning" counts as common, "cykeltunnel" as rare
+    monkeypatch.setitem(search._stats, "read", float("inf"))
+    monkeypatch.setitem(search._stats, "lexemes", ("belysning",))
+    monkeypatch.setitem(search._stats, "frequencies", (0.5,))
+    both = search.search("belysningen cykeltunneln")
+    assert both.total == 1 and both.hits[0].url.endswith("#punkt-4")
+    assert search.search("belysningen").total is None  # common alone: newest first, uncounted
+    assert search.search("belysningen torget").total == 1
+    assert search.search("och").total == 0
