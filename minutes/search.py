@@ -163,8 +163,8 @@ def max_page() -> int:
 
 
 def search(query: str, *, council: Council | None = None, page: int = 1) -> Results:
-    """One page of hits for ``query``, newest first, optionally within one council: at most three
-    queries."""
+    """One page of hits for ``query``, newest first, optionally within one council: two queries
+    on SQLite, three on PostgreSQL (and its statistics every ten minutes)."""
     words = query_words(query)
     page = min(max(page, 1), max_page())
     if not words:

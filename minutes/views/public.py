@@ -26,7 +26,7 @@ from minutes.snapshot import MinutesSnapshot, build_snapshot
 
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
     """A council's public page: its members as the minutes group them, its coming meetings and
-    the meetings of its latest years (``?ar=2019`` for an older one). Four queries whatever the
+    the meetings of its latest years (``?ar=2019`` for an older one). Three queries whatever the
     number of members and meetings."""
     council_obj = access.get_public_council(municipality, council)
     try:
@@ -44,16 +44,20 @@ def council_detail(request: HttpRequest, municipality: str, council: str) -> Htt
     )
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     """Full-text search over the public text of approved minutes, for everyone; optionally within
-    one council (``kommun`` and ``rad``). At most three queries."""
+    one council (``kommun`` and ``rad``; anything else searches everywhere). At most four
+    queries."""
     query = request.GET.get("q", "")[:200]
     council_obj = None
     municipality, council = request.GET.get("kommun", ""), request.GET.get("rad", "")
-    if municipality and council:
+    if _SLUG.fullmatch(municipality) and _SLUG.fullmatch(council):
         council_obj = (
             Council.objects.select_related("municipality")
-            .filter(municipality__slug=municipality[:60], slug=council[:60])
+            .filter(municipality__slug=municipality, slug=council)
             .first()
         )
     try:
