@@ -20,16 +20,14 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.nginxconf import nginx_config
+from bench.nginxconf import free_port, nginx_config, wait_for
 
 BASE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -67,23 +65,6 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.timeout, e.status, summary.bytes))
 end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"nothing answered on 127.0.0.1:{port} within {timeout:.0f} s")
 
 
 def manage(env: dict, *args: str, capture: bool = False) -> str:

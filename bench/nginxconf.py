@@ -1,10 +1,13 @@
-"""The README's nginx server block, made runnable on 127.0.0.1 for the benchmark and the tests."""
+"""The README's nginx server block, made runnable on 127.0.0.1 for the benchmark and the tests,
+and the two helpers both use to start servers there."""
 
 from __future__ import annotations
 
 import os
 import pwd
 import re
+import socket
+import time
 from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
@@ -54,3 +57,21 @@ http {{
 {server}
 }}
 """
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 30.0) -> None:
+    """Until something answers on 127.0.0.1:``port``; RuntimeError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing answered on 127.0.0.1:{port} within {timeout:.0f} s")

@@ -1,4 +1,6 @@
-"""The standing agenda the drafting tests use, and the shortest way to approved minutes."""
+"""The standing agenda the drafting tests use, and the shortest ways to approved minutes."""
+
+import datetime
 
 from minutes import services
 from minutes.models import StandingItem
@@ -27,3 +29,13 @@ def submit_and_approve(draft, cast):
     """Submitted by the secretary, approved by the chair: the approved revision."""
     services.minutes_submit(minutes=draft, actor=cast.secretary)
     return services.minutes_approve(minutes=draft, actor=cast.chair)
+
+
+def approved_elsewhere(meeting, title="Ärende", body="<p>Text.</p>"):
+    """Minutes approved on paper and recorded as such, with one public item: the revision."""
+    from tests import factories
+
+    minutes = factories.minutes(meeting, status="approved")
+    factories.item(minutes, 1, title=title, body=body)
+    approved_at = datetime.datetime.combine(meeting.date, datetime.time(12), tzinfo=datetime.UTC)
+    return services.record_historical_revision(minutes=minutes, approved_at=approved_at)

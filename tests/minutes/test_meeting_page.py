@@ -89,9 +89,15 @@ def test_a_correction_lists_the_superseded_version_and_withdrawal_hides_the_text
 
 
 def test_the_meeting_page_runs_three_queries(client, cast, draft, django_assert_num_queries):
-    submit_and_approve(draft, cast)
+    first = submit_and_approve(draft, cast)
     with django_assert_num_queries(3):
         assert client.get(PAGE).status_code == 200
+    correction = services.correction_start(revision=first, actor=cast.chair, reason="Stavfel.")
+    second = submit_and_approve(correction, cast)
+    correction = services.correction_start(revision=second, actor=cast.chair, reason="Igen.")
+    submit_and_approve(correction, cast)
+    with django_assert_num_queries(3):  # whatever the number of earlier versions
+        assert "Version 2 – ersatt" in page_text(client.get(PAGE))
 
 
 def test_headings_descend_without_skipping_a_level(client, cast, draft):

@@ -2,9 +2,7 @@
 app for a missing one, and serves no withdrawn file."""
 
 import shutil
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -12,18 +10,12 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import storages
 
-from bench.nginxconf import nginx_config
+from bench.nginxconf import free_port, nginx_config, wait_for
 from minutes import publication
 from tests.minutes.drafting_fixtures import submit_and_approve
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -44,15 +36,11 @@ def nginx(live_server, settings, tmp_path):
         [NGINX, "-p", str(tmp_path), "-c", "nginx.conf", "-g", "daemon off;"],
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()) from None
-            time.sleep(0.05)
+    try:
+        wait_for(port, timeout=10)
+    except RuntimeError:
+        process.kill()
+        raise RuntimeError(process.stderr.read().decode()) from None
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(10)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from minutes import search, services
 from minutes.models import SearchEntry
 from tests import factories
-from tests.minutes.drafting_fixtures import submit_and_approve
+from tests.minutes.drafting_fixtures import approved_elsewhere, submit_and_approve
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +28,6 @@ def write(minutes, position, body, *, title=None, public=True, ground=""):
         sections=[],
         actor=None,
     )
-
-
-def approved_elsewhere(meeting, title, body):
-    """Minutes approved on paper and recorded as such: one public item."""
-    minutes = factories.minutes(meeting, status="approved")
-    factories.item(minutes, 1, title=title, body=body)
-    approved_at = datetime.datetime.combine(meeting.date, datetime.time(12), tzinfo=datetime.UTC)
-    return services.record_historical_revision(minutes=minutes, approved_at=approved_at)
 
 
 def test_a_word_of_an_approved_item_is_found_highlighted_and_linked_to_the_item(
