@@ -25,7 +25,7 @@ if settings.PUBLISHED_URL.startswith("/"):
         0,
         re_path(
             rf"^{settings.PUBLISHED_URL.strip('/')}/(?P<sha256>[0-9a-f]{{64}})/"
-            r"(?P<filename>[-a-z0-9]+\.pdf)$",
+            r"(?P<filename>[-a-zA-Z0-9_]+\.pdf)$",
             published_file,
             name="published_file",
         ),

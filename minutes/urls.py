@@ -24,7 +24,7 @@ urlpatterns = [
         name="meeting",
     ),
     re_path(
-        rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/(?P<filename>[-a-z0-9]+\.pdf)$",
+        rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/(?P<filename>[-a-zA-Z0-9_]+\.pdf)$",
         public.meeting_pdf,
         name="meeting_pdf",
     ),

@@ -150,3 +150,17 @@ def test_the_stable_address_is_remembered_for_a_minute_and_forgotten_on_withdraw
         assert client.get(STABLE)["Location"] == published(revision)
     services.publication_withdraw(revision=revision, actor=cast.admin, reason="Fel.")
     assert client.get(STABLE).status_code == 410
+
+
+def test_slugs_with_capitals_and_underscores_have_addresses_too(client, cast, draft):
+    municipality = cast.council.municipality
+    municipality.slug = "Arboga_K"
+    municipality.save()
+    revision = submit_and_approve(draft, cast)
+    stable = client.get(
+        "/Arboga_K/forebyggande-radet/2025-02-24/Arboga_K-forebyggande-radet-2025-02-24.pdf"
+    )
+    assert stable["Location"] == (
+        f"/filer/{revision.pdf_sha256}/Arboga_K-forebyggande-radet-2025-02-24.pdf"
+    )
+    assert client.get(stable["Location"]).status_code == 200
