@@ -191,6 +191,15 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Django's tasks framework: immediate by default; in production TASK_BACKEND=
 # django_tasks_db.backend.DatabaseBackend queues them for `manage.py db_worker`.
+# Per process: what the public pages remember (the current PDF of a date for a minute, the HTML of
+# an approved revision, which never changes) is small and cheap to rebuild.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+    }
+}
+
 TASKS = {
     "default": {
         "BACKEND": env_str("TASK_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")

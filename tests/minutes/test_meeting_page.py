@@ -108,3 +108,23 @@ def test_headings_descend_without_skipping_a_level(client, cast, draft):
     levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", html)]
     assert levels[0] == 1
     assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
+
+
+def test_a_corrected_text_replaces_the_remembered_html(client, cast, draft):
+    first = submit_and_approve(draft, cast)
+    assert "Rättad mening." not in page_text(client.get(PAGE))  # the first version, remembered
+    correction = services.correction_start(revision=first, actor=cast.chair, reason="Fel.")
+    item = correction.items.get(position=4)
+    services.item_save(
+        item=item,
+        version=item.version,
+        title=item.title,
+        body="<p>Rättad mening.</p>",
+        decision="",
+        is_public=True,
+        confidentiality_ground="",
+        sections=[],
+        actor=None,
+    )
+    submit_and_approve(correction, cast)
+    assert "Rättad mening." in page_text(client.get(PAGE))
