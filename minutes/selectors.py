@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.dates import long_date, time_span
 from councils.models import Council
 from minutes.models import Meeting, Minutes
+from minutes.publication import file_name
 
 SHOWN_YEARS = 2  # a council page lists the meetings of its latest years; older ones by year
 
@@ -80,7 +81,6 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
     known = {c.year for c in counts}
     shown = {year} if year in known else {c.year for c in counts[:SHOWN_YEARS]}
     base = reverse("minutes:council", args=[council.municipality.slug, council.slug])
-    prefix = f"{council.municipality.slug}-{council.slug}"
     upcoming: list[MeetingLine] = []
     years: list[MeetingYear] = []
     for day, start, end, place, approved in rows:
@@ -88,7 +88,9 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
             continue
         iso = day.isoformat()
         details = "".join(f", {part}" for part in (time_span(start, end), place) if part)
-        pdf = f"{base}{iso}/{prefix}-{iso}.pdf" if approved is not None else ""
+        pdf = ""
+        if approved is not None:
+            pdf = f"{base}{iso}/" + file_name(council.municipality.slug, council.slug, day)
         line = MeetingLine(iso, f"{base}{iso}/", long_date(day), details, pdf)
         if day >= today:
             upcoming.insert(0, line)  # the rows come newest first; coming ones soonest first
