@@ -25,7 +25,7 @@ def test_seed_bench_inserts_the_meetings_it_reports(seeded):
     assert "2 kommuner, 12 råd, 45 godkända möten" in seeded
     assert ApprovedRevision.objects.count() == 45
     assert Meeting.objects.filter(minutes__isnull=True).count() == 24  # two coming per council
-    assert {r.pdf_sha256 for r in ApprovedRevision.objects.all()}.__len__() <= 3
+    assert len({r.pdf_sha256 for r in ApprovedRevision.objects.all()}) <= 3  # shared PDFs
     for revision in ApprovedRevision.objects.all()[:5]:
         assert default_storage.open(revision.pdf_name).read().startswith(b"%PDF-")
         MinutesSnapshot.from_dict(revision.snapshot)
