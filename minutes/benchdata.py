@@ -234,8 +234,9 @@ class SeedReport:
     items: int
 
 
-def _meeting_dates(count: int, today: datetime.date) -> list[datetime.date]:
-    """``count`` past meeting days, a month apart (no meeting in July), newest last."""
+def _meeting_dates(count: int, today: datetime.date, council_index: int) -> list[datetime.date]:
+    """``count`` past meeting days of one council, a month apart (no meeting in July), on a
+    weekday that differs between councils as it does in real life, newest last."""
     dates: list[datetime.date] = []
     year, month = today.year, today.month
     while len(dates) < count:
@@ -243,7 +244,10 @@ def _meeting_dates(count: int, today: datetime.date) -> list[datetime.date]:
         if month == 0:
             year, month = year - 1, 12
         if month != 7:
-            dates.append(datetime.date(year, month, 10 + (year * 7 + month) % 15))
+            day = datetime.date(year, month, 1 + (council_index * 11 + month * 3) % 28)
+            if day.weekday() >= 5:  # Saturday or Sunday: the Monday after
+                day += datetime.timedelta(days=7 - day.weekday())
+            dates.append(day)
     return dates[::-1]
 
 
@@ -364,8 +368,8 @@ def seed(
 
     done = 0
     batch: list[tuple[Council, list[Person], datetime.date]] = []
-    for council, people, share in plan:
-        for day in _meeting_dates(share, today):
+    for index, (council, people, share) in enumerate(plan):
+        for day in _meeting_dates(share, today, index):
             batch.append((council, people, day))
             if len(batch) == BATCH:
                 done += _insert(batch, rng, pdfs)

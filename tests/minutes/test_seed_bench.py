@@ -25,6 +25,9 @@ def test_seed_bench_inserts_the_meetings_it_reports(seeded):
     assert "2 kommuner, 12 råd, 45 godkända möten" in seeded
     assert ApprovedRevision.objects.count() == 45
     assert Meeting.objects.filter(minutes__isnull=True).count() == 24  # two coming per council
+    past = Meeting.objects.filter(minutes__isnull=False)
+    assert all(m.date.weekday() < 5 for m in past)
+    assert past.values("date").distinct().count() > 20  # councils meet on different days
     assert len({r.pdf_sha256 for r in ApprovedRevision.objects.all()}) <= 3  # shared PDFs
     for revision in ApprovedRevision.objects.all()[:5]:
         assert default_storage.open(revision.pdf_name).read().startswith(b"%PDF-")
