@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("councils.account_urls")),
     path("arbete/", include("minutes.drafting_urls")),
+    path("arbete/", include("actionplans.urls")),
     path("", include("councils.urls")),
     # Public council pages come last: /<municipality>/<council>/ matches any two slugs.
     path("", include("minutes.urls")),

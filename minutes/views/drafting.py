@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import audit
 from councils import access
+from councils import tools as council_tools
 from councils.models import Council, Membership, Person
 from minutes import services
 from minutes.forms import (
@@ -122,6 +123,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         {
             "councils": councils,
             "editable": editable,
+            "tools": council_tools.editor_tools(),
             "upcoming": upcoming,
             "drafts": drafts,
             "waiting": waiting,

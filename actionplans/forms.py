@@ -1,0 +1,95 @@
+"""Forms of the action plan pages. They validate and tidy input; the services do the writing."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from actionplans.models import ActionPlan, Activity, Goal
+
+
+def _helper(*fields, submit: str, action: str | None = None) -> FormHelper:
+    """``action``: where the form posts, when not to the page that shows it."""
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Submit("submit", submit))
+    if action:
+        helper.form_action = action
+    return helper
+
+
+class PlanCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2200)
+    copy_previous = forms.BooleanField(
+        label=_("Utgå från föregående plan (mål och pågående eller planerade insatser följer med)"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("year", "copy_previous", submit=_("Skapa handlingsplanen"))
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["title", "introduction", "situation_picture"]
+        widgets = {
+            "introduction": forms.Textarea(attrs={"rows": 4}),
+            "situation_picture": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "title", "introduction", "situation_picture", submit=_("Spara planen")
+        )
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, submit: str | None = None, action: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "title", "description", submit=submit or _("Spara målet"), action=action
+        )
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["title", "responsible", "start_date", "end_date", "status", "indicator"]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "indicator": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, submit: str | None = None, action: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            "title",
+            "responsible",
+            Div(
+                Div(Field("start_date"), css_class="col"),
+                Div(Field("end_date"), css_class="col"),
+                Div(Field("status"), css_class="col"),
+                css_class="row",
+            ),
+            "indicator",
+            submit=submit or _("Spara insatsen"),
+            action=action,
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("Slutdatum kan inte vara före startdatum."))
+        return data

@@ -1,0 +1,148 @@
+"""The secretaries' action plan pages: happy paths, and who may not."""
+
+import pytest
+from django.urls import reverse
+
+from actionplans import services
+from actionplans.models import ActionPlan, Activity, Goal
+from tests.pages import page_text
+
+pytestmark = pytest.mark.django_db
+SLUGS = ["arboga", "forebyggande-radet"]
+
+
+@pytest.fixture
+def plan(cast):
+    plan = services.plan_create(council=cast.council, year=2020, actor=None)
+    goal = services.goal_create(plan=plan, title="Ökad trygghet", description="", actor=None)
+    services.activity_create(goal=goal, actor=None, title="Trygg handel", status="ongoing")
+    return plan
+
+
+def urls(plan):
+    goal = plan.goals.get()
+    activity = goal.activities.get()
+    p = [*SLUGS, plan.year]
+    return {
+        "list": reverse("plans:list", args=SLUGS),
+        "plan": reverse("plans:plan", args=p),
+        "goal_add": reverse("plans:goal_add", args=p),
+        "goal": reverse("plans:goal", args=[*p, goal.pk]),
+        "goal_move": reverse("plans:goal_move", args=[*p, goal.pk]),
+        "goal_delete": reverse("plans:goal_delete", args=[*p, goal.pk]),
+        "activity_add": reverse("plans:activity_add", args=[*p, goal.pk]),
+        "activity": reverse("plans:activity", args=[*p, activity.pk]),
+        "activity_delete": reverse("plans:activity_delete", args=[*p, activity.pk]),
+    }
+
+
+def test_the_secretary_creates_next_years_plan_from_this_years(client, cast, plan):
+    client.force_login(cast.secretary)
+    page = client.get(reverse("plans:list", args=SLUGS))
+    assert "Handlingsplan 2020" in page_text(page)
+    assert 'value="2021"' in page.content.decode()
+    response = client.post(reverse("plans:list", args=SLUGS), {"year": 2021, "copy_previous": "on"})
+    new = ActionPlan.objects.get(year=2021)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "plans:plan", args=[*SLUGS, 2021]
+    )
+    assert [g.title for g in new.goals.all()] == ["Ökad trygghet"]
+    again = client.post(reverse("plans:list", args=SLUGS), {"year": 2021})
+    assert again.status_code == 200 and "redan en handlingsplan för 2021" in page_text(again)
+    bad = client.post(reverse("plans:list", args=SLUGS), {"year": "tjugo"})
+    assert bad.status_code == 200 and ActionPlan.objects.count() == 2
+
+
+def test_the_secretary_edits_the_plan_its_goals_and_activities(client, cast, plan):
+    client.force_login(cast.secretary)
+    u = urls(plan)
+    client.post(
+        u["plan"],
+        {"title": "Handlingsplan 2020", "introduction": "In.", "situation_picture": "Läge."},
+    )
+    plan.refresh_from_db()
+    assert plan.situation_picture == "Läge."
+    client.post(u["goal_add"], {"title": "Meningsfull fritid", "description": ""})
+    assert [g.title for g in plan.goals.order_by("position")] == [
+        "Ökad trygghet",
+        "Meningsfull fritid",
+    ]
+    client.post(u["goal_move"], {"riktning": "ned"})
+    assert [g.title for g in plan.goals.order_by("position")] == [
+        "Meningsfull fritid",
+        "Ökad trygghet",
+    ]
+    response = client.post(
+        u["activity_add"],
+        {"title": "Trygghetsvandring", "responsible": "Polisen", "status": "planned",
+         "start_date": "2020-05-01", "end_date": "2020-04-01", "indicator": ""},
+    )  # fmt: skip
+    assert response.status_code == 200 and "Slutdatum kan inte vara före startdatum" in page_text(
+        response
+    )
+    client.post(
+        u["activity_add"],
+        {"title": "Trygghetsvandring", "responsible": "Polisen", "status": "planned",
+         "start_date": "2020-05-01", "end_date": "", "indicator": "Genomförd i maj."},
+    )  # fmt: skip
+    assert "Trygghetsvandring" in page_text(client.get(u["goal"]))
+    client.post(
+        u["activity"],
+        {"title": "Trygg handel", "responsible": "", "status": "done", "start_date": "",
+         "end_date": "", "indicator": ""},
+    )  # fmt: skip
+    assert Activity.objects.get(title="Trygg handel").status == "done"
+    client.post(u["activity_delete"])
+    assert not Activity.objects.filter(title="Trygg handel").exists()
+    client.post(u["goal_delete"])
+    assert list(plan.goals.values_list("title", flat=True)) == ["Meningsfull fritid"]
+
+
+def test_the_workspace_links_the_plans_for_those_who_edit(client, cast):
+    client.force_login(cast.secretary)
+    assert (
+        reverse("plans:list", args=SLUGS)
+        in client.get(reverse("drafting:workspace")).content.decode()
+    )
+    client.force_login(cast.member)
+    assert (
+        reverse("plans:list", args=SLUGS)
+        not in client.get(reverse("drafting:workspace")).content.decode()
+    )
+
+
+@pytest.mark.parametrize("name", ["list", "plan", "goal", "activity"])
+def test_anonymous_visitors_are_sent_to_sign_in(client, plan, name):
+    response = client.get(urls(plan)[name])
+    assert response.status_code == 302 and "/konto/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "name", ["list", "plan", "goal_add", "goal", "goal_move", "goal_delete", "activity_add",
+             "activity", "activity_delete"],
+)  # fmt: skip
+def test_another_councils_secretary_gets_404_and_a_member_403_and_nothing_changes(
+    client, cast, plan, name
+):
+    url = urls(plan)[name]
+    before = (Goal.objects.count(), Activity.objects.count(), ActionPlan.objects.count())
+    for user, status in ((cast.outsider, 404), (cast.member, 403)):
+        client.force_login(user)
+        assert client.get(url).status_code in (status, 405)
+        assert (
+            client.post(url, {"title": "X", "year": 2030, "status": "done"}).status_code == status
+        )
+    assert (Goal.objects.count(), Activity.objects.count(), ActionPlan.objects.count()) == before
+
+
+def test_a_plan_or_goal_of_another_council_or_year_is_404(client, cast, plan):
+    other = services.plan_create(council=cast.other_council, year=2020, actor=None)
+    goal = services.goal_create(plan=other, title="Annat", description="", actor=None)
+    client.force_login(cast.secretary)
+    assert client.get(reverse("plans:plan", args=[*SLUGS, 2031])).status_code == 404
+    assert client.get(reverse("plans:goal", args=[*SLUGS, 2020, goal.pk])).status_code == 404
+
+
+def test_an_administrator_may_edit(client, cast, plan):
+    client.force_login(cast.admin)
+    assert client.get(urls(plan)["plan"]).status_code == 200
