@@ -10,3 +10,4 @@ class ActionplansConfig(AppConfig):
         from councils import tools
 
         tools.register(_("Handlingsplaner"), "plans:list")
+        tools.register_public(_("Handlingsplaner"), "plans_public:list")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from actionplans import services
+from actionplans import selectors, services
 from actionplans.forms import ActivityForm, GoalForm, PlanCreateForm, PlanForm
 from actionplans.models import ActionPlan, Activity, Goal
 from councils import access
@@ -259,3 +259,31 @@ def _new_activity_form(goal: Goal, data=None) -> ActivityForm:
 
 def _activity_data(form: ActivityForm) -> dict:
     return {name: form.cleaned_data[name] for name in services.ACTIVITY_FIELDS}
+
+
+# --- Public --------------------------------------------------------------------------------------
+
+
+def public_list(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
+    """The council's adopted plans, for everyone: two queries."""
+    council_obj = access.get_public_council(municipality, council)
+    return render(
+        request,
+        "actionplans/public_list.html",
+        {"council": council_obj, "plans": list(selectors.public_plans(council_obj))},
+    )
+
+
+def public_plan(request: HttpRequest, municipality: str, council: str, year: int) -> HttpResponse:
+    """A plan's goals, activities, status and follow-ups, with how far each goal has come: five
+    queries whatever the plan's size."""
+    council_obj = access.get_public_council(municipality, council)
+    found = selectors.public_plan(council_obj, year)
+    if found is None:
+        raise Http404(_("Rådet har ingen antagen handlingsplan för det året."))
+    plan, goals = found
+    return render(
+        request,
+        "actionplans/public_plan.html",
+        {"council": council_obj, "plan": plan, "goals": goals},
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("arbete/", include("minutes.drafting_urls")),
     path("arbete/", include("actionplans.urls")),
     path("", include("councils.urls")),
+    path("", include("actionplans.public_urls")),
     # Public council pages come last: /<municipality>/<council>/ matches any two slugs.
     path("", include("minutes.urls")),
 ]

@@ -1,5 +1,6 @@
-"""Pages that higher apps add to a council's working tools (the workspace lists them beside "Nytt
-möte"). They register here, so that a lower app links to them without importing them."""
+"""Pages that higher apps add about a council: working tools (the workspace lists them beside
+"Nytt möte") and public pages (the council's page links them). They register here, so that a lower
+app links to them without importing them."""
 
 from __future__ import annotations
 
@@ -23,3 +24,16 @@ def register(label: str, url_name: str) -> None:
 def editor_tools() -> list[CouncilTool]:
     """The tools for those who may edit a council's documents."""
     return list(_tools)
+
+
+_public: list[CouncilTool] = []
+
+
+def register_public(label: str, url_name: str) -> None:
+    """A public page about a council (its action plans) that the council's page links to."""
+    if all(tool.url_name != url_name for tool in _public):
+        _public.append(CouncilTool(label, url_name))
+
+
+def public_pages() -> list[CouncilTool]:
+    return list(_public)

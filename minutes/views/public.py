@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from councils import access
 from councils import selectors as council_selectors
+from councils import tools as council_tools
 from councils.models import Council
 from minutes import publication, search, selectors
 from minutes.models import ApprovedRevision, Meeting, Minutes
@@ -40,6 +41,7 @@ def council_detail(request: HttpRequest, municipality: str, council: str) -> Htt
             "council": council_obj,
             "members": council_selectors.member_groups(council_obj),
             "meetings": selectors.council_meetings(council_obj, year=year),
+            "pages": council_tools.public_pages(),
         },
     )
 
