@@ -62,6 +62,9 @@ def test_the_secretary_edits_the_plan_its_goals_and_activities(client, cast, pla
     )
     plan.refresh_from_db()
     assert plan.situation_picture == "Läge."
+    empty = client.post(u["goal_add"], {"title": " ", "description": ""})
+    assert empty.status_code == 200 and "Nytt mål" in page_text(empty)
+    assert "Detta fält måste fyllas i" in page_text(empty)
     client.post(u["goal_add"], {"title": "Meningsfull fritid", "description": ""})
     assert [g.title for g in plan.goals.order_by("position")] == [
         "Ökad trygghet",
