@@ -29,6 +29,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from councils.models import Council
+from minutes import publication
 from minutes.models import ApprovedRevision, SearchEntry
 from minutes.snapshot import MinutesSnapshot
 
@@ -93,7 +94,7 @@ def index_meeting(meeting_id: int) -> int:
         .order_by("-minutes__revision")
         .first()
     )
-    if current is None or hasattr(current, "withdrawal"):
+    if current is None or publication.is_withdrawn(current):
         return 0
     meeting = current.minutes.meeting
     entries = entries_for(

@@ -179,7 +179,7 @@ def meeting_detail(
         .order_by("-minutes__revision")
     )
     current = revisions[0] if revisions else None
-    withdrawal = getattr(current, "withdrawal", None) if current else None
+    withdrawal = current.withdrawal if current and publication.is_withdrawn(current) else None
     return render(
         request,
         "minutes/meeting_detail.html",

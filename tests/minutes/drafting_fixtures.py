@@ -25,6 +25,22 @@ def standing_agenda(council) -> None:
         StandingItem.objects.create(council=council, position=position, **spec)
 
 
+def write_item(minutes, position, body, *, title=None, public=True, ground=""):
+    """Give item ``position`` of ``minutes`` a new text (and title, or confidentiality)."""
+    item = minutes.items.get(position=position)
+    services.item_save(
+        item=item,
+        version=item.version,
+        title=title or item.title,
+        body=body,
+        decision="",
+        is_public=public,
+        confidentiality_ground=ground,
+        sections=[],
+        actor=None,
+    )
+
+
 def submit_and_approve(draft, cast):
     """Submitted by the secretary, approved by the chair: the approved revision."""
     services.minutes_submit(minutes=draft, actor=cast.secretary)

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from minutes import services
-from tests.minutes.drafting_fixtures import submit_and_approve
+from tests.minutes.drafting_fixtures import submit_and_approve, write_item
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -15,18 +15,7 @@ PDF = PAGE + "arboga-forebyggande-radet-2025-02-24.pdf"
 
 
 def test_a_draft_is_never_shown(client, draft):
-    item = draft.items.get(position=4)
-    services.item_save(
-        item=item,
-        version=1,
-        title=item.title,
-        body="<p>Hemligt utkast.</p>",
-        decision="",
-        is_public=True,
-        confidentiality_ground="",
-        sections=[],
-        actor=None,
-    )
+    write_item(draft, 4, "<p>Hemligt utkast.</p>")
     text = page_text(client.get(PAGE))
     assert "Minnesanteckningarna är inte godkända ännu." in text
     assert "Hemligt utkast" not in text and "Övriga frågor" not in text
@@ -34,17 +23,8 @@ def test_a_draft_is_never_shown(client, draft):
 
 
 def test_approved_minutes_are_shown_with_the_pdf_its_size_and_hash(client, cast, draft):
-    item = draft.items.get(position=4)
-    services.item_save(
-        item=item,
-        version=1,
-        title="Personalärende",
-        body="<p>Känsligt.</p>",
-        decision="",
-        is_public=False,
-        confidentiality_ground="OSL 39 kap. 3 §",
-        sections=[],
-        actor=None,
+    write_item(
+        draft, 4, "<p>Känsligt.</p>", title="Personalärende", public=False, ground="OSL 39 kap. 3 §"
     )
     revision = submit_and_approve(draft, cast)
     response = client.get(PAGE)
@@ -114,17 +94,6 @@ def test_a_corrected_text_replaces_the_remembered_html(client, cast, draft):
     first = submit_and_approve(draft, cast)
     assert "Rättad mening." not in page_text(client.get(PAGE))  # the first version, remembered
     correction = services.correction_start(revision=first, actor=cast.chair, reason="Fel.")
-    item = correction.items.get(position=4)
-    services.item_save(
-        item=item,
-        version=item.version,
-        title=item.title,
-        body="<p>Rättad mening.</p>",
-        decision="",
-        is_public=True,
-        confidentiality_ground="",
-        sections=[],
-        actor=None,
-    )
+    write_item(correction, 4, "<p>Rättad mening.</p>")
     submit_and_approve(correction, cast)
     assert "Rättad mening." in page_text(client.get(PAGE))

@@ -9,25 +9,11 @@ from minutes import search, services
 from minutes.models import SearchEntry
 from tests import factories
 from tests.minutes.drafting_fixtures import approved_elsewhere, submit_and_approve
+from tests.minutes.drafting_fixtures import write_item as write
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 URL = "/sok/"
-
-
-def write(minutes, position, body, *, title=None, public=True, ground=""):
-    item = minutes.items.get(position=position)
-    services.item_save(
-        item=item,
-        version=item.version,
-        title=title or item.title,
-        body=body,
-        decision="",
-        is_public=public,
-        confidentiality_ground=ground,
-        sections=[],
-        actor=None,
-    )
 
 
 def test_a_word_of_an_approved_item_is_found_highlighted_and_linked_to_the_item(
