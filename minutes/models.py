@@ -200,6 +200,15 @@ class AgendaItem(models.Model):
         blank=True,
         help_text=_("Lagrum när ärendet är sekretessbelagt, till exempel ”OSL 26 kap. 1 §”."),
     )
+    points = models.JSONField(
+        _("punktlista"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "En punktlista som ett annat verktyg har fört in (målen i en handlingsplan, "
+            "uppföljningen av insatserna); visas efter texten och ändras i det verktyget."
+        ),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

@@ -64,6 +64,9 @@ def entries_for(revision: ApprovedRevision, *, council_id: int, meeting_id: int,
         if not item.is_public:
             continue
         parts = [html_to_text(item.body_html)]
+        for point in item.points:
+            parts += [point.text, point.note, *(c.text for c in point.children)]
+            parts += [c.note for c in point.children]
         for section in item.sections:
             parts += [section.heading, html_to_text(section.body_html)]
         parts.append(item.decision)

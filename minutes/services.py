@@ -19,7 +19,7 @@ from core import audit
 from core.dates import long_date
 from core.sanitize import sanitize_html
 from councils.models import Council, Membership, Municipality, Person
-from minutes import legacy, publication, search, selectors, tasks
+from minutes import legacy, publication, search, selectors, signals, tasks
 from minutes.models import (
     AgendaItem,
     AgendaItemSection,
@@ -531,6 +531,7 @@ def item_state(item: AgendaItem) -> dict:
         "sections": [
             {"heading": s.heading, "body": s.body} for s in item.sections.order_by("position")
         ],
+        "points": item.points,
     }
 
 
@@ -633,6 +634,44 @@ def item_save(
     )
     audit.record("item.saved", request=request, actor=actor, obj=item, version=version + 1)
     return version + 1
+
+
+POINT_KEYS = ("text", "label", "note")
+
+
+def _clean_points(points: list[dict], *, depth: int = 0) -> list[dict]:
+    cleaned = []
+    for point in points:
+        entry = {key: str(point.get(key, "")).strip() for key in POINT_KEYS}
+        _check_text(*entry.values())
+        if not entry["text"]:
+            raise InvalidInput("En punkt i listan saknar text.")
+        entry = {key: value for key, value in entry.items() if value or key == "text"}
+        children = point.get("children") or []
+        if children and depth:
+            raise InvalidInput("Punktlistan kan bara ha en nivå av underpunkter.")
+        if children:
+            entry["children"] = _clean_points(children, depth=depth + 1)
+        cleaned.append(entry)
+    return cleaned
+
+
+@transaction.atomic
+def item_set_points(
+    *, item: AgendaItem, points: list[dict], source: str, actor, request=None
+) -> AgendaItem:
+    """Replace the bullet list that a tool of another app keeps in a draft item (the goals of an
+    action plan it adopts, the follow-ups it records). ``points`` are dicts with ``text`` and
+    optionally ``label``, ``note`` and one level of ``children``; ``source`` names the tool in
+    the audit log. The item's version moves on, so an editor open on it sees the change."""
+    cleaned = _clean_points(points)
+    _lock_draft(item.minutes)
+    AgendaItem.objects.filter(pk=item.pk).update(points=cleaned, version=F("version") + 1)
+    item.refresh_from_db()
+    audit.record(
+        "item.points_set", request=request, actor=actor, obj=item, source=source, count=len(cleaned)
+    )
+    return item
 
 
 @transaction.atomic
@@ -842,6 +881,8 @@ def _freeze(minutes: Minutes, snapshot, approved_at: datetime.datetime, **fields
     search.index_meeting(minutes.meeting_id)
     publication.publish_after_commit(revision)
     _forget_current_pdf(minutes.meeting)
+    # in the same transaction: what other apps derive from approved minutes fails with it
+    signals.minutes_approved.send(sender=Minutes, minutes=minutes, revision=revision)
     return revision
 
 
@@ -959,6 +1000,7 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
             decision=item.decision,
             is_public=item.is_public,
             confidentiality_ground=item.confidentiality_ground,
+            points=item.points,
         )
         AgendaItemSection.objects.bulk_create(
             AgendaItemSection(item=copy, position=s.position, heading=s.heading, body=s.body)

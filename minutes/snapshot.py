@@ -29,6 +29,25 @@ class SectionSnapshot:
 
 
 @dataclass(frozen=True)
+class PointSnapshot:
+    """One entry of an item's bullet list: "Goal", or "Activity – done. What was done." """
+
+    text: str
+    label: str = ""
+    note: str = ""
+    children: tuple[PointSnapshot, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PointSnapshot:
+        return cls(
+            text=str(data.get("text", "")),
+            label=str(data.get("label", "")),
+            note=str(data.get("note", "")),
+            children=tuple(cls.from_dict(c) for c in data.get("children", ())),
+        )
+
+
+@dataclass(frozen=True)
 class ItemSnapshot:
     number: str
     title: str
@@ -37,6 +56,7 @@ class ItemSnapshot:
     is_public: bool
     confidentiality_ground: str
     sections: tuple[SectionSnapshot, ...] = ()
+    points: tuple[PointSnapshot, ...] = ()
 
     @property
     def heading(self) -> str:
@@ -86,7 +106,11 @@ class MinutesSnapshot:
             raise ValueError(f"unknown snapshot schema {data.get('schema')!r}")
         items = tuple(
             ItemSnapshot(
-                **{**item, "sections": tuple(SectionSnapshot(**s) for s in item["sections"])}
+                **{
+                    **item,
+                    "sections": tuple(SectionSnapshot(**s) for s in item["sections"]),
+                    "points": tuple(PointSnapshot.from_dict(p) for p in item.get("points", ())),
+                }
             )
             for item in data["items"]
         )
@@ -192,6 +216,7 @@ def build_snapshot(
             is_public=item.is_public,
             confidentiality_ground=item.confidentiality_ground,
             sections=tuple(SectionSnapshot(s.heading, s.body) for s in item.sections.all()),
+            points=tuple(PointSnapshot.from_dict(p) for p in item.points or ()),
         )
         for item in minutes.items.all()
     )

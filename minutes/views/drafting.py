@@ -22,7 +22,7 @@ from core import audit
 from councils import access
 from councils import tools as council_tools
 from councils.models import Council, Membership, Person
-from minutes import services
+from minutes import item_tools, services
 from minutes.forms import (
     NOT_ATTENDING,
     AttendanceRowForm,
@@ -417,6 +417,13 @@ def item_edit(
             "form": form,
             "sections": sections,
             "conflict": conflict,
+            "tools": [
+                (
+                    tool.label,
+                    reverse(tool.url_name, args=[municipality, council, meeting.pk, item.pk]),
+                )
+                for tool in item_tools.item_tools()
+            ],
             "autosave_url": reverse(
                 "drafting:item_autosave", args=[municipality, council, meeting.pk, item.pk]
             ),

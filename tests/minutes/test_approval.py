@@ -319,6 +319,7 @@ def test_confidential_items_give_a_public_and_an_internal_pdf(client, cast, draf
 
 
 def test_a_correction_becomes_a_new_revision_that_supersedes_the_old(client, cast, draft):
+    draft.items.filter(position=2).update(points=[{"text": "Ett mål"}])
     first = submit_and_approve(draft, cast)
     first_bytes = default_storage.open(first.pdf_name).read()
     client.force_login(cast.member)
@@ -332,6 +333,7 @@ def test_a_correction_becomes_a_new_revision_that_supersedes_the_old(client, cas
     correction = draft.meeting.minutes.get(revision=2)
     assert correction.status == Minutes.Status.DRAFT and correction.corrects == first
     assert correction.items.count() == draft.items.count()
+    assert correction.items.get(position=2).points == [{"text": "Ett mål"}]  # item data too
     assert (
         client.post(u("correction", draft), {"reason": "igen"}).status_code == 409
     )  # the draft is not approved

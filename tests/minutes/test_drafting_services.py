@@ -228,3 +228,35 @@ def test_empty_sub_sections_are_dropped_for_submission(draft):
     AgendaItemSection.objects.filter(item=item, heading="ABO").update(body="<p>Kameror</p>")
     assert services.drop_empty_sections(draft) == 1
     assert list(item.sections.values_list("heading", flat=True)) == ["ABO"]
+
+
+def test_a_tool_sets_an_items_points_in_a_draft_only(draft):
+    item = draft.items.get(position=2)
+    version = item.version
+    services.item_set_points(
+        item=item,
+        points=[{"text": " Mål ett ", "label": "", "children": [{"text": "Insats", "note": "Ok"}]}],
+        source="test",
+        actor=None,
+    )
+    item.refresh_from_db()
+    assert item.points == [{"text": "Mål ett", "children": [{"text": "Insats", "note": "Ok"}]}]
+    assert item.version == version + 1
+    assert services.item_state(item)["points"] == item.points
+    assert AuditEvent.objects.filter(action="item.points_set", object_id=str(item.pk)).exists()
+    with pytest.raises(services.InvalidInput, match="saknar text"):
+        services.item_set_points(item=item, points=[{"text": " "}], source="test", actor=None)
+    with pytest.raises(services.InvalidInput, match="en nivå"):
+        services.item_set_points(
+            item=item,
+            points=[{"text": "a", "children": [{"text": "b", "children": [{"text": "c"}]}]}],
+            source="test",
+            actor=None,
+        )
+    with pytest.raises(services.InvalidInput, match="NUL"):
+        services.item_set_points(item=item, points=[{"text": "a\x00"}], source="test", actor=None)
+    Minutes.objects.filter(pk=draft.pk).update(status=Minutes.Status.SUBMITTED)
+    with pytest.raises(services.NotEditable):
+        services.item_set_points(item=item, points=[], source="test", actor=None)
+    item.refresh_from_db()
+    assert item.points[0]["text"] == "Mål ett"

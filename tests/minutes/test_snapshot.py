@@ -124,3 +124,30 @@ def test_confidential_items_are_withheld_except_in_the_internal_copy(minutes):
     assert "Känsligt" in internal
     assert "Hemligt" not in public  # only the number and the legal ground stay
     assert "2. Hemligt" in internal
+
+
+def test_an_items_points_come_after_its_text_and_before_its_decision(minutes):
+    item = minutes.items.get(position=1)
+    item.points = [
+        {"text": "Stödja det förebyggande arbetet"},
+        {"text": "Öka tryggheten", "children": [{"text": "Trygghetsvandring", "label": "pågår"}]},
+    ]
+    item.save()
+    snap = build_snapshot(minutes)
+    assert snap.items[0].points[1].children[0].label == "pågår"
+    assert MinutesSnapshot.from_dict(json.loads(json.dumps(snap.as_dict()))) == snap
+    html = build_html(snap)
+    body = html[html.index("1. Aktuellt") :]
+    assert (
+        body.index("<p>Text</p>")
+        < body.index("<li>Stödja det förebyggande arbetet</li>")
+        < body.index("Trygghetsvandring – pågår")
+        < body.index("Informationen noteras.")
+    )
+
+
+def test_a_snapshot_stored_before_items_had_points_still_reads(minutes):
+    data = build_snapshot(minutes).as_dict()
+    for item in data["items"]:
+        del item["points"]
+    assert MinutesSnapshot.from_dict(data).items[0].points == ()

@@ -1,0 +1,9 @@
+"""What the minutes tell the apps above them. Minutes know nothing of action plans or reports
+(STYLE.md: apps depend one way); those apps listen here instead."""
+
+from django.dispatch import Signal
+
+# Sent inside the approval's transaction, after the approved revision is stored (online
+# approval and minutes archived as approved alike), with ``minutes`` and ``revision``. A
+# receiver that raises makes the approval fail as a whole.
+minutes_approved = Signal()
