@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from actionplans.models import ActionPlan, Activity, FollowUp, Goal
+from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, Goal, ItemLink
 from core.admin import AuditedModelAdmin
 
 
@@ -13,8 +13,9 @@ class GoalInline(admin.TabularInline):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(AuditedModelAdmin):
-    list_display = ["title", "council", "year", "status"]
-    list_filter = ["status", "year", "council"]
+    list_display = ["title", "council", "year", "revision"]
+    list_filter = ["year", "council"]
+    readonly_fields = ["revision"]
     list_select_related = ["council"]
     search_fields = ["title", "council__name"]
     autocomplete_fields = ["council"]
@@ -36,10 +37,16 @@ class GoalAdmin(AuditedModelAdmin):
 
 
 class FollowUpInline(admin.TabularInline):
+    """Follow-ups are part of minutes: recorded at a meeting, shown here only."""
+
     model = FollowUp
     extra = 0
     fields = ["date", "meeting", "status", "text"]
-    autocomplete_fields = ["meeting"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Activity)
@@ -49,3 +56,30 @@ class ActivityAdmin(AuditedModelAdmin):
     list_select_related = ["goal"]
     search_fields = ["title", "responsible"]
     inlines = [FollowUpInline]
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(AuditedModelAdmin):
+    list_display = ["title", "council", "year", "adopted_at"]
+    list_filter = ["year", "council"]
+    list_select_related = ["council"]
+    search_fields = ["title", "council__name"]
+    readonly_fields = ["assembled_at", "adopted_at", "pdf_name", "pdf_sha256", "pdf_size"]
+
+
+@admin.register(ItemLink)
+class ItemLinkAdmin(admin.ModelAdmin):
+    """Links are made from the item; adoption follows from them, so they are only shown."""
+
+    list_display = ["item", "kind", "plan", "plan_revision", "report", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["item", "plan", "report"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -7,7 +7,16 @@ class ActionplansConfig(AppConfig):
     verbose_name = _("Handlingsplaner")
 
     def ready(self) -> None:
+        from actionplans import selectors, services
         from councils import tools
+        from minutes import item_tools, signals
 
-        tools.register(_("Handlingsplaner"), "plans:list")
-        tools.register_public(_("Handlingsplaner"), "plans_public:list")
+        tools.register(_("Handlingsplaner och verksamhetsberättelser"), "plans:list")
+        tools.register_public(_("Handlingsplaner och verksamhetsberättelser"), "plans_public:list")
+        tools.register_public_documents(
+            _("Handlingsplaner och verksamhetsberättelser"), selectors.public_documents
+        )
+        item_tools.register(_("Handlingsplan eller verksamhetsberättelse"), "plans:item_link")
+        signals.minutes_approved.connect(
+            services.minutes_approved, dispatch_uid="actionplans.minutes_approved"
+        )

@@ -7,7 +7,7 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actionplans.models import ActionPlan, Activity, Goal
+from actionplans.models import ActionPlan, Activity, AnnualReport, Goal
 
 
 def _helper(*fields, submit: str, action: str | None = None) -> FormHelper:
@@ -93,3 +93,45 @@ class ActivityForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end_date", _("Slutdatum kan inte vara före startdatum."))
         return data
+
+
+class FollowUpForm(forms.Form):
+    """One activity's follow-up at a meeting; the page shows one per open activity."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=Activity.Status.choices,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    text = forms.CharField(
+        label=_("Uppföljning"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def __init__(self, *args, activity: Activity, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.activity = activity
+
+
+class ReportCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2200)
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = AnnualReport
+        fields = ["title", "introduction", "body"]
+        widgets = {
+            "introduction": forms.Textarea(attrs={"rows": 5}),
+            "body": forms.Textarea(attrs={"rows": 20, "data-richtext": "1"}),
+        }
+        help_texts = {
+            "introduction": _("Stycken skiljs åt med en tom rad."),
+            "body": _("Sammanställd ur årets möten och handlingsplanen; redigera fritt."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("title", "introduction", "body", submit=_("Spara"))

@@ -1,14 +1,26 @@
 """The public action plan pages, under /<kommun>/<råd>/handlingsplaner/."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from actionplans import views
 
 app_name = "plans_public"
 
 C = "<slug:municipality>/<slug:council>/handlingsplaner/"
+SLUG = r"[-a-zA-Z0-9_]+"
+PDF = r"(?P<year>[0-9]{4})/(?P<filename>[-a-z0-9]+\.pdf)$"
 
 urlpatterns = [
     path(C, views.public_list, name="list"),
     path(C + "<int:year>/", views.public_plan, name="plan"),
+    re_path(
+        rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/handlingsplaner/{PDF}",
+        views.public_plan_pdf,
+        name="plan_pdf",
+    ),
+    re_path(
+        rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/verksamhetsberattelser/{PDF}",
+        views.public_report_pdf,
+        name="report_pdf",
+    ),
 ]

@@ -1,20 +1,88 @@
-"""Reads for the public action plan pages: a fixed number of queries whatever the plan's size."""
+"""Reads for the action plan pages: adoption is derived here from approved minutes, and every
+page reads in a fixed number of queries whatever the plan's size."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
-from actionplans.models import ActionPlan, Activity, FollowUp, Goal
+from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, Goal, ItemLink
 from councils.models import Council
+from minutes.models import AgendaItem, Meeting, Minutes
 
-PUBLIC_STATUSES = (ActionPlan.Status.ACTIVE, ActionPlan.Status.CLOSED)
+APPROVED = Minutes.Status.APPROVED
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """A meeting whose approved minutes adopted a plan (one revision of it) or a report."""
+
+    meeting: Meeting
+    item_number: str
+    plan_revision: int | None
+
+
+def _approved_links(kind: str) -> QuerySet[ItemLink]:
+    return ItemLink.objects.filter(kind=kind, item__minutes__status=APPROVED).select_related(
+        "item__minutes__meeting__council__municipality"
+    )
+
+
+def adoptions(plan: ActionPlan) -> list[Adoption]:
+    """The meetings that adopted ``plan``, earliest first: one query."""
+    links = _approved_links(ItemLink.Kind.ADOPTS_PLAN).filter(plan=plan)
+    return sorted(
+        (
+            Adoption(link.item.minutes.meeting, link.item.number, link.plan_revision)
+            for link in links
+        ),
+        key=lambda a: (a.meeting.date, a.plan_revision or 0),
+    )
+
+
+def is_adopted(plan: ActionPlan, *, revision: int | None = None) -> bool:
+    """Whether a meeting's approved minutes adopted the plan (its ``revision``, if given)."""
+    links = ItemLink.objects.filter(
+        kind=ItemLink.Kind.ADOPTS_PLAN, plan=plan, item__minutes__status=APPROVED
+    )
+    if revision is not None:
+        links = links.filter(plan_revision=revision)
+    return links.exists()
+
+
+def pending_links(plan: ActionPlan) -> QuerySet[ItemLink]:
+    """Items in minutes not yet approved that adopt the plan's current revision."""
+    return (
+        ItemLink.objects.filter(
+            kind=ItemLink.Kind.ADOPTS_PLAN, plan=plan, plan_revision=plan.revision
+        )
+        .exclude(item__minutes__status=APPROVED)
+        .select_related("item__minutes__meeting")
+    )
+
+
+def _adopted_plans() -> Exists:
+    return Exists(
+        ItemLink.objects.filter(
+            plan=OuterRef("pk"), kind=ItemLink.Kind.ADOPTS_PLAN, item__minutes__status=APPROVED
+        )
+    )
 
 
 def public_plans(council: Council) -> QuerySet[ActionPlan]:
-    """The plans the public sees: adopted ones (active or closed), not drafts."""
-    return council.action_plans.filter(status__in=PUBLIC_STATUSES).order_by("-year")
+    """The plans the public sees: those a meeting adopted, not drafts."""
+    return council.action_plans.filter(_adopted_plans()).order_by("-year")
+
+
+def public_reports(council: Council) -> QuerySet[AnnualReport]:
+    """The annual reports a meeting adopted."""
+    return council.annual_reports.filter(adopted_at__isnull=False).order_by("-year")
+
+
+def report_adoption(report: AnnualReport) -> Adoption | None:
+    link = _approved_links(ItemLink.Kind.ADOPTS_REPORT).filter(report=report).first()
+    return Adoption(link.item.minutes.meeting, link.item.number, None) if link else None
 
 
 @dataclass(frozen=True)
@@ -29,20 +97,19 @@ class GoalProgress:
         return len(self.activities) - self.counted
 
 
-def public_plan(council: Council, year: int) -> tuple[ActionPlan, list[GoalProgress]] | None:
-    """A public plan with its goals, their activities (with follow-ups) and how many of each
-    goal's activities are done: three queries."""
-    plan = public_plans(council).filter(year=year).first()
-    if plan is None:
-        return None
+def approved_follow_ups() -> QuerySet[FollowUp]:
+    """Follow-ups that are part of approved minutes: the plan's history the public sees."""
+    return FollowUp.objects.filter(item__minutes__status=APPROVED).select_related("meeting")
+
+
+def goal_progress(plan: ActionPlan, *, follow_ups: QuerySet[FollowUp]) -> list[GoalProgress]:
+    """The plan's goals with their activities (each with ``follow_ups``) and how many of each
+    goal's activities are done: two queries."""
     goals = plan.goals.order_by("position").prefetch_related(
         Prefetch(
             "activities",
             queryset=Activity.objects.order_by("position", "id").prefetch_related(
-                Prefetch(
-                    "follow_ups",
-                    queryset=FollowUp.objects.select_related("meeting").order_by("date", "id"),
-                )
+                Prefetch("follow_ups", queryset=follow_ups.order_by("date", "id"))
             ),
         )
     )
@@ -52,4 +119,57 @@ def public_plan(council: Council, year: int) -> tuple[ActionPlan, list[GoalProgr
         counted = [a for a in activities if a.status != Activity.Status.CANCELLED]
         done = sum(1 for a in counted if a.status == Activity.Status.DONE)
         progress.append(GoalProgress(goal, activities, done, len(counted)))
-    return plan, progress
+    return progress
+
+
+def public_plan(
+    council: Council, year: int
+) -> tuple[ActionPlan, list[Adoption], list[GoalProgress]] | None:
+    """A public plan with the meetings that adopted it, its goals, their activities with the
+    approved follow-ups, and how far each goal has come: five queries."""
+    plan = public_plans(council).filter(year=year).first()
+    if plan is None:
+        return None
+    return plan, adoptions(plan), goal_progress(plan, follow_ups=approved_follow_ups())
+
+
+def item_link(item: AgendaItem) -> ItemLink | None:
+    return ItemLink.objects.select_related("plan", "report").filter(item=item).first()
+
+
+def public_documents(council: Council) -> list:
+    """The council page's list: adopted plans (their pages) and adopted reports (their PDFs),
+    newest year first; two queries."""
+    from django.urls import reverse
+
+    from actionplans import documents
+    from councils.tools import PublicDocument
+
+    slugs = (council.municipality.slug, council.slug)
+    entries = [
+        (
+            plan.year,
+            0,
+            PublicDocument(plan.title, reverse("plans_public:plan", args=[*slugs, plan.year])),
+        )
+        for plan in public_plans(council)
+    ]
+    entries += [
+        (
+            report.year,
+            1,
+            PublicDocument(
+                f"{report.title} (PDF)",
+                reverse(
+                    "plans_public:report_pdf",
+                    args=[
+                        *slugs,
+                        report.year,
+                        documents.file_name(council, "verksamhetsberattelse", report.year),
+                    ],
+                ),
+            ),
+        )
+        for report in public_reports(council)
+    ]
+    return [doc for _year, _order, doc in sorted(entries, key=lambda e: (-e[0], e[1]))]

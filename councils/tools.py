@@ -37,3 +37,26 @@ def register_public(label: str, url_name: str) -> None:
 
 def public_pages() -> list[CouncilTool]:
     return list(_public)
+
+
+@dataclass(frozen=True)
+class PublicDocument:
+    label: str  # "Handlingsplan 2020"
+    url: str
+    note: str = ""  # "antagen 24 februari 2020"
+
+
+_documents: list[tuple[str, object]] = []
+
+
+def register_public_documents(heading: str, provider) -> None:
+    """Documents a higher app keeps about a council (its adopted plans and reports), listed on
+    the council's page under ``heading``; ``provider(council)`` returns PublicDocuments."""
+    if all(existing is not provider for _heading, existing in _documents):
+        _documents.append((heading, provider))
+
+
+def public_documents(council) -> list[tuple[str, list[PublicDocument]]]:
+    """The council's listed documents, per heading; headings without documents are left out."""
+    groups = [(heading, list(provider(council))) for heading, provider in _documents]
+    return [(heading, documents) for heading, documents in groups if documents]

@@ -458,6 +458,7 @@ def _insert(batch, rng: random.Random, pdfs) -> int:
                 item.decision,
                 item.is_public,
                 item.confidentiality_ground,
+                "[]",
                 1,
             )
             for position, (item, _text) in enumerate(generated, start=1)
@@ -513,6 +514,7 @@ def _insert(batch, rng: random.Random, pdfs) -> int:
             "decision",
             "is_public",
             "confidentiality_ground",
+            "points",
             "version",
         ],
         items,

@@ -535,6 +535,25 @@ def item_state(item: AgendaItem) -> dict:
     }
 
 
+@transaction.atomic
+def standing_item_ensure(*, council: Council, title: str, actor, request=None) -> StandingItem:
+    """The council's standing item with ``title``, added at the end of its standing agenda (before
+    "Övriga frågor") if it has none: for a tool of another app that needs an item at every
+    meeting."""
+    existing = StandingItem.objects.filter(council=council, title=title).first()
+    if existing is not None:
+        return existing
+    last = StandingItem.objects.filter(council=council).order_by("-position").first()
+    position = (last.position if last else 0) + 1
+    if last is not None and last.title.casefold().startswith("övrig"):
+        # "Övriga frågor" stays last
+        position = last.position
+        StandingItem.objects.filter(pk=last.pk).update(position=position + 1)
+    item = StandingItem.objects.create(council=council, position=position, title=title)
+    audit.record("standing_item.added", request=request, actor=actor, obj=council, title=title)
+    return item
+
+
 def _renumber(minutes: Minutes, ordered_ids: list[int]) -> None:
     """Give the items the positions 1..n in ``ordered_ids`` order, keeping positions unique at
     every step (the unique constraint is not deferred): first out of the way, then into place."""
@@ -837,12 +856,14 @@ def signed_text(moment: datetime.datetime) -> str:
     return f"Justerat elektroniskt {local:%Y-%m-%d} kl. {local:%H.%M}"
 
 
-def store_pdf(pdf: bytes, *, storage_alias: str = "default") -> tuple[str, str, int]:
+def store_pdf(
+    pdf: bytes, *, storage_alias: str = "default", folder: str = "minutes"
+) -> tuple[str, str, int]:
     """Store ``pdf`` under a name made from its SHA-256 (the same bytes are stored once)."""
 
     storage = storages[storage_alias]
     digest = hashlib.sha256(pdf).hexdigest()
-    name = f"minutes/{digest[:2]}/{digest}.pdf"
+    name = f"{folder}/{digest[:2]}/{digest}.pdf"
     if not storage.exists(name):
         saved = storage.save(name, ContentFile(pdf))
         if saved != name:  # a concurrent writer stored the same bytes first

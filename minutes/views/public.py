@@ -27,8 +27,9 @@ from minutes.snapshot import MinutesSnapshot, build_snapshot
 
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
     """A council's public page: its members as the minutes group them, its coming meetings and
-    the meetings of its latest years (``?ar=2019`` for an older one). Three queries whatever the
-    number of members and meetings."""
+    the meetings of its latest years (``?ar=2019`` for an older one), and the documents the apps
+    above list (adopted plans and reports). Five queries whatever the number of members,
+    meetings and documents."""
     council_obj = access.get_public_council(municipality, council)
     try:
         year = int(request.GET.get("ar", ""))
@@ -42,6 +43,7 @@ def council_detail(request: HttpRequest, municipality: str, council: str) -> Htt
             "members": council_selectors.member_groups(council_obj),
             "meetings": selectors.council_meetings(council_obj, year=year),
             "pages": council_tools.public_pages(),
+            "documents": council_tools.public_documents(council_obj),
         },
     )
 

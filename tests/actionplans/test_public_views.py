@@ -1,71 +1,131 @@
-"""The public action plan pages."""
+"""The public action plan pages: adopted plans and reports only, with the adopting meeting,
+the follow-ups of approved minutes, and the PDFs under readable names."""
 
 import datetime
+import hashlib
 
 import pytest
 from django.urls import reverse
 
 from actionplans import services
-from actionplans.models import ActionPlan, FollowUp
-from tests import factories
+from minutes import services as minutes_services
+from tests.actionplans.helpers import adopt, follow_up, meeting_draft, new_item, plan_with_goals
+from tests.minutes import pdftext
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 SLUGS = ["arboga", "forebyggande-radet"]
 LIST = "/arboga/forebyggande-radet/handlingsplaner/"
+PLAN_PDF = f"{LIST}2020/arboga-forebyggande-radet-handlingsplan-2020.pdf"
+REPORT_PDF = (
+    "/arboga/forebyggande-radet/verksamhetsberattelser/2020/"
+    "arboga-forebyggande-radet-verksamhetsberattelse-2020.pdf"
+)
+ACTIVITIES = (("Trygg handel", "done"), ("Lovaktiviteter", "ongoing"), ("Nattvandring", "cancelled"))  # fmt: skip
 
 
-def adopted_plan(council, year=2020, activities=(("Trygg handel", "done"), ("Lovaktiviteter", "ongoing"), ("Nattvandring", "cancelled"))):  # fmt: skip
-    plan = services.plan_create(council=council, year=year, actor=None)
-    plan.status = ActionPlan.Status.ACTIVE  # adopted (issue 7 derives it from approved minutes)
-    plan.save()
-    goal = services.goal_create(plan=plan, title="Ökad trygghet", description="", actor=None)
-    for title, status in activities:
-        services.activity_create(goal=goal, actor=None, title=title, status=status)
+@pytest.fixture
+def plan(cast):
+    plan = plan_with_goals(cast.council, goals=("Ökad trygghet",), activities=ACTIVITIES)
+    adopt(plan, cast)
     return plan
 
 
-def test_the_plan_page_shows_goals_activities_and_progress(client, cast):
-    plan = adopted_plan(cast.council)
-    activity = plan.goals.get().activities.get(title="Lovaktiviteter")
-    meeting = factories.meeting(cast.council, datetime.date(2020, 9, 1))
-    FollowUp.objects.create(
-        activity=activity, meeting=meeting, date=meeting.date, text="Sommarlovet gick bra.",
-        status="ongoing",
-    )  # fmt: skip
+def test_the_plan_page_shows_the_adopting_meeting_goals_progress_and_follow_ups(client, cast, plan):
+    follow_up(plan, cast, datetime.date(2020, 9, 1), [("Lovaktiviteter", "ongoing", "Sommarlovet gick bra.")])  # fmt: skip
+    # a follow-up in minutes not yet approved stays out
+    draft = meeting_draft(cast, datetime.date(2020, 11, 3)).items.get(
+        title=services.FOLLOW_UP_TITLE
+    )
+    services.link_follow_up(item=draft, plan=plan, actor=None)
+    trade = plan.goals.get().activities.get(title="Lovaktiviteter").pk
+    services.follow_ups_save(
+        item=draft, entries=[services.FollowUpInput(trade, "done", "Hemligt utkast.")], actor=None
+    )
     response = client.get(f"{LIST}2020/")
     text = page_text(response)
     html = response.content.decode()
+    assert "Antagen vid mötet den 24 februari 2020 (punkt" in text
+    assert 'href="/arboga/forebyggande-radet/2020-02-24/#punkt-' in html
     assert "1. Ökad trygghet" in text and "1 av 2 insatser genomförda (1 avbruten)" in text
     assert '<progress class="w-100" id="framsteg-1" value="1" max="2">' in html
-    assert "Uppföljning 1 september 2020 (möte 1 september 2020): Sommarlovet gick bra." in text
+    assert "Uppföljning 1 september 2020: Sommarlovet gick bra. – pågår" in text
+    assert "Hemligt utkast" not in text
     assert "Nattvandring" in text and "Avbruten" in text
+    assert f'href="{PLAN_PDF}"' in html
 
 
-def test_the_council_page_links_the_plans_and_drafts_stay_out(client, cast):
-    adopted_plan(cast.council)
-    services.plan_create(council=cast.council, year=2021, actor=None)  # a draft
-    council_page = client.get(reverse("minutes:council", args=SLUGS)).content.decode()
-    assert f'href="{LIST}"' in council_page
+def test_a_plan_under_revision_says_so(client, cast, plan):
+    services.plan_revise(plan=plan, actor=None)
+    assert "Målen håller på att revideras" in page_text(client.get(f"{LIST}2020/"))
+
+
+def test_the_council_page_lists_plans_and_reports_and_drafts_stay_out(client, cast, plan):
+    services.plan_create(council=cast.council, year=2021, actor=None)  # a draft plan
+    services.report_create(council=cast.council, year=2021, actor=None)  # a draft report
+    council_page = client.get(reverse("minutes:council", args=SLUGS))
+    html = council_page.content.decode()
+    assert f'href="{LIST}"' in html and f'href="{LIST}2020/"' in html
+    assert "Handlingsplan 2021" not in page_text(council_page)
     listing = page_text(client.get(LIST))
     assert "Handlingsplan 2020" in listing and "Handlingsplan 2021" not in listing
+    assert "ingen antagen verksamhetsberättelse" in listing
     assert client.get(f"{LIST}2021/").status_code == 404
     assert client.get(f"{LIST}1999/").status_code == 404
     assert client.get("/arboga/finns-inte/handlingsplaner/").status_code == 404
 
 
+def test_the_plan_pdf_is_served_under_its_readable_name_only(client, cast, plan):
+    response = client.get(PLAN_PDF)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert (
+        response["Content-Disposition"]
+        == 'inline; filename="arboga-forebyggande-radet-handlingsplan-2020.pdf"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Ökad trygghet" in " ".join(" ".join(p) for p in pdftext.raw_lines(response.content))
+    assert client.get(PLAN_PDF.replace("handlingsplan-2020", "plan-2020")).status_code == 404
+    assert client.get(PLAN_PDF.replace("2020", "2021")).status_code == 404
+    services.plan_create(council=cast.council, year=2021, actor=None)
+    assert client.get(PLAN_PDF.replace("2020", "2021")).status_code == 404  # a draft
+
+
+def test_an_adopted_report_is_listed_and_its_frozen_pdf_downloaded(client, cast, plan):
+    report = services.report_create(council=cast.council, year=2020, actor=None)
+    assert client.get(REPORT_PDF).status_code == 404  # not adopted yet
+    minutes = meeting_draft(cast, datetime.date(2021, 2, 22))
+    item = new_item(minutes, "Verksamhetsberättelse 2020")
+    services.link_report(item=item, report=report, actor=None)
+    minutes_services.minutes_submit(minutes=minutes, actor=cast.secretary)
+    minutes_services.minutes_approve(minutes=minutes, actor=cast.chair)
+    report.refresh_from_db()
+    assert f'href="{REPORT_PDF}"' in client.get(LIST).content.decode()
+    assert (
+        f'href="{REPORT_PDF}"'
+        in client.get(reverse("minutes:council", args=SLUGS)).content.decode()
+    )
+    response = client.get(REPORT_PDF)
+    body = b"".join(response.streaming_content)
+    assert response.status_code == 200 and hashlib.sha256(body).hexdigest() == report.pdf_sha256
+    assert response["ETag"] == f'"{report.pdf_sha256}"'
+    assert (
+        'filename="arboga-forebyggande-radet-verksamhetsberattelse-2020.pdf"'
+        in response["Content-Disposition"]
+    )
+
+
 @pytest.mark.parametrize("size", [1, 12])
-def test_the_plan_page_runs_five_queries_whatever_its_size(
+def test_the_plan_page_runs_six_queries_whatever_its_size(
     client, cast, django_assert_num_queries, size
 ):
-    plan = adopted_plan(cast.council, activities=[(f"Insats {n}", "planned") for n in range(size)])
-    for n in range(size):
-        goal = services.goal_create(plan=plan, title=f"Mål {n}", description="", actor=None)
-        activity = services.activity_create(goal=goal, actor=None, title="X", status="done")
-        FollowUp.objects.create(
-            activity=activity, date=datetime.date(2020, 5, 1), text="Ok", status="done"
-        )
-    with django_assert_num_queries(5):
+    plan = plan_with_goals(
+        cast.council, goals=[f"Mål {n}" for n in range(size)],
+        activities=[(f"Insats {n}", "ongoing") for n in range(size)],
+    )  # fmt: skip
+    adopt(plan, cast)
+    follow_up(plan, cast, datetime.date(2020, 5, 1), [(f"Insats {n}", "done", "Ok") for n in range(size)])  # fmt: skip
+    # council, plan, adoptions, goals, activities, follow-ups
+    with django_assert_num_queries(6):
         assert client.get(f"{LIST}2020/").status_code == 200
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # council, plans, reports
         assert client.get(LIST).status_code == 200

@@ -55,7 +55,7 @@ def test_secretary_and_chair_take_the_minutes_to_approval(browser, site, tmp_pat
 
     chair_page.goto(meeting_url)
     chair_page.get_by_role("link", name="Granska och godkänn").click()
-    assert chair_page.get_by_text("Ändrat: 6. Övriga frågor").is_visible()
+    assert chair_page.get_by_text("Ändrat: 7. Övriga frågor").is_visible()
     chair_page.get_by_label("Ditt lösenord").fill("fel lösenord")
     chair_page.get_by_role("button", name="Godkänn och justera").click()
     assert chair_page.get_by_text("Lösenordet stämmer inte.").is_visible()

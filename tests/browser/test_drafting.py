@@ -165,7 +165,7 @@ def test_items_move_by_keyboard_buttons(browser, site):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     titles = page.locator("#item-list li a").all_inner_texts()
-    assert titles[-2:] == ["Övriga frågor", "Aktuell information om brottsutveckling i vårt område"]
+    assert titles[-2:] == ["Övriga frågor", "Uppföljning av handlingsplanen"]
     context.close()
 
 

@@ -1,0 +1,116 @@
+"""The plan and report PDFs pass the minutes' checks: PDF/A-2a, tagged, Swedish, own fonts
+only, the same bytes every time; and their text holds every goal and activity."""
+
+import datetime
+import subprocess
+
+import pytest
+
+from actionplans import documents, services
+from actionplans.models import Activity, Goal
+from minutes import pdf as minutes_pdf
+from tests.actionplans.helpers import adopt, follow_up, plan_with_goals
+from tests.minutes import pdftext
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan(cast):
+    plan = plan_with_goals(
+        cast.council,
+        goals=("Stödja ANDTS-arbetet", "Samverka för ökad trygghet", "Främja fysisk aktivitet"),
+    )
+    plan.introduction = "Planen anger årets prioriteringar."
+    plan.situation_picture = "Otryggheten är störst kring stationen."
+    plan.save()
+    third = plan.goals.get(position=3)
+    services.activity_create(
+        goal=third, actor=None, title="Lovaktiviteter med föreningslivet", status="planned",
+        responsible="Fritids- och kulturförvaltningen", indicator="Aktiviteter varje lov.",
+    )  # fmt: skip
+    return plan
+
+
+def _info(pdf: bytes, *args: str) -> str:
+    return subprocess.run(
+        ["pdfinfo", *args, "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def _check_archival(pdf: bytes, title: str) -> None:
+    assert "Tagged:          yes" in _info(pdf)
+    assert f"Title:           {title}" in _info(pdf)
+    assert "Author:          Förebyggande rådet, Arboga kommun" in _info(pdf)
+    meta = _info(pdf, "-meta")
+    assert 'pdfaid:part="2"' in meta and 'pdfaid:conformance="A"' in meta
+    assert pdftext.catalog(pdf)["/Lang"] == "sv-SE"
+    fonts = subprocess.run(
+        ["pdffonts", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    for row in [line.split() for line in fonts.splitlines()[2:]]:
+        assert "+Liberation-" in row[0] and row[-5:-2] == ["yes", "yes", "yes"], row
+
+
+def _same_bytes_in_a_fresh_renderer(html: str, pdf: bytes) -> None:
+    fresh = minutes_pdf.Renderer()
+    try:
+        assert fresh.render_html(html).pdf == pdf
+    finally:
+        fresh.close()
+
+
+def test_the_plan_pdf_is_archival_tagged_deterministic_and_complete(cast, plan):
+    adopt(plan, cast)
+    follow_up(plan, cast, datetime.date(2020, 5, 12), [("Trygg handel", "done", "Tolv butiker.")])
+    plan.refresh_from_db()
+    pdf = documents.plan_pdf(plan)
+    _check_archival(pdf, "Handlingsplan 2020 Förebyggande rådet")
+    tags = pdftext.structure(pdf)
+    assert tags["H1"] == 1 and tags["H2"] == 3 and tags["H3"] == 3  # texts; goals
+    assert documents.plan_pdf(plan) == pdf
+    text = " ".join(" ".join(page) for page in pdftext.raw_lines(pdf))
+    for title in Goal.objects.filter(plan=plan).values_list("title", flat=True):
+        assert title in text
+    for title in Activity.objects.filter(goal__plan=plan).values_list("title", flat=True):
+        assert title in text
+    assert "Antagen av Förebyggande rådet den 24 februari 2020 (punkt" in text
+    assert "Uppföljning 12 maj 2020: Tolv butiker. – genomförd." in text
+    assert "Ansvarig: Fritids- och kulturförvaltningen." in text
+
+
+def test_the_plan_pdf_renders_the_same_in_another_process(cast, plan):
+    adopt(plan, cast)
+    _same_bytes_in_a_fresh_renderer(documents.plan_html(plan), documents.plan_pdf(plan))
+
+
+def test_the_report_pdf_is_archival_tagged_deterministic_and_complete(cast, plan):
+    adopt(plan, cast)
+    report = services.report_create(council=cast.council, year=2020, actor=None)
+    report.introduction = "Ett år av samverkan."
+    pdf = documents.report_pdf(report, adopted_on=datetime.date(2021, 2, 22), draft=False)
+    _check_archival(pdf, "Verksamhetsberättelse 2020 Förebyggande rådet")
+    tags = pdftext.structure(pdf)
+    assert tags["H1"] == 1 and tags["H2"] == 2 and tags["H3"] == 3  # meetings, plan; goals
+    assert documents.report_pdf(report, adopted_on=datetime.date(2021, 2, 22), draft=False) == pdf
+    html = documents.report_html(report, adopted_on=datetime.date(2021, 2, 22), draft=False)
+    _same_bytes_in_a_fresh_renderer(html, pdf)
+    text = " ".join(" ".join(page) for page in pdftext.raw_lines(pdf))
+    for title in Goal.objects.filter(plan=plan).values_list("title", flat=True):
+        assert title in text
+    for title in Activity.objects.filter(goal__plan=plan).values_list("title", flat=True):
+        assert title in text
+    assert "Ett år av samverkan." in text and "UTKAST" not in text
+    draft = documents.report_pdf(report, adopted_on=None, draft=True)
+    assert "UTKAST" in " ".join(" ".join(page) for page in pdftext.raw_lines(draft))
+
+
+def test_file_names_are_readable(cast):
+    assert (
+        documents.file_name(cast.council, "handlingsplan", 2020)
+        == "arboga-forebyggande-radet-handlingsplan-2020.pdf"
+    )
+    assert (
+        documents.file_name(cast.council, "verksamhetsberattelse", 2020)
+        == "arboga-forebyggande-radet-verksamhetsberattelse-2020.pdf"
+    )
