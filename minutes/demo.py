@@ -21,25 +21,22 @@ from minutes.models import (
     Minutes,
     StandingItem,
 )
-from minutes.services import record_historical_revision
+from minutes.services import drop_empty_sections, record_historical_revision
 
 PREVIOUS = datetime.date(2019, 11, 26)
 REFERENCE = datetime.date(2020, 2, 24)
 START, END = datetime.time(8, 30), datetime.time(10, 30)
 
 
-def _p(*paragraphs: str) -> str:
-    return "".join(f"<p>{escape(text)}</p>" for text in paragraphs)
-
-
-def _ul(*points: str) -> str:
-    return "<ul>" + "".join(f"<li>{escape(point)}</li>" for point in points) + "</ul>"
+def paragraphs(*texts: str) -> str:
+    """Plain sentences as the HTML of an item's text."""
+    return "".join(f"<p>{escape(text)}</p>" for text in texts)
 
 
 SECTIONS_2020 = [
     (
         "Kommunstyrelseförvaltningen",
-        _p(
+        paragraphs(
             "Organisationen för brandskydd ses över. Översynen börjar i Rådhuset och fortsätter "
             "sedan i kommunens övriga lokaler.",
             "Tillsammans med räddningstjänsten planeras ett förebyggande arbete där flera aktörer "
@@ -49,7 +46,7 @@ SECTIONS_2020 = [
     ),
     (
         "Socialförvaltningen",
-        _p(
+        paragraphs(
             "SIG-arbetet har prioriterats och tre ärenden har inletts. SIG-samordnarna lyfter hur "
             "mycket samverkan ger i det enskilda ärendet.",
             "Förvaltningen ser att kriminalitet och droger når allt yngre barn, vilket gör tidiga "
@@ -58,7 +55,7 @@ SECTIONS_2020 = [
     ),
     (
         "Utvecklingscentrum",
-        _p(
+        paragraphs(
             "Arbetet med Trygg handel ger näringsidkarna bättre kunskap om sina rättigheter och "
             "stärker samarbetet med polisen. Anmälningsbenägenheten bland företagare bedöms vara låg.",
             "Stationens väntsal används periodvis som tillhåll. Polisvolontärerna kan engageras mer "
@@ -67,7 +64,7 @@ SECTIONS_2020 = [
     ),
     (
         "Västra Mälardalens Kommunalförbund",
-        _p(
+        paragraphs(
             "Skolorna arbetar vidare med sina metoder för trygghet och säkerhet. Stureskolan inleder "
             "ett arbete enligt EST-modellen.",
             "Kommunen köper tillsammans med Kungsör in ett IT-stöd för att sammanställa oroligheter "
@@ -76,7 +73,7 @@ SECTIONS_2020 = [
     ),
     (
         "Barn- och utbildningsförvaltningen",
-        _p(
+        paragraphs(
             "Problem och brott förekommer i allt lägre åldrar och tar tid från den ordinarie "
             "verksamheten. Skolornas säkerhetsarbete ses över, bland annat tillträdet till skolgårdarna.",
             "Polisen vill träffa rektorsgruppen för att utveckla samverkan med skolan.",
@@ -84,14 +81,14 @@ SECTIONS_2020 = [
     ),
     (
         "ABO",
-        _p(
+        paragraphs(
             "Kameraövervakning införs först på Stureskolan och utvärderas efter en tid. Tillstånd "
             "och offerter inväntas innan kamerorna sätts upp.",
         ),
     ),
     (
         "Fritids- och kulturförvaltningen",
-        _p(
+        paragraphs(
             "Skola, socialtjänst och fritids- och kulturförvaltningen samordnar det förebyggande "
             "arbetet med ungdomar. Föreningarna har träffat både skolan och socialtjänsten, och "
             "föräldrarna lyfts fram som en viktig grupp att nå.",
@@ -100,7 +97,7 @@ SECTIONS_2020 = [
 ]
 
 
-def items_2020(goals: list[str]) -> list[dict]:
+def items_2020() -> list[dict]:
     return [
         {
             "title": "Föregående minnesanteckningar",
@@ -111,23 +108,22 @@ def items_2020(goals: list[str]) -> list[dict]:
         },
         {
             "title": "Verksamhetsberättelse 2019",
-            "body": _p(
+            "body": paragraphs(
                 "Rådets verksamhetsberättelse för 2019 har sänts till ledamöterna före mötet."
             ),
             "decision": "Verksamhetsberättelsen för 2019 godkänns och läggs till handlingarna.",
         },
         {
             "title": "Förebyggande rådets handlingsplan 2020",
-            "body": _p(
+            "body": paragraphs(
                 "Rådet upprättar varje år en handlingsplan för de områden som ska prioriteras. "
                 "Förslaget som sänts ut innehåller tre mål:"
-            )
-            + _ul(*goals),
+            ),
             "decision": "Handlingsplanen för 2020 godkänns och läggs till handlingarna.",
         },
         {
             "title": "Samverkansöverenskommelse med polisen 2020",
-            "body": _p(
+            "body": paragraphs(
                 "Polisen och säkerhetssamordnaren redogör för årets samverkansöverenskommelse mellan "
                 "kommunen och Polismyndigheten. Överenskommelsen bygger på en gemensam lägesbild och "
                 "ett kunskapsbaserat arbetssätt.",
@@ -138,13 +134,13 @@ def items_2020(goals: list[str]) -> list[dict]:
         {"title": "Aktuell information från verksamheterna", "sections": SECTIONS_2020},
         {
             "title": "Aktuell information om brottsutveckling i vårt område",
-            "body": _p(
+            "body": paragraphs(
                 "Polisen visar hur de anmälda brotten fördelar sig på brottstyp och plats. Antalet "
                 "anmälningar har ökat, även om nivån inte är anmärkningsvärt hög. Överblicken gör det "
                 "möjligt att prioritera resurserna där de behövs mest."
             ),
         },
-        {"title": "Övriga frågor", "body": _p("Inga övriga frågor tas upp.")},
+        {"title": "Övriga frågor", "body": paragraphs("Inga övriga frågor tas upp.")},
     ]
 
 
@@ -155,16 +151,18 @@ ITEMS_2019 = [
     },
     {
         "title": "Aktuell information från verksamheterna",
-        "body": _p(
+        "body": paragraphs(
             "Verksamheterna berättar kort om höstens arbete med trygghet och förebyggande insatser."
         ),
     },
     {
         "title": "Arbetet med handlingsplan 2020",
-        "body": _p("Rådet diskuterar vilka mål som ska prioriteras i nästa års handlingsplan."),
+        "body": paragraphs(
+            "Rådet diskuterar vilka mål som ska prioriteras i nästa års handlingsplan."
+        ),
         "decision": "Ett förslag till handlingsplan tas fram till nästa möte.",
     },
-    {"title": "Övriga frågor", "body": _p("Inga övriga frågor tas upp.")},
+    {"title": "Övriga frågor", "body": paragraphs("Inga övriga frågor tas upp.")},
 ]
 
 
@@ -225,19 +223,28 @@ def _meeting(demo: DemoCouncil, date: datetime.date, *, held: bool) -> tuple[Mee
     )
 
 
-def _minutes(demo: DemoCouncil, meeting: Meeting, items: list[dict], absent: set[str]) -> None:
-    minutes, new = Minutes.objects.get_or_create(
-        meeting=meeting, revision=1, defaults={"status": Minutes.Status.APPROVED}
-    )
+def _minutes(
+    demo: DemoCouncil, meeting: Meeting, items: list[dict], absent: set[str], before_approval
+) -> None:
+    minutes, new = Minutes.objects.get_or_create(meeting=meeting, revision=1)
     if new:
         _fill(demo, minutes, items, absent)
+        if before_approval is not None:
+            before_approval(minutes)
     if not ApprovedRevision.objects.filter(minutes=minutes).exists():
-        # Approved a week after the meeting, on paper: frozen like online approval.
-        approved = datetime.datetime.combine(
-            meeting.date + datetime.timedelta(days=7), datetime.time(12), tzinfo=datetime.UTC
-        )
-        record_historical_revision(minutes=minutes, approved_at=approved)
-        demo.created.append(f"approved revision {meeting.date}")
+        approve_on_paper(demo, minutes)
+
+
+def approve_on_paper(demo: DemoCouncil, minutes: Minutes) -> None:
+    """Minutes approved a week after the meeting, on paper: frozen like online approval."""
+    drop_empty_sections(minutes)
+    Minutes.objects.filter(pk=minutes.pk).update(status=Minutes.Status.APPROVED)
+    minutes.refresh_from_db()
+    approved = datetime.datetime.combine(
+        minutes.meeting.date + datetime.timedelta(days=7), datetime.time(12), tzinfo=datetime.UTC
+    )
+    record_historical_revision(minutes=minutes, approved_at=approved)
+    demo.created.append(f"approved revision {minutes.meeting.date}")
 
 
 def _fill(demo: DemoCouncil, minutes: Minutes, items: list[dict], absent: set[str]) -> None:
@@ -273,17 +280,26 @@ def _fill(demo: DemoCouncil, minutes: Minutes, items: list[dict], absent: set[st
         )
 
 
-def load_meetings(demo: DemoCouncil, *, goals: list[str]) -> None:
-    """The two held meetings with approved minutes, and a coming meeting unless one exists.
+def load_meetings(demo: DemoCouncil, *, before_approval=None) -> None:
+    """The two held meetings with approved minutes.
 
-    ``goals`` are the 2020 action plan's goals, handed down by the action-plan app so that
-    item 3 keeps its own copy of them."""
+    ``before_approval(minutes)``, if given, runs on the reference meeting's new minutes before
+    they are approved: the action-plan app links item 3 to the 2020 plan there, so that the
+    item keeps its own copy of the plan's goals."""
     load_standing_agenda(demo)
     previous, _ = _meeting(demo, PREVIOUS, held=True)
-    _minutes(demo, previous, ITEMS_2019, absent={"Kerstin Rosenkvist", "Patrik Ahlberg"})
+    _minutes(demo, previous, ITEMS_2019, {"Kerstin Rosenkvist", "Patrik Ahlberg"}, None)
     reference, _ = _meeting(demo, REFERENCE, held=True)
-    _minutes(demo, reference, items_2020(goals), absent=set())
+    _minutes(demo, reference, items_2020(), set(), before_approval)
 
+
+def held_meeting(demo: DemoCouncil, date: datetime.date) -> Meeting:
+    """A meeting held on ``date`` with the council's chair and secretary (created if missing)."""
+    return _meeting(demo, date, held=True)[0]
+
+
+def load_coming_meeting(demo: DemoCouncil) -> None:
+    """A coming meeting unless one exists."""
     today = timezone.localdate()
     if not Meeting.objects.filter(council=demo.council, date__gte=today).exists():
         _meeting(demo, _next_meeting_date(today), held=False)

@@ -100,8 +100,28 @@ def test_item_three_carries_its_own_copy_of_the_plans_goals():
     goals = list(plan.goals.values_list("title", flat=True))
     assert len(goals) == 3
     item = Minutes.objects.get(meeting__date=datetime.date(2020, 2, 24)).items.get(position=3)
-    for goal in goals:
-        assert f"<li>{goal}</li>" in item.body
+    assert item.points == [{"text": goal} for goal in goals]
+
+
+def test_the_demo_year_adopts_follows_up_and_reports_on_the_plan(client):
+    from actionplans import selectors
+    from actionplans.models import AnnualReport
+
+    load()
+    plan = ActionPlan.objects.get(year=2020)
+    [adoption] = selectors.adoptions(plan)
+    assert adoption.meeting.date == datetime.date(2020, 2, 24)
+    follow_ups = selectors.approved_follow_ups().filter(activity__goal__plan=plan)
+    assert len({f.meeting.date for f in follow_ups}) >= 2
+    report = AnnualReport.objects.get(year=2020)
+    assert report.is_adopted and len(report.pdf_sha256) == 64
+    assert selectors.report_adoption(report).meeting.date == datetime.date(2021, 2, 22)
+    page = page_text(client.get("/arboga/forebyggande-radet/handlingsplaner/2020/"))
+    assert (
+        "Antagen vid mötet den 24 februari 2020" in page and "Uppföljning 21 september 2020" in page
+    )
+    council = client.get("/arboga/forebyggande-radet/").content.decode()
+    assert "arboga-forebyggande-radet-verksamhetsberattelse-2020.pdf" in council
 
 
 def test_there_is_a_previous_and_a_coming_meeting():
@@ -123,7 +143,7 @@ def test_the_demos_approved_minutes_are_frozen_with_their_pdfs():
     from minutes.models import ApprovedRevision
 
     load()
-    assert ApprovedRevision.objects.count() == 2
+    assert ApprovedRevision.objects.count() == 6  # 2019, four in 2020, February 2021
     assert all(r.pdf_size > 0 and len(r.pdf_sha256) == 64 for r in ApprovedRevision.objects.all())
 
 
@@ -136,7 +156,7 @@ def test_the_council_page_links_the_approved_pdfs(client):
         r'href="(/arboga/forebyggande-radet/(\d{4}-\d\d-\d\d)/arboga-forebyggande-radet-\2\.pdf)"',
         html,
     )
-    assert len(links) == 2
+    assert len(links) == 5  # the two latest years: 2021 and 2020
     response = client.get(links[0][0], follow=True)
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.7")
