@@ -6,6 +6,8 @@ in an adopted plan (409 in the views)."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import logging
 from dataclasses import dataclass
 from html import escape
 
@@ -24,6 +26,7 @@ from minutes.models import AgendaItem, Attendance, Meeting, Minutes
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.ONGOING)
 FOLLOW_UP_TITLE = "Uppföljning av handlingsplanen"
 FOLLOW_UP_MAX = 2000
+logger = logging.getLogger(__name__)
 
 
 class PlanError(Exception):
@@ -601,7 +604,8 @@ def assemble_report(council: Council, year: int) -> str:
         goal = progress.goal
         parts.append(f"<h4>{goal.position}. {escape(goal.title)}</h4>")
         if progress.counted:
-            parts.append(f"<p>{progress.done} av {progress.counted} insatser genomförda.</p>")
+            done = "insats genomförd" if progress.counted == 1 else "insatser genomförda"
+            parts.append(f"<p>{progress.done} av {progress.counted} {done}.</p>")
         if not progress.activities:
             parts.append("<p>Inga insatser.</p>")
             continue
@@ -703,3 +707,20 @@ def report_freeze(
     report.save(update_fields=["adopted_at", "pdf_name", "pdf_sha256", "pdf_size", "updated_at"])
     audit.record("annualreport.adopted", obj=report, sha256=report.pdf_sha256)
     return report
+
+
+def report_restore_pdf(report: AnnualReport) -> bool:
+    """Render an adopted report's PDF again into the storage if it is lost there; only bytes
+    with the recorded SHA-256 are stored. Whether the file is there now."""
+    from actionplans import documents
+
+    adoption = selectors.report_adoption(report)
+    if not report.is_adopted or adoption is None:
+        return False
+    pdf = documents.report_pdf(report, adopted_on=adoption.meeting.date, draft=False)
+    if hashlib.sha256(pdf).hexdigest() != report.pdf_sha256:
+        logger.error("annual report %s: its PDF is missing and renders differently now", report.pk)
+        return False
+    minutes_services.store_pdf(pdf, folder="reports")
+    logger.warning("annual report %s: its missing PDF was rendered and stored again", report.pk)
+    return True

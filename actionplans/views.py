@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionplans import documents, selectors, services
@@ -191,6 +192,7 @@ def goal_edit(
             "form": form,
             "activities": goal.activities.order_by("position", "id"),
             "activity_form": _new_activity_form(goal),
+            "frozen": selectors.is_adopted(plan, revision=plan.revision),
         },
     )
 
@@ -247,6 +249,7 @@ def activity_add(
             ),
             "activities": goal.activities.order_by("position", "id"),
             "activity_form": form,
+            "frozen": selectors.is_adopted(plan, revision=plan.revision),
         },
     )
 
@@ -500,7 +503,12 @@ def follow_up(
             else:
                 messages.success(
                     request,
-                    _("Uppföljningen är sparad: %(n)s insatser står i ärendet.") % {"n": count},
+                    ngettext(
+                        "Uppföljningen är sparad: %(n)s insats står i ärendet.",
+                        "Uppföljningen är sparad: %(n)s insatser står i ärendet.",
+                        count,
+                    )
+                    % {"n": count},
                 )
                 return redirect(_item_url(item))
         else:
@@ -626,6 +634,11 @@ def report_draft_pdf(
 
 
 def _stored_pdf(report: AnnualReport, name: str) -> HttpResponse:
+    """The frozen PDF of an adopted report. A file lost from the storage (a restore without
+    the files) is rendered again from the report, and stored back only when the bytes are
+    exactly the adopted ones."""
+    if not default_storage.exists(report.pdf_name) and not services.report_restore_pdf(report):
+        raise Http404(_("Verksamhetsberättelsens PDF saknas i arkivet."))
     response = FileResponse(
         default_storage.open(report.pdf_name, "rb"), content_type="application/pdf"
     )

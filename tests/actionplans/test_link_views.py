@@ -118,6 +118,9 @@ def test_goals_of_an_adopted_plan_are_a_conflict_and_revising_opens_them(client,
     response = client.post(reverse("plans:goal_add", args=p), {"title": "Nytt", "description": ""})
     assert response.status_code == 409 and "Revidera planen" in page_text(response)
     assert plan.goals.count() == 2
+    goal_page = page_text(client.get(reverse("plans:goal", args=[*p, plan.goals.first().pk])))
+    assert "målet är låst" in goal_page and "Ta bort målet" not in goal_page
+    assert "Ny insats" in goal_page  # activities go on
     client.post(reverse("plans:plan_revise", args=p))
     assert "Nytt mål" in page_text(client.get(reverse("plans:plan", args=p)))
     client.post(reverse("plans:goal_add", args=p), {"title": "Nytt", "description": ""})

@@ -129,3 +129,22 @@ def test_the_plan_page_runs_six_queries_whatever_its_size(
         assert client.get(f"{LIST}2020/").status_code == 200
     with django_assert_num_queries(3):  # council, plans, reports
         assert client.get(LIST).status_code == 200
+
+
+def test_a_lost_report_file_is_rendered_again_when_the_bytes_match(client, cast, plan, caplog):
+    from django.core.files.storage import default_storage
+
+    report = services.report_create(council=cast.council, year=2020, actor=None)
+    minutes = meeting_draft(cast, datetime.date(2021, 2, 22))
+    services.link_report(item=new_item(minutes, "Verksamhetsberättelse"), report=report, actor=None)
+    minutes_services.minutes_submit(minutes=minutes, actor=cast.secretary)
+    minutes_services.minutes_approve(minutes=minutes, actor=cast.chair)
+    report.refresh_from_db()
+    default_storage.delete(report.pdf_name)
+    response = client.get(REPORT_PDF)
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == report.pdf_sha256
+    assert default_storage.exists(report.pdf_name)
+    default_storage.delete(report.pdf_name)
+    type(report).objects.filter(pk=report.pk).update(pdf_sha256="0" * 64)
+    assert client.get(REPORT_PDF).status_code == 404
+    assert "renders differently" in caplog.text
