@@ -5,8 +5,10 @@ file names: ``arboga-forebyggande-radet-handlingsplan-2020.pdf``."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -41,7 +43,16 @@ def _html(template: str, context: dict, *, header: str) -> str:
 
 
 def plan_pdf(plan: ActionPlan, *, draft: bool = False) -> bytes:
-    return get_renderer().render_html(plan_html(plan, draft=draft)).pdf
+    """The plan's PDF, rendered once per content: it changes with every follow-up, so it is not
+    stored, but the same HTML always gives the same bytes, which the cache keeps by the HTML's
+    hash (a burst of downloads costs one render)."""
+    html = plan_html(plan, draft=draft)
+    key = "plan-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = get_renderer().render_html(html).pdf
+        cache.set(key, pdf, timeout=24 * 3600)
+    return pdf
 
 
 def report_pdf(report: AnnualReport, *, adopted_on: datetime.date | None, draft: bool) -> bytes:

@@ -114,3 +114,20 @@ def test_file_names_are_readable(cast):
         documents.file_name(cast.council, "verksamhetsberattelse", 2020)
         == "arboga-forebyggande-radet-verksamhetsberattelse-2020.pdf"
     )
+
+
+def test_the_plan_pdf_is_rendered_once_per_content(cast, plan, monkeypatch):
+    renders = []
+    renderer = minutes_pdf.get_renderer()
+    original = renderer.render_html
+
+    def counting(html, **kwargs):
+        renders.append(html)
+        return original(html, **kwargs)
+
+    monkeypatch.setattr(renderer, "render_html", counting)
+    first = documents.plan_pdf(plan)
+    assert documents.plan_pdf(plan) == first and len(renders) == 1
+    services.goal_create(plan=plan, title="Ett fjärde mål", description="", actor=None)
+    plan.refresh_from_db()
+    assert documents.plan_pdf(plan) != first and len(renders) == 2
