@@ -28,6 +28,7 @@ from actionplans.forms import (
 from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, Goal, ItemLink
 from councils import access
 from minutes.models import AgendaItem, Minutes
+from minutes.pdf import RenderError
 
 
 def frozen_as_conflict(view):
@@ -329,7 +330,12 @@ def plan_revise(request: HttpRequest, municipality: str, council: str, year: int
     return redirect(_plan_url(plan))
 
 
-def _pdf_response(pdf: bytes, filename: str, *, cache: str) -> HttpResponse:
+def _pdf_response(render, filename: str, *, cache: str) -> HttpResponse:
+    """``render()``'s PDF inline under ``filename``; a render that fails is a 503 that says why."""
+    try:
+        pdf = render()
+    except RenderError as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = cache
@@ -345,9 +351,10 @@ def plan_draft_pdf(
     """The plan as a PDF for those who edit it; UTKAST across it until its revision is adopted."""
     plan = _plan(request, municipality, council, year, "actionplan.pdf")
     adopted = selectors.is_adopted(plan, revision=plan.revision)
-    pdf = documents.plan_pdf(plan, draft=not adopted)
     name = documents.file_name(plan.council, "handlingsplan", plan.year)
-    return _pdf_response(pdf, name, cache="private, no-store")
+    return _pdf_response(
+        lambda: documents.plan_pdf(plan, draft=not adopted), name, cache="private, no-store"
+    )
 
 
 # --- An agenda item linked to a plan or a report -------------------------------------------------
@@ -629,8 +636,11 @@ def report_draft_pdf(
     name = documents.file_name(report.council, "verksamhetsberattelse", report.year)
     if report.is_adopted:
         return _stored_pdf(report, name)
-    pdf = documents.report_pdf(report, adopted_on=None, draft=True)
-    return _pdf_response(pdf, name, cache="private, no-store")
+    return _pdf_response(
+        lambda: documents.report_pdf(report, adopted_on=None, draft=True),
+        name,
+        cache="private, no-store",
+    )
 
 
 def _stored_pdf(report: AnnualReport, name: str) -> HttpResponse:
@@ -704,7 +714,7 @@ def public_plan_pdf(
     if plan is None or filename != documents.file_name(council_obj, "handlingsplan", year):
         raise Http404(_("Rådet har ingen antagen handlingsplan för det året."))
     plan.council = council_obj
-    return _pdf_response(documents.plan_pdf(plan), filename, cache="public, max-age=300")
+    return _pdf_response(lambda: documents.plan_pdf(plan), filename, cache="public, max-age=300")
 
 
 @require_GET

@@ -32,6 +32,7 @@ from minutes.forms import (
     SectionFormSet,
 )
 from minutes.models import AgendaItem, ApprovedRevision, Meeting, Minutes
+from minutes.pdf import RenderError
 from minutes.snapshot import build_snapshot
 
 
@@ -691,6 +692,11 @@ def minutes_review(
             return _not_editable(request, meeting, str(refusal))
         except services.InvalidInput as invalid:
             error = str(invalid)
+        except RenderError as failure:
+            # nothing was approved: the approval's transaction rolled back with the render
+            error = _(
+                "En PDF kunde inte skapas, så minnesanteckningarna är inte godkända: %(why)s"
+            ) % {"why": failure}
     snapshot = build_snapshot(minutes)
     return render(
         request,

@@ -226,3 +226,32 @@ def test_an_administrator_may_link(client, cast, plan, item):
     client.force_login(cast.admin)
     client.post(item_url("item_link", item), {"action": "plan", "target": plan.pk})
     assert ItemLink.objects.filter(item=item).exists()
+
+
+def test_a_failing_render_approves_nothing_and_says_why(client, cast, plan, monkeypatch):
+    from minutes import pdf as minutes_pdf
+    from minutes import services as minutes_services
+    from tests.factories import PASSWORD
+
+    minutes = meeting_draft(cast)
+    report = services.report_create(council=cast.council, year=2019, actor=None)
+    services.link_report(item=new_item(minutes, "Verksamhetsberättelse"), report=report, actor=None)
+    minutes_services.minutes_submit(minutes=minutes, actor=cast.secretary)
+
+    def fail(html, **kwargs):
+        raise minutes_pdf.RenderError("Dokumentet tog för lång tid att skapa.")
+
+    monkeypatch.setattr(minutes_pdf.get_renderer(), "render_html", fail)
+    client.force_login(cast.chair)
+    response = client.post(
+        reverse("drafting:review", args=[*SLUGS, minutes.meeting_id]),
+        {"action": "approve", "password": PASSWORD},
+    )
+    assert response.status_code == 400
+    assert "inte godkända: Dokumentet tog för lång tid att skapa." in page_text(response)
+    minutes.refresh_from_db()
+    report.refresh_from_db()
+    assert minutes.status == Minutes.Status.SUBMITTED and not report.is_adopted
+    client.force_login(cast.secretary)
+    preview = client.get(reverse("plans:plan_pdf", args=[*SLUGS, 2020]))
+    assert preview.status_code == 503 and "för lång tid" in preview.content.decode()
