@@ -275,6 +275,13 @@ def _set_points(item: AgendaItem, points: list[dict], source: str, actor, reques
         raise PlanError(str(error)) from None
 
 
+def _check_text(*values: str) -> None:
+    try:
+        minutes_services.check_text(*values)
+    except minutes_services.InvalidInput as error:
+        raise PlanError(str(error)) from None
+
+
 def _check_goals_editable(plan: ActionPlan) -> None:
     if selectors.is_adopted(plan, revision=plan.revision):
         raise PlanFrozen(
@@ -465,6 +472,8 @@ def follow_ups_save(*, item: AgendaItem, entries: list[FollowUpInput], actor, re
     if link is None:
         raise PlanError("Ärendet följer inte upp någon handlingsplan.")
     item, meeting = link.item, link.item.minutes.meeting
+    # the minutes row locked: one save of the item's follow-ups at a time, none after submission
+    item.minutes = Minutes.objects.select_for_update().get(pk=item.minutes_id)
     if item.minutes.status != Minutes.Status.DRAFT:
         raise PlanFrozen(
             "Minnesanteckningarna är inte längre ett utkast, så ärendet kan inte ändras."
@@ -477,8 +486,7 @@ def follow_ups_save(*, item: AgendaItem, entries: list[FollowUpInput], actor, re
         if entry.status not in Activity.Status.values:
             raise PlanError("Välj en av statusarna.")
         text = (entry.text or "").strip()
-        if "\x00" in text:
-            raise PlanError("Texten innehåller ett otillåtet tecken (NUL).")
+        _check_text(text)
         if len(text) > FOLLOW_UP_MAX:
             raise PlanError(
                 f"Uppföljningen av ”{activity.title}” är för lång (högst {FOLLOW_UP_MAX} tecken)."
@@ -662,10 +670,7 @@ def report_update(
 ) -> AnnualReport:
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     _check_report_editable(report)
-    try:
-        minutes_services._check_text(title, introduction, body)
-    except minutes_services.InvalidInput as error:
-        raise PlanError(str(error)) from None
+    _check_text(title, introduction, body)
     if not title.strip():
         raise PlanError("Verksamhetsberättelsen behöver en titel.")
     report.title = title.strip()[:200]

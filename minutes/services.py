@@ -356,7 +356,8 @@ def plain_text_to_html(text: str) -> str:
     return sanitize_html(text)
 
 
-def _check_text(*values: str) -> None:
+def check_text(*values: str) -> None:
+    """Refuse text no database keeps well: NUL characters and lone surrogates (InvalidInput)."""
     for value in values:
         if "\x00" in (value or ""):
             raise InvalidInput("Texten innehåller ett otillåtet tecken (NUL).")
@@ -488,7 +489,7 @@ def attendance_update(
 ) -> int:
     """Replace the attendance block if nobody changed it since ``version``; returns the new
     version. Entries with an empty status (does not take part) are left out."""
-    _check_text(others_present)
+    check_text(others_present)
     for entry in entries:
         if entry.status == Attendance.Status.SUBSTITUTE and not entry.substitute_for_id:
             raise InvalidInput("Ange vem ersättaren tjänstgör för.")
@@ -574,7 +575,7 @@ def _lock_draft(minutes: Minutes) -> Minutes:
 @transaction.atomic
 def item_create(*, minutes: Minutes, title: str, actor, request=None) -> AgendaItem:
     """A new item at the end of the agenda."""
-    _check_text(title)
+    check_text(title)
     title = title.strip()
     if not title:
         raise InvalidInput("Ärendet behöver en rubrik.")
@@ -609,7 +610,7 @@ def item_save(
 ) -> int:
     """Save an item and its sub-sections if nobody saved it since ``version``; returns the new
     version. Rich text passes the one allow-list; a confidential item needs its legal ground."""
-    _check_text(
+    check_text(
         title,
         body,
         decision,
@@ -662,7 +663,7 @@ def _clean_points(points: list[dict], *, depth: int = 0) -> list[dict]:
     cleaned = []
     for point in points:
         entry = {key: str(point.get(key, "")).strip() for key in POINT_KEYS}
-        _check_text(*entry.values())
+        check_text(*entry.values())
         if not entry["text"]:
             raise InvalidInput("En punkt i listan saknar text.")
         entry = {key: value for key, value in entry.items() if value or key == "text"}
@@ -833,7 +834,7 @@ def minutes_withdraw(*, minutes: Minutes, actor, request=None) -> Minutes:
 def minutes_return(*, minutes: Minutes, actor, comment: str, request=None) -> Minutes:
     """The approver sends the draft back to the secretary with a comment."""
 
-    _check_text(comment)
+    check_text(comment)
     comment = comment.strip()
     if not comment:
         raise InvalidInput("Skriv vad som behöver ändras.")
@@ -976,7 +977,7 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
     one, that goes through the same approval and then supersedes it. The approved revision and
     its PDF never change."""
 
-    _check_text(reason)
+    check_text(reason)
     reason = reason.strip()
     if not reason:
         raise InvalidInput("Ange skälet till rättelsen.")
@@ -1037,7 +1038,7 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
 def publication_withdraw(*, revision, actor, reason: str, request=None):
     """Withdraw the public copy of approved minutes; the record stays in the archive."""
 
-    _check_text(reason)
+    check_text(reason)
     reason = reason.strip()
     if not reason:
         raise InvalidInput("Ange skälet till att den publicerade kopian dras tillbaka.")
