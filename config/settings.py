@@ -183,6 +183,7 @@ LOGGING = {
 # The PDF renderer's child process (minutes/pdf.py).
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60)  # seconds per document
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)  # address-space limit of the child
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25) * 1024 * 1024  # an item's documents, each
 PDF_RENDER_MAX_JOBS = env_int("PDF_RENDER_MAX_JOBS", 200)  # renders before the child is replaced
 PDF_WARM_START = env_bool("PDF_WARM_START", not DEBUG)  # start the child with each WSGI worker
 

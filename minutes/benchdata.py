@@ -379,6 +379,11 @@ def seed(
     if batch:
         done += _insert(batch, rng, pdfs)
         progress(done)
+    if connection.vendor == "postgresql":
+        # A bulk load leaves the planner without statistics until autovacuum comes round (and
+        # search chooses its plan from pg_stats): gather them now, as a restore would.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     items = SearchEntry.objects.count()
     return SeedReport(
         municipalities=len({council.municipality_id for council, _, _ in plan}),

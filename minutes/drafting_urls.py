@@ -28,4 +28,16 @@ urlpatterns = [
     path(I + "autospara/", drafting.item_autosave, name="item_autosave"),
     path(I + "ta-bort/", drafting.item_delete, name="item_delete"),
     path(I + "flytta/", drafting.item_move, name="item_move"),
+    path(I + "handlingar/ny/", drafting.document_add, name="document_add"),
+    path(I + "handlingar/<int:document_id>/", drafting.document_edit, name="document_edit"),
+    path(
+        I + "handlingar/<int:document_id>/ta-bort/",
+        drafting.document_delete,
+        name="document_delete",
+    ),
+    path(
+        M + "handlingar/<int:document_id>/<str:filename>",
+        drafting.document_download,
+        name="document",
+    ),
 ]

@@ -124,3 +124,31 @@ class AttendanceRowForm(forms.Form):
         if data.get("status") == Attendance.Status.SUBSTITUTE and not data.get("substitute_for"):
             self.add_error("substitute_for", _("Ange vem ersättaren tjänstgör för."))
         return data
+
+
+class DocumentForm(forms.Form):
+    """A document for an agenda item; the file's type is judged by the service, from its bytes."""
+
+    file = forms.FileField(
+        label=_("Fil"),
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument eller en bild (PNG, JPEG, GIF)."),
+        widget=forms.ClearableFileInput(attrs={"class": "form-control"}),
+    )
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=200,
+        required=False,
+        help_text=_("Till exempel ”Verksamhetsberättelse 2019”; filens namn om du lämnar tomt."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    is_public = forms.BooleanField(
+        label=_("Offentlig handling"),
+        required=False,
+        initial=True,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+
+class DocumentEditForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    is_public = forms.BooleanField(label=_("Offentlig handling"), required=False)

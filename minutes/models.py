@@ -234,6 +234,59 @@ class AgendaItem(models.Model):
         return f"{self.number}. {self.title}" if self.number else self.title
 
 
+class ItemDocument(models.Model):
+    """A document (handling) attached to an agenda item: a file checked by its content
+    (``minutes.documents``), stored under a name that cannot collide or climb out of its folder,
+    public ones in the archive and internal ones in the private storage; never served by a web
+    server, only by the app after its checks. Frozen with the minutes once they are approved."""
+
+    class Storage(models.TextChoices):
+        DEFAULT = "default", _("arkivet")
+        PRIVATE = "private", _("den privata lagringen")
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="documents"
+    )
+    position = models.PositiveIntegerField(_("ordning"))
+    title = models.CharField(_("titel"), max_length=200)
+    is_public = models.BooleanField(
+        _("offentlig"),
+        default=True,
+        help_text=_("Allmänheten kan läsa den; en intern handling ses bara av rådet."),
+    )
+    storage = models.CharField(_("lagring"), max_length=20, choices=Storage)
+    file_name = models.CharField(_("fil"), max_length=255)
+    original_name = models.CharField(_("filens namn vid uppladdning"), max_length=200)
+    content_type = models.CharField(_("filtyp"), max_length=100)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handling")
+        verbose_name_plural = _("handlingar")
+        ordering = ["item", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "position"],
+                name="itemdocument_unique_position",
+                violation_error_message=_("Två handlingar kan inte ha samma plats i ordningen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_public=True, storage="default")
+                | Q(is_public=False, storage="private"),
+                name="itemdocument_internal_is_private",
+                violation_error_message=_("En intern handling ligger i den privata lagringen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class AgendaItemSection(models.Model):
     """A sub-section of an item, such as one organisation's report under "Aktuell information"."""
 

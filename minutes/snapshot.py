@@ -17,7 +17,8 @@ from django.db.models import Prefetch
 
 from core.dates import long_date, time_span
 from councils.models import Council, Membership
-from minutes.models import AgendaItem, AgendaItemSection, Attendance, Minutes
+from minutes import documents
+from minutes.models import AgendaItem, AgendaItemSection, Attendance, ItemDocument, Minutes
 
 SCHEMA = 1
 
@@ -48,6 +49,28 @@ class PointSnapshot:
 
 
 @dataclass(frozen=True)
+class DocumentSnapshot:
+    """A document attached to the item, as approved: named in the PDF ("Bilaga: …"), linked
+    from the meeting page, and checked against its SHA-256."""
+
+    id: int
+    title: str
+    is_public: bool
+    content_type: str
+    size: int
+    sha256: str
+
+    @property
+    def filename(self) -> str:
+        """The name it downloads under: ``verksamhetsberattelse-2019.pdf``."""
+        return documents.download_name(self.title, documents.KINDS[self.content_type])
+
+    @property
+    def kind_label(self) -> str:
+        return documents.KINDS[self.content_type].label
+
+
+@dataclass(frozen=True)
 class ItemSnapshot:
     number: str
     title: str
@@ -57,6 +80,11 @@ class ItemSnapshot:
     confidentiality_ground: str
     sections: tuple[SectionSnapshot, ...] = ()
     points: tuple[PointSnapshot, ...] = ()
+    documents: tuple[DocumentSnapshot, ...] = ()
+
+    @property
+    def public_documents(self) -> tuple[DocumentSnapshot, ...]:
+        return tuple(d for d in self.documents if d.is_public) if self.is_public else ()
 
     @property
     def heading(self) -> str:
@@ -110,6 +138,7 @@ class MinutesSnapshot:
                     **item,
                     "sections": tuple(SectionSnapshot(**s) for s in item["sections"]),
                     "points": tuple(PointSnapshot.from_dict(p) for p in item.get("points", ())),
+                    "documents": tuple(DocumentSnapshot(**d) for d in item.get("documents", ())),
                 }
             )
             for item in data["items"]
@@ -170,7 +199,8 @@ def build_snapshot(
             Prefetch(
                 "items",
                 queryset=AgendaItem.objects.order_by("position").prefetch_related(
-                    Prefetch("sections", queryset=AgendaItemSection.objects.order_by("position"))
+                    Prefetch("sections", queryset=AgendaItemSection.objects.order_by("position")),
+                    Prefetch("documents", queryset=ItemDocument.objects.order_by("position", "id")),
                 ),
             ),
         )
@@ -217,6 +247,10 @@ def build_snapshot(
             confidentiality_ground=item.confidentiality_ground,
             sections=tuple(SectionSnapshot(s.heading, s.body) for s in item.sections.all()),
             points=tuple(PointSnapshot.from_dict(p) for p in item.points or ()),
+            documents=tuple(
+                DocumentSnapshot(d.pk, d.title, d.is_public, d.content_type, d.size, d.sha256)
+                for d in item.documents.all()
+            ),
         )
         for item in minutes.items.all()
     )

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from minutes.feeds import ApprovedMinutesFeed
-from minutes.views import public
+from minutes.views import documents, public
 
 app_name = "minutes"
 
@@ -22,6 +22,12 @@ urlpatterns = [
         rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/$",
         public.meeting_detail,
         name="meeting",
+    ),
+    re_path(
+        rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/handlingar/"
+        r"(?P<document_id>[0-9]{1,12})/(?P<filename>[-a-z0-9]+\.[a-z]{3,4})$",
+        documents.meeting_document,
+        name="document",
     ),
     re_path(
         rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/(?P<filename>[-a-zA-Z0-9_]+\.pdf)$",

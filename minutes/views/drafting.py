@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,18 +23,22 @@ from core import audit
 from councils import access
 from councils import tools as council_tools
 from councils.models import Council, Membership, Person
+from minutes import documents as document_kinds
 from minutes import item_tools, services
 from minutes.forms import (
     NOT_ATTENDING,
     AttendanceRowForm,
+    DocumentEditForm,
+    DocumentForm,
     ItemForm,
     ItemTitleForm,
     MeetingForm,
     SectionFormSet,
 )
-from minutes.models import AgendaItem, ApprovedRevision, Meeting, Minutes
+from minutes.models import AgendaItem, ApprovedRevision, ItemDocument, Meeting, Minutes
 from minutes.pdf import RenderError
 from minutes.snapshot import build_snapshot
+from minutes.views.documents import document_response
 
 
 def _editor_url(meeting: Meeting) -> str:
@@ -234,6 +239,7 @@ def meeting_edit(
             "attendance": _attendance_forms(minutes) if can_edit else None,
             "new_item_form": ItemTitleForm(),
             "doc": build_snapshot(minutes),
+            "docs_base": _editor_url(meeting) + "handlingar/",
         },
     )
 
@@ -316,6 +322,7 @@ def attendance_save(
             "attendance": rows,
             "new_item_form": ItemTitleForm(),
             "doc": build_snapshot(minutes),
+            "docs_base": _editor_url(meeting) + "handlingar/",
         },
         status=400,
     )
@@ -418,6 +425,9 @@ def item_edit(
             "form": form,
             "sections": sections,
             "conflict": conflict,
+            "documents": _documents(item),
+            "document_form": DocumentForm(),
+            "max_size": settings.DOCUMENT_MAX_BYTES,
             "tools": [
                 (
                     tool.label,
@@ -431,6 +441,15 @@ def item_edit(
         },
         status=status,
     )
+
+
+def _documents(item: AgendaItem) -> list[ItemDocument]:
+    found = list(item.documents.order_by("position", "id"))
+    for document in found:
+        kind = document_kinds.KINDS[document.content_type]
+        document.kind_label = kind.label
+        document.download_name = document_kinds.download_name(document.title, kind)
+    return found
 
 
 def _json_error(message: str, status: int, **extra) -> JsonResponse:
@@ -509,6 +528,134 @@ def item_autosave(
         return _json_error(str(error), 400)
     saved = timezone.localtime()
     return JsonResponse({"version": new_version, "saved_at": f"{saved:%H:%M}"})
+
+
+def _item_url(meeting: Meeting, item: AgendaItem) -> str:
+    council = meeting.council
+    return reverse(
+        "drafting:item", args=[council.municipality.slug, council.slug, meeting.pk, item.pk]
+    )
+
+
+@login_required
+@require_POST
+def document_add(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    """Upload a document to a draft item (multipart form from the item page)."""
+    rights, meeting, _minutes, item = _load_item(
+        request, municipality, council, meeting_id, item_id
+    )
+    access.require(request, rights.can_edit_minutes, action="document.add", obj=meeting)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_item_url(meeting, item) + "#handlingar")
+    try:
+        document = services.document_add(
+            item=item,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            is_public=form.cleaned_data["is_public"],
+            actor=request.user,
+            request=request,
+        )
+    except services.NotEditable:
+        return _not_editable(request, meeting)
+    except services.InvalidInput as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Handlingen ”%(title)s” är bifogad.") % {"title": document.title}
+        )
+    return redirect(_item_url(meeting, item) + "#handlingar")
+
+
+def _load_document(request, municipality, council, meeting_id, item_id, document_id):
+    rights, meeting, _minutes, item = _load_item(
+        request, municipality, council, meeting_id, item_id
+    )
+    document = get_object_or_404(ItemDocument, pk=document_id, item=item)
+    return rights, meeting, item, document
+
+
+@login_required
+@require_POST
+def document_edit(
+    request: HttpRequest,
+    municipality: str,
+    council: str,
+    meeting_id: int,
+    item_id: int,
+    document_id: int,
+) -> HttpResponse:
+    rights, meeting, item, document = _load_document(
+        request, municipality, council, meeting_id, item_id, document_id
+    )
+    access.require(request, rights.can_edit_minutes, action="document.edit", obj=meeting)
+    form = DocumentEditForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.InvalidInput(_("Ge handlingen en titel (högst 200 tecken)."))
+        services.document_update(
+            document=document,
+            title=form.cleaned_data["title"],
+            is_public=form.cleaned_data["is_public"],
+            actor=request.user,
+            request=request,
+        )
+    except services.NotEditable:
+        return _not_editable(request, meeting)
+    except services.InvalidInput as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Handlingen är sparad."))
+    return redirect(_item_url(meeting, item) + "#handlingar")
+
+
+@login_required
+@require_POST
+def document_delete(
+    request: HttpRequest,
+    municipality: str,
+    council: str,
+    meeting_id: int,
+    item_id: int,
+    document_id: int,
+) -> HttpResponse:
+    rights, meeting, item, document = _load_document(
+        request, municipality, council, meeting_id, item_id, document_id
+    )
+    access.require(request, rights.can_edit_minutes, action="document.delete", obj=meeting)
+    try:
+        services.document_delete(document=document, actor=request.user, request=request)
+    except services.NotEditable:
+        return _not_editable(request, meeting)
+    messages.success(request, _("Handlingen ”%(title)s” är borttagen.") % {"title": document.title})
+    return redirect(_item_url(meeting, item) + "#handlingar")
+
+
+@login_required
+@require_GET
+def document_download(
+    request: HttpRequest,
+    municipality: str,
+    council: str,
+    meeting_id: int,
+    document_id: int,
+    filename: str,
+) -> HttpResponse:
+    """Any document of the meeting, public or internal, for the council's members."""
+    rights = access.get_council_for_member(request, municipality, council)
+    document = get_object_or_404(
+        ItemDocument.objects.select_related("item"),
+        pk=document_id,
+        item__minutes__meeting_id=meeting_id,
+        item__minutes__meeting__council=rights.council,
+    )
+    return document_response(document, filename, cache="private, no-store")
 
 
 @login_required
@@ -706,6 +853,7 @@ def minutes_review(
             "minutes": minutes,
             "doc": snapshot,
             "changes": _changes_since_submission(minutes, snapshot.as_dict()),
+            "docs_base": _editor_url(meeting) + "handlingar/",
             "error": error,
             "is_approver": is_approver,
         },

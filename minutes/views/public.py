@@ -12,6 +12,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -195,6 +196,8 @@ def meeting_detail(
             else None,
             "earlier": revisions[1:],
             "filename": publication.file_name(municipality, council, meeting.date),
+            "docs_base": reverse("minutes:meeting", args=[municipality, council, date])
+            + "handlingar/",
         },
     )
 

@@ -101,7 +101,8 @@ def test_an_unknown_schema_is_refused(minutes):
 
 
 def test_the_snapshot_is_read_in_a_fixed_number_of_queries(minutes, django_assert_num_queries):
-    with django_assert_num_queries(4):  # minutes with meeting; attendance; items; sections
+    # minutes with meeting; attendance; items; sections; documents
+    with django_assert_num_queries(5):
         build_snapshot(minutes)
 
 

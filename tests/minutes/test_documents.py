@@ -1,0 +1,277 @@
+"""Documents on agenda items: judged by their bytes, stored under names of their own, served as
+attachments after the checks, frozen with the minutes, named in the PDF."""
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from minutes import documents, services
+from minutes.models import ItemDocument, Minutes
+from tests.minutes import pdftext
+from tests.minutes.drafting_fixtures import submit_and_approve
+from tests.pages import page_text
+
+pytestmark = pytest.mark.django_db
+SLUGS = ["arboga", "forebyggande-radet"]
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def office(parts: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+DOCX = office({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+XLSX = office({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"})
+DOCM = office(
+    {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<d/>", "word/vbaProject.bin": b"x"}
+)
+ODT = office({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<c/>"})
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120 + b"This program cannot be run in DOS mode"
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+)
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [(PDF, documents.PDF), (PNG, documents.PNG), (b"\xff\xd8\xff\xe0" + b"\x00" * 20, documents.JPEG),
+     (b"GIF89a" + b"\x00" * 20, documents.GIF), (DOCX, documents.DOCX), (XLSX, documents.XLSX),
+     (ODT, documents.ODT)],
+)  # fmt: skip
+def test_documents_are_known_by_their_bytes(data, kind):
+    assert documents.detect(io.BytesIO(data)) == kind
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [(EXE, "Filtypen tas inte emot"), (SVG, "SVG"), (DOCM, "makron"), (OLE, "Äldre Office"),
+     (b"PK\x03\x04broken", "skadad"), (b"just text", "Filtypen tas inte emot")],
+)  # fmt: skip
+def test_anything_else_is_refused_with_a_reason(data, message):
+    with pytest.raises(documents.Refused, match=message):
+        documents.detect(io.BytesIO(data))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../etc/passwd.pdf", "..\\..\\windows\\system32\\x.pdf", "/abs/olle.pdf", "a/../../b.pdf",
+     "", "....pdf", "x\x00y.pdf", "ond<script>.pdf"],
+)  # fmt: skip
+def test_stored_names_never_climb_out_or_collide(name):
+    first = documents.storage_name(name, documents.PDF)
+    second = documents.storage_name(name, documents.PDF)
+    assert first != second
+    folder, random, leaf = first.split("/")
+    assert folder == "documents" and len(random) == 32
+    assert leaf.endswith(".pdf") and all(c.isalnum() or c in "-." for c in leaf)
+    assert ".." not in first and "\\" not in first
+
+
+def test_a_swedish_name_reads_well():
+    assert documents.storage_name("Verksamhetsberättelse 2019.docx", documents.PDF).endswith(
+        "/verksamhetsberattelse-2019.pdf"
+    )
+    assert documents.download_name("Verksamhetsberättelse 2019", documents.DOCX) == (
+        "verksamhetsberattelse-2019.docx"
+    )
+
+
+def upload(data=PDF, name="Verksamhetsberättelse 2019.pdf"):
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def add(item, data=PDF, name="berattelse.pdf", title="Verksamhetsberättelse 2019", public=True):
+    return services.document_add(
+        item=item, upload=upload(data, name), title=title, is_public=public, actor=None
+    )
+
+
+def test_public_documents_go_to_the_archive_and_internal_ones_to_private_storage(
+    draft, django_capture_on_commit_callbacks
+):
+    item = draft.items.get(position=2)
+    public = add(item)
+    internal = add(item, PNG, "karta.png", title="Karta över otrygga platser", public=False)
+    assert (public.storage, public.content_type, public.size) == (
+        "default",
+        "application/pdf",
+        len(PDF),
+    )
+    assert public.sha256 == hashlib.sha256(PDF).hexdigest()
+    assert storages["default"].open(public.file_name).read() == PDF
+    assert internal.storage == "private" and storages["private"].exists(internal.file_name)
+    assert not storages["default"].exists(internal.file_name)
+    assert [d.position for d in item.documents.all()] == [1, 2]
+    # made public: the file moves to the archive
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_update(document=internal, title="Karta", is_public=True, actor=None)
+    internal.refresh_from_db()
+    assert internal.storage == "default" and storages["default"].exists(internal.file_name)
+    assert not storages["private"].exists(internal.file_name)
+
+
+def test_bad_uploads_are_refused_and_leave_nothing(draft, settings):
+    item = draft.items.get(position=2)
+    settings.DOCUMENT_MAX_BYTES = 1000
+    cases = [
+        (upload(PDF + b"x" * 1000), "för stor"),
+        (upload(b""), "tom"),
+        (upload(EXE, "arsredovisning.pdf"), "Filtypen tas inte emot"),
+        (upload(SVG, "logga.svg"), "SVG"),
+        (upload(DOCM, "budget.docx"), "makron"),
+    ]
+    for file, message in cases:
+        with pytest.raises(services.InvalidInput, match=message):
+            services.document_add(item=item, upload=file, title="", is_public=True, actor=None)
+    with pytest.raises(services.InvalidInput, match="NUL"):
+        services.document_add(
+            item=item, upload=upload(), title="a\x00b", is_public=True, actor=None
+        )
+    assert not ItemDocument.objects.exists()
+    assert not storages["default"].exists("documents")
+
+
+def test_the_title_defaults_to_the_file_name(draft):
+    document = add(draft.items.get(position=2), title="")
+    assert document.title == "berattelse"
+
+
+def test_documents_of_minutes_that_are_not_a_draft_are_frozen(draft):
+    item = draft.items.get(position=2)
+    document = add(item)
+    Minutes.objects.filter(pk=draft.pk).update(status=Minutes.Status.SUBMITTED)
+    with pytest.raises(services.NotEditable):
+        add(item)
+    with pytest.raises(services.NotEditable):
+        services.document_update(document=document, title="X", is_public=False, actor=None)
+    with pytest.raises(services.NotEditable):
+        services.document_delete(document=document, actor=None)
+    assert ItemDocument.objects.count() == 1
+
+
+def test_a_correction_shares_the_files_and_deleting_its_copy_keeps_the_original(
+    cast, draft, django_capture_on_commit_callbacks
+):
+    item = draft.items.get(position=2)
+    document = add(item)
+    revision = submit_and_approve(draft, cast)
+    correction = services.correction_start(revision=revision, actor=cast.chair, reason="Fel")
+    copy = correction.items.get(position=2).documents.get()
+    assert (copy.file_name, copy.sha256) == (document.file_name, document.sha256)
+    with pytest.raises(services.NotEditable):  # the approved revision's document stays
+        services.document_delete(document=document, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_delete(document=copy, actor=None)
+    assert storages["default"].exists(document.file_name)
+
+
+def test_the_pdf_names_the_attachments_and_the_internal_copy_the_internal_ones(cast, draft):
+    item = draft.items.get(position=2)
+    add(item)
+    add(item, PNG, "karta.png", title="Karta över otrygga platser", public=False)
+    revision = submit_and_approve(draft, cast)
+    public = " ".join(
+        " ".join(p) for p in pdftext.raw_lines(storages["default"].open(revision.pdf_name).read())
+    )
+    assert "Bilaga: Verksamhetsberättelse 2019" in public and "Karta" not in public
+    internal = " ".join(
+        " ".join(p)
+        for p in pdftext.raw_lines(storages["private"].open(revision.internal_pdf_name).read())
+    )
+    assert "Bilaga: Karta över otrygga platser (intern handling)" in internal
+
+
+def item_url(name, item, *extra):
+    return reverse(f"drafting:{name}", args=[*SLUGS, item.minutes.meeting_id, item.pk, *extra])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_secretary_uploads_renames_and_deletes_on_the_item_page(client, cast, draft):
+    item = draft.items.get(position=2)
+    client.force_login(cast.secretary)
+    page = client.get(item_url("item", item))
+    assert 'enctype="multipart/form-data"' in page.content.decode()
+    response = client.post(
+        item_url("document_add", item),
+        {"file": upload(), "title": "Verksamhetsberättelse 2019", "is_public": "on"},
+        follow=True,
+    )
+    assert "Handlingen ”Verksamhetsberättelse 2019” är bifogad." in page_text(response)
+    document = ItemDocument.objects.get()
+    bad = client.post(item_url("document_add", item), {"file": upload(EXE, "x.pdf")}, follow=True)
+    assert "Filtypen tas inte emot" in page_text(bad) and ItemDocument.objects.count() == 1
+    none = client.post(item_url("document_add", item), {"title": "Utan fil"}, follow=True)
+    assert "Detta fält måste fyllas i" in page_text(none)
+    client.post(item_url("document_edit", item, document.pk), {"title": "Berättelsen"})
+    document.refresh_from_db()
+    assert document.title == "Berättelsen" and not document.is_public
+    client.post(item_url("document_delete", item, document.pk))
+    assert not ItemDocument.objects.exists()
+    assert not storages["private"].exists(document.file_name)
+
+
+def test_who_may_not_upload(client, cast, draft):
+    item = draft.items.get(position=2)
+    url = item_url("document_add", item)
+    assert "/konto/" in client.post(url, {"file": upload()})["Location"]
+    for user, status in ((cast.outsider, 404), (cast.member, 403)):
+        client.force_login(user)
+        assert client.post(url, {"file": upload()}).status_code == status
+    Minutes.objects.filter(pk=draft.pk).update(status=Minutes.Status.SUBMITTED)
+    client.force_login(cast.secretary)
+    assert client.post(url, {"file": upload()}).status_code == 409
+    assert not ItemDocument.objects.exists()
+
+
+def test_members_download_any_document_as_an_attachment(client, cast, draft):
+    item = draft.items.get(position=2)
+    document = add(item, public=False)
+    url = reverse(
+        "drafting:document",
+        args=[*SLUGS, draft.meeting_id, document.pk, "verksamhetsberattelse-2019.pdf"],
+    )
+    client.force_login(cast.member)
+    response = client.get(url)
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="verksamhetsberattelse-2019.pdf"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["Cache-Control"] == "private, no-store"
+    assert client.get(url.replace("2019.pdf", "2019.exe")).status_code == 404
+    client.force_login(cast.outsider)
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_the_public_downloads_public_documents_of_approved_minutes_only(client, cast, draft):
+    item = draft.items.get(position=2)
+    public = add(item)
+    internal = add(item, PNG, "karta.png", title="Karta", public=False)
+    base = f"/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/handlingar/"
+    public_url = f"{base}{public.pk}/verksamhetsberattelse-2019.pdf"
+    assert client.get(public_url).status_code == 404  # a draft's
+    submit_and_approve(draft, cast)
+    page = client.get(f"/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/")
+    assert f'href="{public_url}"' in page.content.decode()
+    assert "Karta" not in page_text(page)
+    response = client.get(public_url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert client.get(f"{base}{internal.pk}/karta.png").status_code == 404
+    assert client.get(f"{base}{public.pk}/annat-namn.pdf").status_code == 404
+    assert client.get(f"{base}99999/x.pdf").status_code == 404
