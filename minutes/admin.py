@@ -27,6 +27,7 @@ class SanitizedBodyForm(forms.ModelForm):
 
 class MinutesInline(admin.TabularInline):
     model = Minutes
+    fk_name = "meeting"
     extra = 0
     fields = ["revision", "status"]
     show_change_link = True

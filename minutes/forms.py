@@ -152,3 +152,21 @@ class DocumentForm(forms.Form):
 class DocumentEditForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     is_public = forms.BooleanField(label=_("Offentlig handling"), required=False)
+
+
+class NextMeetingForm(MeetingForm):
+    """ "Nästa möte: …" in the minutes; the meeting is created from the standing agenda."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].label = _("Nästa mötes datum")
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(
+                Div("date", css_class="col-sm-4"),
+                Div("start_time", css_class="col-sm-2"),
+                Div("end_time", css_class="col-sm-2"),
+                Div("place", css_class="col-sm-4"),
+                css_class="row",
+            )
+        )

@@ -101,6 +101,15 @@ class Minutes(models.Model):
         help_text=_("Den godkända version som denna rättelse ska ersätta."),
     )
     correction_reason = models.TextField(_("skäl till rättelse"), blank=True)
+    next_meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("nästa möte"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Det möte som minnesanteckningarna anger som nästa (”Nästa möte: …”)."),
+    )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 
@@ -493,6 +502,65 @@ class PublicationWithdrawal(models.Model):
 
     def __str__(self) -> str:
         return str(self.revision)
+
+
+class Notice(models.Model):
+    """A notice (kallelse) sent for a meeting: the agenda as it stood, with each item's
+    documents, frozen as JSON (``minutes.notices.NoticeSnapshot``), and, for an updated notice,
+    what changed since the one before. Insert-only, like the record of who received it."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("möte"), on_delete=models.PROTECT, related_name="notices"
+    )
+    number = models.PositiveIntegerField(
+        _("nummer"), help_text=_("1 för kallelsen, 2 … för uppdateringar.")
+    )
+    snapshot = models.JSONField(_("dagordning"))
+    changes = models.JSONField(_("ändringar"), default=list, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("skickad"))
+
+    class Meta:
+        verbose_name = _("kallelse")
+        verbose_name_plural = _("kallelser")
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="notice_unique_number",
+                violation_error_message=_("Mötet har redan en kallelse med det numret."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} kallelse {self.number}"
+
+
+class NoticeRecipient(models.Model):
+    """Who a notice went to, at which address, and when the e-mail left (or why it did not)."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("uppdrag"), max_length=50)
+    email = models.EmailField(_("e-postadress"), blank=True)
+    emailed_at = models.DateTimeField(_("e-post skickad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mottagare av kallelse")
+        verbose_name_plural = _("mottagare av kallelser")
+        ordering = ["notice", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice", "person"], name="noticerecipient_one_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.email or '–'})"
 
 
 class SearchEntry(models.Model):

@@ -348,6 +348,33 @@ def get_renderer() -> Renderer:
         return _renderer
 
 
+def build_notice_html(snapshot, *, changes: list[str] = (), internal: bool = False) -> str:
+    """A notice's HTML (``minutes.notices.NoticeSnapshot``): the public one leaves out internal
+    documents and the titles of confidential items."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.safestring import mark_safe
+
+    with translation.override("sv"):
+        return render_to_string(
+            "minutes/pdf/notice.html",
+            {
+                "doc": snapshot,
+                "changes": list(changes),
+                "internal": internal,
+                "header_css": mark_safe(css_string(snapshot.council)),  # noqa: S308 (escaped for CSS above)
+            },
+        )
+
+
+def render_notice_pdf(snapshot, *, changes: list[str] = (), internal: bool = False) -> bytes:
+    return (
+        get_renderer()
+        .render_html(build_notice_html(snapshot, changes=changes, internal=internal))
+        .pdf
+    )
+
+
 def render_minutes_pdf(
     snapshot: MinutesSnapshot, *, draft: bool = False, internal: bool = False
 ) -> bytes:

@@ -21,7 +21,7 @@ from core import audit
 from core.dates import long_date
 from core.sanitize import sanitize_html
 from councils.models import Council, Membership, Municipality, Person
-from minutes import documents, legacy, publication, search, selectors, signals, tasks
+from minutes import documents, legacy, notices, publication, search, selectors, signals, tasks
 from minutes.models import (
     AgendaItem,
     AgendaItemSection,
@@ -31,6 +31,8 @@ from minutes.models import (
     Meeting,
     Minutes,
     MinutesEvent,
+    Notice,
+    NoticeRecipient,
     PublicationWithdrawal,
     Signature,
     StandingItem,
@@ -1210,3 +1212,132 @@ def publication_withdraw(*, revision, actor, reason: str, request=None):
         reason=reason[:500],
     )
     return withdrawal
+
+
+# --- The notice (kallelse) -------------------------------------------------------------------------
+
+
+def _latest_minutes_of(meeting: Meeting) -> Minutes | None:
+    return meeting.minutes.order_by("-revision").first()
+
+
+def notice_pending_changes(meeting: Meeting) -> list[str] | None:
+    """What changed in the draft agenda since the latest notice was sent: None when no notice
+    was sent or the minutes are no longer a draft, else the list (empty when nothing changed)."""
+    latest = meeting.notices.order_by("-number").first()
+    minutes = _latest_minutes_of(meeting)
+    if latest is None or minutes is None or minutes.status != Minutes.Status.DRAFT:
+        return None
+    now = notices.build_notice(minutes, sent=timezone.now())
+    return notices.changes(notices.NoticeSnapshot.from_dict(latest.snapshot), now)
+
+
+@transaction.atomic
+def notice_send(*, meeting: Meeting, actor, request=None) -> Notice:
+    """Send the meeting's notice: the agenda of its draft minutes, with each item's documents,
+    frozen in a Notice; an e-mail after commit to everyone who serves the council on the day
+    (members, substitutes, representatives, secretaries), each recorded. A later notice is an
+    update and says what changed; one with nothing changed is refused."""
+    meeting = (
+        Meeting.objects.select_for_update()
+        .select_related("council__municipality")
+        .get(pk=meeting.pk)
+    )
+    minutes = _latest_minutes_of(meeting)
+    if minutes is None:
+        raise InvalidInput("Mötet har ingen dagordning ännu. Påbörja minnesanteckningarna först.")
+    if minutes.status == Minutes.Status.APPROVED:
+        raise NotAllowed("Mötet har redan godkända minnesanteckningar; kallelsen är inaktuell.")
+    now = timezone.now().replace(microsecond=0)
+    snapshot = notices.build_notice(minutes, sent=now)
+    if not snapshot.items:
+        raise InvalidInput("Dagordningen är tom. Lägg till ärenden innan kallelsen skickas.")
+    previous = meeting.notices.order_by("-number").first()
+    changed: list[str] = []
+    if previous is not None:
+        changed = notices.changes(notices.NoticeSnapshot.from_dict(previous.snapshot), snapshot)
+        if not changed:
+            raise InvalidInput("Dagordningen har inte ändrats sedan kallelsen skickades.")
+    notice = Notice.objects.create(
+        meeting=meeting,
+        number=previous.number + 1 if previous else 1,
+        snapshot=snapshot.as_dict(),
+        changes=changed,
+        sent_by=actor if getattr(actor, "is_authenticated", False) else None,
+        sent_at=now,
+    )
+    recipients: dict[int, NoticeRecipient] = {}
+    memberships = (
+        Membership.objects.current(meeting.date)
+        .filter(council=meeting.council)
+        .select_related("person__user")
+        .order_by("role", "position", "id")
+    )
+    for membership in memberships:
+        person = membership.person
+        if person.pk in recipients:
+            continue
+        recipients[person.pk] = NoticeRecipient(
+            notice=notice,
+            person=person,
+            role=membership.get_role_display(),
+            email=person.email or (person.user.email if person.user_id else ""),
+        )
+    NoticeRecipient.objects.bulk_create(recipients.values())
+    audit.record(
+        "notice.sent",
+        request=request,
+        actor=actor,
+        obj=meeting,
+        number=notice.number,
+        recipients=len(recipients),
+        changes=changed,
+    )
+    transaction.on_commit(lambda: tasks.send_notice.enqueue(notice.pk))
+    return notice
+
+
+@transaction.atomic
+def next_meeting_set(
+    *,
+    minutes: Minutes,
+    date: datetime.date,
+    start_time: datetime.time | None,
+    end_time: datetime.time | None,
+    place: str,
+    actor,
+    request=None,
+) -> Meeting:
+    """The draft minutes state the next meeting ("Nästa möte: …"); that meeting is created from
+    the standing agenda unless the council already has one that day."""
+    minutes = _lock_draft(minutes)
+    check_text(place)
+    meeting = minutes.meeting
+    if date <= meeting.date:
+        raise InvalidInput("Nästa möte måste vara efter det här mötet.")
+    if start_time and end_time and end_time <= start_time:
+        raise InvalidInput("Mötet kan inte sluta innan det börjar.")
+    following = Meeting.objects.filter(council=meeting.council, date=date).first()
+    if following is None:
+        following = meeting_create(
+            council=meeting.council,
+            date=date,
+            start_time=start_time,
+            end_time=end_time,
+            place=place.strip()[:150],
+            actor=actor,
+            request=request,
+        )
+    Minutes.objects.filter(pk=minutes.pk).update(next_meeting=following, version=F("version") + 1)
+    audit.record(
+        "minutes.next_meeting_set", request=request, actor=actor, obj=meeting, date=date.isoformat()
+    )
+    return following
+
+
+@transaction.atomic
+def next_meeting_clear(*, minutes: Minutes, actor, request=None) -> None:
+    """The minutes no longer state a next meeting (the meeting itself stays)."""
+    minutes = _lock_draft(minutes)
+    Minutes.objects.filter(pk=minutes.pk).update(next_meeting=None, version=F("version") + 1)
+    audit.record("minutes.next_meeting_cleared", request=request, actor=actor, obj=minutes.meeting)

@@ -119,6 +119,9 @@ class MinutesSnapshot:
     status: str
     created: str  # ISO timestamp the document states as its creation (approval) time
     correction_reason: str = ""  # for a corrected revision: why it replaces the earlier one
+    next_meeting: str = (
+        ""  # "Nästa möte: måndag 11 maj 2020 kl 08.30 – 10.30, Kommunstyrelsesalen."
+    )
 
     @property
     def title(self) -> str:
@@ -187,7 +190,10 @@ def build_snapshot(
     """
     minutes = (
         Minutes.objects.select_related(
-            "meeting__council__municipality", "meeting__chaired_by", "meeting__secretary"
+            "meeting__council__municipality",
+            "meeting__chaired_by",
+            "meeting__secretary",
+            "next_meeting",
         )
         .prefetch_related(
             Prefetch(
@@ -275,4 +281,21 @@ def build_snapshot(
         status=minutes.status,
         created=stamp.astimezone(datetime.UTC).replace(microsecond=0).isoformat(),
         correction_reason=minutes.correction_reason,
+        next_meeting=next_meeting_line(minutes.next_meeting),
     )
+
+
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+def next_meeting_line(meeting) -> str:
+    """ "Nästa möte: måndag 11 maj 2020 kl 08.30 – 10.30, Kommunstyrelsesalen." """
+    if meeting is None:
+        return ""
+    parts = [f"{WEEKDAYS[meeting.date.weekday()]} {long_date(meeting.date)}"]
+    span = time_span(meeting.start_time, meeting.end_time)
+    if span:
+        parts[0] += f" {span}"
+    if meeting.place:
+        parts.append(meeting.place)
+    return f"Nästa möte: {', '.join(parts)}."

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.dates import long_date
 from councils.models import Membership
 from minutes.models import Minutes, MinutesEvent
 
@@ -90,3 +91,39 @@ def notify_approved(minutes_id: int) -> int:
     )
     subject = f"Godkänt: {minutes.meeting.council.name} {minutes.meeting.date:%Y-%m-%d}"
     return _send("approved", subject, [_email(m.person) for m in members], _context(minutes))
+
+
+@task
+def send_notice(notice_id: int) -> int:
+    """The notice to each of its recipients, one e-mail each, with the time it left recorded;
+    those without an address are left as they are (the notice page lists them)."""
+    from django.utils import timezone
+
+    from minutes.models import Notice, NoticeRecipient
+    from minutes.notices import NoticeSnapshot
+
+    notice = Notice.objects.select_related("meeting__council__municipality").get(pk=notice_id)
+    meeting, council = notice.meeting, notice.meeting.council
+    slugs = [council.municipality.slug, council.slug]
+    site = settings.SITE_URL.rstrip("/")
+    context = {
+        "notice": notice,
+        "doc": NoticeSnapshot.from_dict(notice.snapshot),
+        "url": site + reverse("drafting:notice", args=[*slugs, meeting.pk]),
+        "public_url": site + reverse("minutes:meeting", args=[*slugs, f"{meeting.date:%Y-%m-%d}"]),
+    }
+    update = " (uppdaterad)" if notice.number > 1 else ""
+    subject = f"Kallelse{update}: {council.name} {long_date(meeting.date)}"
+    sent = 0
+    for recipient in notice.recipients.filter(emailed_at__isnull=True).exclude(email=""):
+        with translation.override("sv"):
+            text = render_to_string("minutes/email/notice.txt", context)
+            html = render_to_string("minutes/email/notice.html", context)
+        message = EmailMultiAlternatives(
+            subject, text, settings.DEFAULT_FROM_EMAIL, to=[recipient.email]
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()
+        NoticeRecipient.objects.filter(pk=recipient.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent

@@ -24,6 +24,11 @@ urlpatterns = [
         name="meeting",
     ),
     re_path(
+        rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/kallelse\.pdf$",
+        documents.meeting_notice_pdf,
+        name="notice_pdf",
+    ),
+    re_path(
         rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/handlingar/"
         r"(?P<document_id>[0-9]{1,12})/(?P<filename>[-a-z0-9]+\.[a-z]{3,4})$",
         documents.meeting_document,

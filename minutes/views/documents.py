@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from councils import access
 from minutes import documents as kinds
 from minutes import publication
-from minutes.models import ApprovedRevision, ItemDocument, Meeting
+from minutes.models import ApprovedRevision, ItemDocument, Meeting, Notice
+from minutes.notices import NoticeSnapshot
+from minutes.pdf import RenderError, render_notice_pdf
 from minutes.snapshot import MinutesSnapshot
 
 
@@ -38,17 +40,27 @@ def document_response(document: ItemDocument, filename: str, *, cache: str) -> H
 
 def public_document_ids(meeting: Meeting) -> set[int]:
     """The documents the public may download for a meeting: the public documents of public
-    items in its current approved revision, unless that publication was withdrawn."""
+    items in its current approved revision, unless that publication was withdrawn; before the
+    minutes are approved, those of the latest notice sent (offentlighetsprincipen)."""
     current = (
         ApprovedRevision.objects.filter(minutes__meeting=meeting)
         .select_related("withdrawal")
         .order_by("-minutes__revision")
         .first()
     )
-    if current is None or publication.is_withdrawn(current):
+    if current is not None:
+        if publication.is_withdrawn(current):
+            return set()
+        doc = MinutesSnapshot.from_dict(current.snapshot)
+        return {d.id for item in doc.items for d in item.public_documents}
+    notice = latest_notice(meeting)
+    if notice is None:
         return set()
-    doc = MinutesSnapshot.from_dict(current.snapshot)
-    return {d.id for item in doc.items for d in item.public_documents}
+    return {
+        d.id
+        for item in NoticeSnapshot.from_dict(notice.snapshot).items
+        for d in item.public_documents
+    }
 
 
 def meeting_document(
@@ -70,6 +82,46 @@ def meeting_document(
         )
         .first()
     )
-    if document is None or document.pk not in public_document_ids(document.item.minutes.meeting):
+    if (
+        document is None
+        or not (document.is_public and document.item.is_public)
+        or document.pk not in public_document_ids(document.item.minutes.meeting)
+    ):
         raise Http404(_("Det finns ingen offentlig handling med det numret."))
     return document_response(document, filename, cache="public, max-age=300")
+
+
+def notice_response(notice: Notice, *, internal: bool, cache: str) -> HttpResponse:
+    """A notice as PDF, rendered from what was sent: the same notice gives the same bytes."""
+    snapshot = NoticeSnapshot.from_dict(notice.snapshot)
+    try:
+        pdf = render_notice_pdf(snapshot, changes=notice.changes, internal=internal)
+    except RenderError as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    council = notice.meeting.council
+    name = f"kallelse-{council.municipality.slug}-{council.slug}-{notice.meeting.date:%Y-%m-%d}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Cache-Control"] = cache
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def latest_notice(meeting: Meeting) -> Notice | None:
+    return meeting.notices.order_by("-number").first()
+
+
+def meeting_notice_pdf(
+    request: HttpRequest, municipality: str, council: str, date: str
+) -> HttpResponse:
+    """A coming meeting's notice, for everyone (no internal documents, no confidential titles)."""
+    council_obj = access.get_public_council(municipality, council)
+    notice = (
+        Notice.objects.select_related("meeting__council__municipality")
+        .filter(meeting__council=council_obj, meeting__date=date)
+        .order_by("-number")
+        .first()
+    )
+    if notice is None:
+        raise Http404(_("Ingen kallelse är skickad till mötet."))
+    return notice_response(notice, internal=False, cache="public, max-age=300")

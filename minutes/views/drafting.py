@@ -17,14 +17,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit
+from core.dates import long_date
 from councils import access
 from councils import tools as council_tools
 from councils.models import Council, Membership, Person
 from minutes import documents as document_kinds
-from minutes import item_tools, services
+from minutes import item_tools, notices, services
 from minutes.forms import (
     NOT_ATTENDING,
     AttendanceRowForm,
@@ -33,12 +35,13 @@ from minutes.forms import (
     ItemForm,
     ItemTitleForm,
     MeetingForm,
+    NextMeetingForm,
     SectionFormSet,
 )
 from minutes.models import AgendaItem, ApprovedRevision, ItemDocument, Meeting, Minutes
 from minutes.pdf import RenderError
 from minutes.snapshot import build_snapshot
-from minutes.views.documents import document_response
+from minutes.views.documents import document_response, notice_response
 
 
 def _editor_url(meeting: Meeting) -> str:
@@ -240,6 +243,17 @@ def meeting_edit(
             "new_item_form": ItemTitleForm(),
             "doc": build_snapshot(minutes),
             "docs_base": _editor_url(meeting) + "handlingar/",
+            "latest_notice": meeting.notices.order_by("-number").first(),
+            "notice_changes": services.notice_pending_changes(meeting),
+            "next_meeting_form": NextMeetingForm(
+                initial={
+                    "start_time": meeting.start_time,
+                    "end_time": meeting.end_time,
+                    "place": meeting.place,
+                }
+            )
+            if can_edit
+            else None,
         },
     )
 
@@ -426,7 +440,7 @@ def item_edit(
             "sections": sections,
             "conflict": conflict,
             "documents": _documents(item),
-            "document_form": DocumentForm(),
+            "document_form": DocumentForm(prefix=DOCUMENT_PREFIX),
             "max_size": settings.DOCUMENT_MAX_BYTES,
             "tools": [
                 (
@@ -530,6 +544,9 @@ def item_autosave(
     return JsonResponse({"version": new_version, "saved_at": f"{saved:%H:%M}"})
 
 
+DOCUMENT_PREFIX = "handling"  # the upload form shares the item page with the item's own fields
+
+
 def _item_url(meeting: Meeting, item: AgendaItem) -> str:
     council = meeting.council
     return reverse(
@@ -547,7 +564,7 @@ def document_add(
         request, municipality, council, meeting_id, item_id
     )
     access.require(request, rights.can_edit_minutes, action="document.add", obj=meeting)
-    form = DocumentForm(request.POST, request.FILES)
+    form = DocumentForm(request.POST, request.FILES, prefix=DOCUMENT_PREFIX)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -656,6 +673,121 @@ def document_download(
         item__minutes__meeting__council=rights.council,
     )
     return document_response(document, filename, cache="private, no-store")
+
+
+@login_required
+@require_POST
+def next_meeting(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The minutes state the next meeting (which is created), or no longer state one."""
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id)
+    access.require(request, rights.can_edit_minutes, action="minutes.next_meeting", obj=meeting)
+    try:
+        if request.POST.get("action") == "clear":
+            services.next_meeting_clear(minutes=minutes, actor=request.user, request=request)
+            messages.success(request, _("Minnesanteckningarna anger inget nästa möte."))
+            return redirect(_editor_url(meeting) + "#nasta-mote")
+        form = NextMeetingForm(request.POST)
+        if not form.is_valid():
+            raise services.InvalidInput(
+                " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
+        following = services.next_meeting_set(
+            minutes=minutes,
+            date=form.cleaned_data["date"],
+            start_time=form.cleaned_data["start_time"],
+            end_time=form.cleaned_data["end_time"],
+            place=form.cleaned_data["place"],
+            actor=request.user,
+            request=request,
+        )
+    except services.NotEditable:
+        return _not_editable(request, meeting)
+    except services.InvalidInput as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Nästa möte är den %(date)s; det finns nu bland rådets möten.")
+            % {"date": long_date(following.date)},
+        )
+    return redirect(_editor_url(meeting) + "#nasta-mote")
+
+
+@login_required
+@require_GET
+def notice_page(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The meeting's notice: the latest one sent (as it was sent), what changed in the agenda
+    since, who received each notice and when; for secretaries the button that sends it."""
+    rights, meeting, minutes = _load(request, municipality, council, meeting_id, required=False)
+    sent = list(meeting.notices.order_by("-number").prefetch_related("recipients__person"))
+    latest = sent[0] if sent else None
+    can_send = (
+        rights.can_edit_minutes
+        and minutes is not None
+        and minutes.status != Minutes.Status.APPROVED
+    )
+    preview = None
+    if latest is None and minutes is not None:
+        preview = notices.build_notice(minutes, sent=timezone.now())
+    return render(
+        request,
+        "minutes/drafting/notice.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "notices": sent,
+            "doc": notices.NoticeSnapshot.from_dict(latest.snapshot) if latest else preview,
+            "latest": latest,
+            "pending": services.notice_pending_changes(meeting) if latest else None,
+            "can_send": can_send,
+            "docs_base": _editor_url(meeting) + "handlingar/",
+        },
+    )
+
+
+@login_required
+@require_POST
+def notice_send(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    rights, meeting, _minutes = _load(request, municipality, council, meeting_id, required=False)
+    access.require(request, rights.can_edit_minutes, action="notice.send", obj=meeting)
+    try:
+        notice = services.notice_send(meeting=meeting, actor=request.user, request=request)
+    except services.NotAllowed as refusal:
+        return _not_editable(request, meeting, str(refusal))
+    except services.InvalidInput as error:
+        messages.error(request, str(error))
+    else:
+        count = notice.recipients.count()
+        messages.success(
+            request,
+            ngettext(
+                "Kallelsen är skickad till %(n)s mottagare.",
+                "Kallelsen är skickad till %(n)s mottagare.",
+                count,
+            )
+            % {"n": count},
+        )
+    return redirect(reverse("drafting:notice", args=[municipality, council, meeting.pk]))
+
+
+@login_required
+@require_GET
+def notice_pdf(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The latest notice as the members' PDF (internal documents named too)."""
+    rights = access.get_council_for_member(request, municipality, council)
+    meeting = get_object_or_404(Meeting, pk=meeting_id, council=rights.council)
+    notice = meeting.notices.order_by("-number").first()
+    if notice is None:
+        raise Http404(_("Ingen kallelse är skickad till mötet."))
+    return notice_response(notice, internal=True, cache="private, no-store")
 
 
 @login_required

@@ -3,6 +3,7 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import storages
+from django.db.models import Exists, OuterRef
 from django.http import (
     FileResponse,
     Http404,
@@ -21,7 +22,8 @@ from councils import selectors as council_selectors
 from councils import tools as council_tools
 from councils.models import Council
 from minutes import publication, search, selectors
-from minutes.models import ApprovedRevision, Meeting, Minutes
+from minutes.models import ApprovedRevision, Meeting, Minutes, Notice
+from minutes.notices import NoticeSnapshot
 from minutes.pdf import RenderError, render_minutes_pdf
 from minutes.snapshot import MinutesSnapshot, build_snapshot
 
@@ -171,7 +173,8 @@ def meeting_detail(
 ) -> HttpResponse:
     """A meeting's public page: the approved minutes as HTML from the approved revision's public
     snapshot, the PDF with its size and SHA-256, and earlier (superseded) or withdrawn copies.
-    Drafts are never shown. Three queries."""
+    Drafts are never shown; before approval, the agenda and public documents of the notice
+    once it is sent. Three queries, four before approval."""
     council_obj = access.get_public_council(municipality, council)
     meeting = Meeting.objects.filter(pk__in=_meetings_on(municipality, council, date)).first()
     if meeting is None:
@@ -183,6 +186,8 @@ def meeting_detail(
     )
     current = revisions[0] if revisions else None
     withdrawal = current.withdrawal if current and publication.is_withdrawn(current) else None
+    # before the minutes are approved: the agenda of the latest notice, once one is sent
+    notice = None if current else meeting.notices.order_by("-number").first()
     return render(
         request,
         "minutes/meeting_detail.html",
@@ -198,6 +203,9 @@ def meeting_detail(
             "filename": publication.file_name(municipality, council, meeting.date),
             "docs_base": reverse("minutes:meeting", args=[municipality, council, date])
             + "handlingar/",
+            "notice": NoticeSnapshot.from_dict(notice.snapshot) if notice else None,
+            "notice_number": notice.number if notice else 0,
+            "notice_sent": notice.sent_at if notice else None,
         },
     )
 
@@ -279,9 +287,11 @@ def council_calendar(request: HttpRequest, municipality: str, council: str) -> H
     from django.utils import timezone
 
     council_obj = access.get_public_council(municipality, council)
-    meetings = Meeting.objects.filter(council=council_obj, date__gte=timezone.localdate()).order_by(
-        "date"
-    )[:100]
+    meetings = (
+        Meeting.objects.filter(council=council_obj, date__gte=timezone.localdate())
+        .annotate(notice_sent=Exists(Notice.objects.filter(meeting=OuterRef("pk"))))
+        .order_by("date")[:100]
+    )
     zone = ZoneInfo(settings.TIME_ZONE)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Protokollet//Mötesplan//SV")
@@ -305,6 +315,8 @@ def council_calendar(request: HttpRequest, municipality: str, council: str) -> H
             event.add("location", meeting.place)
         page = reverse("minutes:meeting", args=[municipality, council, f"{meeting.date:%Y-%m-%d}"])
         event.add("url", request.build_absolute_uri(page))
+        if meeting.notice_sent:
+            event.add("description", f"Kallelse och dagordning: {request.build_absolute_uri(page)}")
         calendar.add_component(event)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{municipality}-{council}.ics"'

@@ -204,14 +204,20 @@ def test_the_secretary_uploads_renames_and_deletes_on_the_item_page(client, cast
     assert 'enctype="multipart/form-data"' in page.content.decode()
     response = client.post(
         item_url("document_add", item),
-        {"file": upload(), "title": "Verksamhetsberättelse 2019", "is_public": "on"},
+        {
+            "handling-file": upload(),
+            "handling-title": "Verksamhetsberättelse 2019",
+            "handling-is_public": "on",
+        },
         follow=True,
     )
     assert "Handlingen ”Verksamhetsberättelse 2019” är bifogad." in page_text(response)
     document = ItemDocument.objects.get()
-    bad = client.post(item_url("document_add", item), {"file": upload(EXE, "x.pdf")}, follow=True)
+    bad = client.post(
+        item_url("document_add", item), {"handling-file": upload(EXE, "x.pdf")}, follow=True
+    )
     assert "Filtypen tas inte emot" in page_text(bad) and ItemDocument.objects.count() == 1
-    none = client.post(item_url("document_add", item), {"title": "Utan fil"}, follow=True)
+    none = client.post(item_url("document_add", item), {"handling-title": "Utan fil"}, follow=True)
     assert "Detta fält måste fyllas i" in page_text(none)
     client.post(item_url("document_edit", item, document.pk), {"title": "Berättelsen"})
     document.refresh_from_db()
@@ -224,13 +230,13 @@ def test_the_secretary_uploads_renames_and_deletes_on_the_item_page(client, cast
 def test_who_may_not_upload(client, cast, draft):
     item = draft.items.get(position=2)
     url = item_url("document_add", item)
-    assert "/konto/" in client.post(url, {"file": upload()})["Location"]
+    assert "/konto/" in client.post(url, {"handling-file": upload()})["Location"]
     for user, status in ((cast.outsider, 404), (cast.member, 403)):
         client.force_login(user)
-        assert client.post(url, {"file": upload()}).status_code == status
+        assert client.post(url, {"handling-file": upload()}).status_code == status
     Minutes.objects.filter(pk=draft.pk).update(status=Minutes.Status.SUBMITTED)
     client.force_login(cast.secretary)
-    assert client.post(url, {"file": upload()}).status_code == 409
+    assert client.post(url, {"handling-file": upload()}).status_code == 409
     assert not ItemDocument.objects.exists()
 
 

@@ -1,0 +1,152 @@
+"""The notice (kallelse) of a meeting as a document: a frozen structure of what it says (council,
+date, time, place, the numbered agenda with each item's documents), built from the draft
+minutes when it is sent and stored with it, so that the page, the PDF and the e-mail say exactly
+what was sent; and what changed between two notices."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+
+from core.dates import long_date, time_span
+from minutes import documents as kinds
+from minutes.models import AgendaItem, ItemDocument, Meeting, Minutes
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class NoticeDocument:
+    id: int
+    title: str
+    is_public: bool
+    content_type: str
+    size: int
+
+    @property
+    def filename(self) -> str:
+        return kinds.download_name(self.title, kinds.KINDS[self.content_type])
+
+    @property
+    def kind_label(self) -> str:
+        return kinds.KINDS[self.content_type].label
+
+
+@dataclass(frozen=True)
+class NoticeItem:
+    id: int  # the agenda item's: an item keeps it when renamed or moved
+    number: str
+    title: str
+    is_public: bool
+    documents: tuple[NoticeDocument, ...] = ()
+
+    @property
+    def public_documents(self) -> tuple[NoticeDocument, ...]:
+        return tuple(d for d in self.documents if d.is_public) if self.is_public else ()
+
+
+@dataclass(frozen=True)
+class NoticeSnapshot:
+    schema: int
+    municipality: str
+    council: str
+    meeting_date: str  # ISO
+    date_in_words: str  # "24 februari 2020"
+    place_and_time: str  # "Kommunstyrelsesalen kl 08.30 – 10.30"
+    items: tuple[NoticeItem, ...]
+    created: str  # ISO timestamp: when it was sent
+
+    @property
+    def title(self) -> str:
+        return f"Kallelse {self.council} {self.meeting_date}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NoticeSnapshot:
+        if data.get("schema") != SCHEMA:
+            raise ValueError(f"unknown notice schema {data.get('schema')!r}")
+        items = tuple(
+            NoticeItem(
+                **{**item, "documents": tuple(NoticeDocument(**d) for d in item["documents"])}
+            )
+            for item in data["items"]
+        )
+        return cls(**{**data, "items": items})
+
+
+def build_notice(minutes: Minutes, *, sent: datetime.datetime) -> NoticeSnapshot:
+    """What the notice of ``minutes``' meeting says now: three queries."""
+    meeting: Meeting = minutes.meeting
+    council = meeting.council
+    items = (
+        AgendaItem.objects.filter(minutes=minutes)
+        .order_by("position")
+        .prefetch_related(
+            Prefetch("documents", queryset=ItemDocument.objects.order_by("position", "id"))
+        )
+    )
+    place_and_time = " ".join(
+        part for part in (meeting.place, time_span(meeting.start_time, meeting.end_time)) if part
+    )
+    return NoticeSnapshot(
+        schema=SCHEMA,
+        municipality=council.municipality.name,
+        council=council.name,
+        meeting_date=meeting.date.isoformat(),
+        date_in_words=long_date(meeting.date),
+        place_and_time=place_and_time,
+        items=tuple(
+            NoticeItem(
+                id=item.pk,
+                number=item.number,
+                title=item.title,
+                is_public=item.is_public,
+                documents=tuple(
+                    NoticeDocument(d.pk, d.title, d.is_public, d.content_type, d.size)
+                    for d in item.documents.all()
+                ),
+            )
+            for item in items
+        ),
+        created=sent.astimezone(datetime.UTC).replace(microsecond=0).isoformat(),
+    )
+
+
+def changes(before: NoticeSnapshot, after: NoticeSnapshot) -> list[str]:
+    """What an updated notice says changed, in Swedish: the time or place, items added, struck,
+    renamed or reordered, and documents added or removed."""
+    out: list[str] = []
+    if before.place_and_time != after.place_and_time:
+        out.append(
+            f"Plats och tid: {after.place_and_time or '–'} (tidigare {before.place_and_time or '–'})"
+        )
+    old = {item.id: item for item in before.items}
+    new = {item.id: item for item in after.items}
+    for item in after.items:
+        earlier = old.get(item.id)
+        if earlier is None:
+            out.append(f"Ny punkt {item.number}: {item.title}")
+        elif earlier.title != item.title:
+            out.append(f"Punkt {item.number} heter nu ”{item.title}” (tidigare ”{earlier.title}”)")
+    out += [f"Struken: {item.title}" for item in before.items if item.id not in new]
+    kept_before = [item.id for item in before.items if item.id in new]
+    kept_after = [item.id for item in after.items if item.id in old]
+    if kept_before != kept_after:
+        out.append("Punkterna har fått en ny ordning")
+    before_docs = {d.id: d for item in before.items for d in item.documents}
+    after_docs = {d.id: (item, d) for item in after.items for d in item.documents}
+    for doc_id, (item, document) in after_docs.items():
+        if doc_id not in before_docs:
+            out.append(f"Ny handling till punkt {item.number}: {document.title}")
+    out += [
+        f"Handlingen ”{document.title}” är borttagen"
+        for doc_id, document in before_docs.items()
+        if doc_id not in after_docs
+    ]
+    return out
