@@ -147,6 +147,14 @@ def test_the_title_defaults_to_the_file_name(draft):
     assert document.title == "berattelse"
 
 
+def test_an_upload_named_to_climb_out_lands_in_its_own_folder(draft, settings):
+    document = add(draft.items.get(position=2), name="../../../../etc/cron.d/evil.pdf", title="")
+    assert document.file_name.startswith("documents/") and document.file_name.endswith("/evil.pdf")
+    assert document.original_name == "evil.pdf"
+    stored = storages["default"].path(document.file_name)
+    assert stored.startswith(str(settings.MEDIA_ROOT))
+
+
 def test_documents_of_minutes_that_are_not_a_draft_are_frozen(draft):
     item = draft.items.get(position=2)
     document = add(item)
