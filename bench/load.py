@@ -132,6 +132,7 @@ def main() -> None:
     env = {
         **os.environ,
         "DEBUG": "0",
+        "HTTPS": "0",  # nginx listens on plain http on the loopback here
         "SECRET_KEY": "bench-only-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": args.database_url,

@@ -1,5 +1,6 @@
 """Sign-in events go to the audit log. Django sends these signals; we only listen."""
 
+import time
 from typing import Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -11,6 +12,11 @@ from core import audit
 @receiver(user_logged_in, dispatch_uid="core.audit.login")
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit.record("auth.login", request=request, actor=user, obj=user)
+    session = getattr(request, "session", None)
+    if session is not None:  # the idle clock starts now (core.middleware.IdleSessionMiddleware)
+        from core.middleware import SEEN
+
+        session[SEEN] = int(time.time())
 
 
 @receiver(user_logged_out, dispatch_uid="core.audit.logout")

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from councils.demo import DEMO_PASSWORD
-from tests.browser.test_drafting import create_meeting, open_item, sign_in
+from tests.browser.test_drafting import create_meeting, open_item, sign_in, wait_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +27,7 @@ def test_secretary_and_chair_take_the_minutes_to_approval(browser, site, tmp_pat
     open_item(page, "Övriga frågor")
     page.locator(".richtext-area").first.click()
     page.keyboard.type("Inga övriga frågor.")
-    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Sparat')")
+    wait_state(page, "^Sparat")
     page.goto(meeting_url)
     page.get_by_role("button", name="Skicka för godkännande").click()
     assert page.get_by_text("Utkastet är skickat till ordföranden för godkännande.").is_visible()
@@ -49,7 +49,7 @@ def test_secretary_and_chair_take_the_minutes_to_approval(browser, site, tmp_pat
     page.locator(".richtext-area").first.click()
     page.keyboard.press("End")
     page.keyboard.type(" Mötet avslutades.")
-    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Sparat')")
+    wait_state(page, "^Sparat")
     page.goto(meeting_url)
     page.get_by_role("button", name="Skicka för godkännande").click()
 

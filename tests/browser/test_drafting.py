@@ -2,8 +2,11 @@
 attendance, an item written in the editor and saved by itself, and nothing lost offline or
 when two people edit the same item."""
 
+import re
+
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
 from minutes.models import AgendaItem
@@ -32,6 +35,12 @@ def create_meeting(page):
     page.get_by_label("Sluttid").fill("10:30")
     page.get_by_role("button", name="Skapa mötet").click()
     page.wait_for_url("**/moten/*/")
+
+
+def wait_state(page, pattern: str) -> None:
+    """Until the editor's save state matches ``pattern`` ("^Sparat"). A locator assertion, not
+    wait_for_function, which evaluates a string and so is refused by the page's policy."""
+    expect(page.locator("#save-state")).to_have_text(re.compile(pattern))
 
 
 def open_item(page, title):
@@ -68,7 +77,7 @@ def test_secretary_drafts_an_item_that_is_saved_by_itself(browser, site):
     page.keyboard.type("Belysning")
     page.keyboard.press("Enter")
     page.keyboard.type("Klotter")
-    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Sparat')")
+    wait_state(page, "^Sparat")
 
     item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
     assert item.body == (
@@ -91,14 +100,12 @@ def test_text_typed_offline_is_offered_back_after_the_page_was_closed(browser, s
     item_url = page.url
     page.locator(".richtext-area").first.click()
     page.keyboard.type("Skrivet före avbrottet.")
-    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Sparat')")
+    wait_state(page, "^Sparat")
 
     context.set_offline(True)
     page.keyboard.press("Enter")
     page.keyboard.type("Skrivet utan anslutning.")
-    page.wait_for_function(
-        "document.getElementById('save-state').textContent.includes('ingen anslutning')"
-    )
+    wait_state(page, "ingen anslutning")
     page.close()
     context.set_offline(False)
 
@@ -108,9 +115,7 @@ def test_text_typed_offline_is_offered_back_after_the_page_was_closed(browser, s
     banner.wait_for(state="visible")
     assert "inte hann sparas" in banner.inner_text()
     again.get_by_role("button", name="Återställ min text").click()
-    again.wait_for_function(
-        "document.getElementById('save-state').textContent.startsWith('Sparat')"
-    )
+    wait_state(again, "^Sparat")
     item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
     assert item.body == "<p>Skrivet före avbrottet.</p><p>Skrivet utan anslutning.</p>"
     context.close()
@@ -132,9 +137,7 @@ def test_two_people_on_one_item_see_the_conflict_instead_of_overwriting(browser,
 
     page_a.locator(".richtext-area").first.click()
     page_a.keyboard.type("Texten från den första.")
-    page_a.wait_for_function(
-        "document.getElementById('save-state').textContent.startsWith('Sparat')"
-    )
+    wait_state(page_a, "^Sparat")
 
     page_b.locator(".richtext-area").first.click()
     page_b.keyboard.type("Texten från den andra.")
@@ -146,9 +149,7 @@ def test_two_people_on_one_item_see_the_conflict_instead_of_overwriting(browser,
     assert item.body == "<p>Texten från den första.</p>"
 
     page_b.get_by_role("button", name="Behåll min text").click()
-    page_b.wait_for_function(
-        "document.getElementById('save-state').textContent.startsWith('Sparat')"
-    )
+    wait_state(page_b, "^Sparat")
     item.refresh_from_db()
     assert item.body == "<p>Texten från den andra.</p>"
     first.close()
@@ -210,13 +211,13 @@ def test_text_typed_after_the_session_expired_is_kept_and_saved_after_signing_in
     context.clear_cookies()  # the session has expired
     page.locator(".richtext-area").first.click()
     page.keyboard.type("Skrivet efter att sessionen gick ut.")
-    page.wait_for_function("document.getElementById('save-state').textContent.includes('utloggad')")
+    wait_state(page, "utloggad")
 
     sign_in(page, site)
     page.goto(item_url)
     page.locator("#restore").wait_for(state="visible")
     page.get_by_role("button", name="Återställ min text").click()
-    page.wait_for_function("document.getElementById('save-state').textContent.startsWith('Sparat')")
+    wait_state(page, "^Sparat")
     item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
     assert item.body == "<p>Skrivet efter att sessionen gick ut.</p>"
     context.close()
