@@ -6,6 +6,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL. See README, "Configuration"
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -40,6 +41,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "councils",
     "minutes",
@@ -54,9 +58,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the lockout page
+]
+
+# django-axes first: it counts failed sign-ins (the approval page's password check too) and
+# refuses a locked-out user before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -175,6 +188,19 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Protokollet <noreply@localho
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
+# --- Sign-in: throttling and the second factor (README, "Security") ------------------------------
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one person from one address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "councils.views.locked_out"
+AXES_VERBOSE = False
+# A verified second factor (TOTP) for approving minutes and for the admin: on unless DEBUG.
+# The demo (make run, DEBUG=1) works without one.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "Protokollet")
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # --- Security: headers, cookies, sessions (README, "Security") -----------------------------------
 # Every script and style is a static file of the app's own; an inline script would need the

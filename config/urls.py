@@ -3,8 +3,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_site import ProtokolletAdminSite
 from minutes.views.public import published_file
 
+# every model registers on admin.site; the site itself asks for the second factor (OTP_REQUIRED)
+admin.site.__class__ = ProtokolletAdminSite
 admin.site.site_header = _("Protokollet – administration")
 admin.site.site_title = _("Protokollet")
 admin.site.index_title = _("Systemförvaltning")

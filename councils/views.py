@@ -3,11 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
-from councils import access, selectors
+from councils import access, second_factor, selectors
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -21,7 +22,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's councils and their roles in each."""
+    """The signed-in user's councils and their roles in each, and their second factor."""
     memberships = list(access.current_memberships(request.user))
     councils: dict[int, dict] = {}
     for membership in memberships:
@@ -29,7 +30,60 @@ def profile(request: HttpRequest) -> HttpResponse:
             membership.council_id, {"council": membership.council, "roles": []}
         )
         entry["roles"].append(membership.get_role_display())
-    return render(request, "councils/profile.html", {"councils": list(councils.values())})
+    return render(
+        request,
+        "councils/profile.html",
+        {
+            "councils": list(councils.values()),
+            "second_factor": second_factor.for_user(request.user),
+            "needs_second_factor": second_factor.is_needed(request.user, memberships),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol a TOTP authenticator app: scan the QR code (or type the key), confirm with a code.
+    A confirmed device can be removed again with a code from it."""
+    device = second_factor.for_user(request.user)
+    error = None
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        if request.POST.get("action") == "remove" and device is not None:
+            if second_factor.verify(request, device, code):
+                second_factor.remove(request, device)
+                messages.success(request, _("Tvåstegsverifieringen är borttagen."))
+                return redirect("accounts:profile")
+            error = _("Koden stämmer inte. Skriv de sex siffrorna som appen visar just nu.")
+        else:
+            pending = second_factor.pending(request.user)
+            if second_factor.verify(request, pending, code):
+                second_factor.confirm(request, pending)
+                messages.success(request, _("Tvåstegsverifieringen är aktiverad. Spara appen väl."))
+                return redirect("accounts:profile")
+            error = _("Koden stämmer inte. Skriv de sex siffrorna som appen visar just nu.")
+    pending = None if device is not None else second_factor.pending(request.user)
+    return render(
+        request,
+        "councils/otp_setup.html",
+        {
+            "device": device,
+            "pending": pending,
+            "qr": second_factor.qr_data_uri(pending) if pending else "",
+            "key": second_factor.readable_key(pending) if pending else "",
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in (the login form or the approval page)."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -9,3 +9,6 @@ os.environ.setdefault("STATIC_MANIFEST", "0")
 # The test client and the live server speak plain http; the HTTPS settings are tested by setting
 # them (tests/core/test_security.py).
 os.environ.setdefault("HTTPS", "0")
+# Approval and the admin need a second factor unless DEBUG; the tests turn that on where they
+# test it (tests/councils/test_sign_in_security.py).
+os.environ.setdefault("OTP_REQUIRED", "0")

@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
 from actionplans.models import ActionPlan
@@ -51,11 +52,15 @@ def test_the_demo_prints_its_logins():
 
 def test_the_demo_logins_work_and_are_linked_to_their_people():
     load()
-    secretary = authenticate(username="sekreterare", password=DEMO_PASSWORD)
-    chair = authenticate(username="ordforande", password=DEMO_PASSWORD)
+    secretary = authenticate(
+        RequestFactory().get("/"), username="sekreterare", password=DEMO_PASSWORD
+    )
+    chair = authenticate(RequestFactory().get("/"), username="ordforande", password=DEMO_PASSWORD)
     assert secretary.person.name == "Måns von Stedingk"
     assert chair.person.name == "Anders Röhfors"
-    assert authenticate(username="admin", password=DEMO_PASSWORD).is_superuser
+    assert authenticate(
+        RequestFactory().get("/"), username="admin", password=DEMO_PASSWORD
+    ).is_superuser
 
 
 def test_the_council_has_the_people_of_the_seed():

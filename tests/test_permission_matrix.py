@@ -45,6 +45,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "accounts:profile": SIGNED_IN,
     "accounts:password_change": SIGNED_IN,
     "accounts:password_change_done": SIGNED_IN,
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_done": PUBLIC,
+    "accounts:password_reset_confirm": PUBLIC,
+    "accounts:password_reset_complete": PUBLIC,
+    "accounts:otp_setup": SIGNED_IN,
     "drafting:workspace": SIGNED_IN,
     "drafting:meeting_new": EDITORS,
     "drafting:meeting": MEMBERS,
@@ -161,6 +166,8 @@ def world(cast, settings, tmp_path):
             "goal_id": goal.pk,
             "activity_id": activity.pk,
             "revision": 1,
+            "uidb64": "MQ",
+            "token": "utgangen-nyckel",
         },
         "overrides": {
             "published_file": {

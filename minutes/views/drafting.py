@@ -22,9 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import audit
 from core.dates import long_date
-from councils import access
+from councils import access, second_factor
 from councils import tools as council_tools
 from councils.models import Council, Membership, Person
+from councils.views import locked_out
 from minutes import documents as document_kinds
 from minutes import item_tools, notices, services
 from minutes.forms import (
@@ -949,9 +950,15 @@ def minutes_review(
                 user = authenticate(
                     request, username=request.user.get_username(), password=password
                 )
+                if getattr(request, "axes_locked_out", False):
+                    return locked_out(request)  # too many wrong passwords, here or at sign-in
                 if user is None or user.pk != request.user.pk:
                     audit.record("minutes.approve_password_failed", request=request, obj=meeting)
                     error = _("Lösenordet stämmer inte. Minnesanteckningarna är inte godkända.")
+                elif reason := second_factor.require_for_approval(
+                    request, request.POST.get("otp_code", "")
+                ):
+                    error = reason
                 else:
                     services.minutes_approve(minutes=minutes, actor=request.user, request=request)
                     messages.success(request, _("Minnesanteckningarna är godkända och justerade."))
@@ -988,6 +995,7 @@ def minutes_review(
             "docs_base": _editor_url(meeting) + "handlingar/",
             "error": error,
             "is_approver": is_approver,
+            "otp_needed": settings.OTP_REQUIRED and not request.user.is_verified(),
         },
         status=400 if error else 200,
     )

@@ -54,8 +54,8 @@ def test_profile_runs_a_fixed_number_of_queries(client, cast, django_assert_num_
     for _ in range(size):
         factories.membership(person, factories.council(), Membership.Role.MEMBER)
     client.force_login(cast.member)
-    # session, user, person, memberships with their councils
-    with django_assert_num_queries(4):
+    # session, user, person, memberships with their councils, the second-factor device
+    with django_assert_num_queries(5):
         response = client.get(URL)
     assert response.content.decode().count("<tr>") == size + 2  # header, cast's council, the rest
 
