@@ -193,6 +193,7 @@ CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # one person from one address
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"  # the address the audit log records
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "councils.views.locked_out"
 AXES_VERBOSE = False
