@@ -28,7 +28,7 @@ from actionplans.forms import (
 from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, Goal, ItemLink
 from councils import access
 from minutes.models import AgendaItem, Minutes
-from minutes.pdf import RenderError
+from minutes.views.documents import rendered_pdf_response
 
 
 def frozen_as_conflict(view):
@@ -330,19 +330,6 @@ def plan_revise(request: HttpRequest, municipality: str, council: str, year: int
     return redirect(_plan_url(plan))
 
 
-def _pdf_response(render, filename: str, *, cache: str) -> HttpResponse:
-    """``render()``'s PDF inline under ``filename``; a render that fails is a 503 that says why."""
-    try:
-        pdf = render()
-    except RenderError as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = cache
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 @require_GET
 def plan_draft_pdf(
@@ -352,7 +339,7 @@ def plan_draft_pdf(
     plan = _plan(request, municipality, council, year, "actionplan.pdf")
     adopted = selectors.is_adopted(plan, revision=plan.revision)
     name = documents.file_name(plan.council, "handlingsplan", plan.year)
-    return _pdf_response(
+    return rendered_pdf_response(
         lambda: documents.plan_pdf(plan, draft=not adopted), name, cache="private, no-store"
     )
 
@@ -636,7 +623,7 @@ def report_draft_pdf(
     name = documents.file_name(report.council, "verksamhetsberattelse", report.year)
     if report.is_adopted:
         return _stored_pdf(report, name)
-    return _pdf_response(
+    return rendered_pdf_response(
         lambda: documents.report_pdf(report, adopted_on=None, draft=True),
         name,
         cache="private, no-store",
@@ -714,7 +701,9 @@ def public_plan_pdf(
     if plan is None or filename != documents.file_name(council_obj, "handlingsplan", year):
         raise Http404(_("Rådet har ingen antagen handlingsplan för det året."))
     plan.council = council_obj
-    return _pdf_response(lambda: documents.plan_pdf(plan), filename, cache="public, max-age=300")
+    return rendered_pdf_response(
+        lambda: documents.plan_pdf(plan), filename, cache="public, max-age=300"
+    )
 
 
 @require_GET

@@ -91,20 +91,30 @@ def meeting_document(
     return document_response(document, filename, cache="public, max-age=300")
 
 
-def notice_response(notice: Notice, *, internal: bool, cache: str) -> HttpResponse:
-    """A notice as PDF, rendered from what was sent: the same notice gives the same bytes."""
-    snapshot = NoticeSnapshot.from_dict(notice.snapshot)
+def rendered_pdf_response(render, filename: str, *, cache: str) -> HttpResponse:
+    """``render()``'s PDF shown inline under ``filename``; a render that fails (too slow, too
+    big) is a 503 that says why in Swedish."""
     try:
-        pdf = render_notice_pdf(snapshot, changes=notice.changes, internal=internal)
+        pdf = render()
     except RenderError as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    council = notice.meeting.council
-    name = f"kallelse-{council.municipality.slug}-{council.slug}-{notice.meeting.date:%Y-%m-%d}.pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = cache
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def notice_response(notice: Notice, *, internal: bool, cache: str) -> HttpResponse:
+    """A notice as PDF, rendered from what was sent: the same notice gives the same bytes."""
+    snapshot = NoticeSnapshot.from_dict(notice.snapshot)
+    council = notice.meeting.council
+    name = f"kallelse-{council.municipality.slug}-{council.slug}-{notice.meeting.date:%Y-%m-%d}.pdf"
+    return rendered_pdf_response(
+        lambda: render_notice_pdf(snapshot, changes=notice.changes, internal=internal),
+        name,
+        cache=cache,
+    )
 
 
 def latest_notice(meeting: Meeting) -> Notice | None:

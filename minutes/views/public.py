@@ -24,8 +24,9 @@ from councils.models import Council
 from minutes import publication, search, selectors
 from minutes.models import ApprovedRevision, Meeting, Minutes, Notice
 from minutes.notices import NoticeSnapshot
-from minutes.pdf import RenderError, render_minutes_pdf
+from minutes.pdf import render_minutes_pdf
 from minutes.snapshot import MinutesSnapshot, build_snapshot
+from minutes.views.documents import rendered_pdf_response
 
 
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
@@ -90,16 +91,11 @@ def draft_preview(
     minutes = meeting.minutes.exclude(status=Minutes.Status.APPROVED).order_by("-revision").first()
     if minutes is None:
         raise Http404(_("Mötet har inget utkast att förhandsgranska."))
-    try:
-        pdf = render_minutes_pdf(build_snapshot(minutes), draft=True)
-    except RenderError as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"utkast-{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return rendered_pdf_response(
+        lambda: render_minutes_pdf(build_snapshot(minutes), draft=True),
+        f"utkast-{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf",
+        cache="private, no-store",
+    )
 
 
 def approved_pdf(
