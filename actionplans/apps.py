@@ -9,7 +9,7 @@ class ActionplansConfig(AppConfig):
     def ready(self) -> None:
         from actionplans import selectors, services
         from councils import tools
-        from minutes import item_tools, signals
+        from minutes import integrity, item_tools, signals
 
         tools.register(_("Handlingsplaner och verksamhetsberättelser"), "plans:list")
         tools.register_public(_("Handlingsplaner och verksamhetsberättelser"), "plans_public:list")
@@ -17,6 +17,7 @@ class ActionplansConfig(AppConfig):
             _("Handlingsplaner och verksamhetsberättelser"), selectors.public_documents
         )
         item_tools.register(_("Handlingsplan eller verksamhetsberättelse"), "plans:item_link")
+        integrity.register(selectors.stored_reports)
         signals.minutes_approved.connect(
             services.minutes_approved, dispatch_uid="actionplans.minutes_approved"
         )

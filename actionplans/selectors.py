@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, Goal, ItemLink
 from councils.models import Council
+from minutes.integrity import StoredFile
 from minutes.models import AgendaItem, Meeting, Minutes
 
 APPROVED = Minutes.Status.APPROVED
@@ -173,3 +174,12 @@ def public_documents(council: Council) -> list:
         for report in public_reports(council)
     ]
     return [doc for _year, _order, doc in sorted(entries, key=lambda e: (-e[0], e[1]))]
+
+
+def stored_reports():
+    """The adopted annual reports' frozen PDFs, for ``manage.py verify_documents``."""
+    reports = AnnualReport.objects.filter(adopted_at__isnull=False).select_related("council")
+    for report in reports.order_by("pk"):
+        yield StoredFile(
+            "default", report.pdf_name, report.pdf_sha256, f"{report.title}, {report.council.name}"
+        )
