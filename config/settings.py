@@ -264,6 +264,9 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25) * 1024 * 1024  # an item's d
 PDF_RENDER_MAX_JOBS = env_int("PDF_RENDER_MAX_JOBS", 200)  # renders before the child is replaced
 PDF_WARM_START = env_bool("PDF_WARM_START", not DEBUG)  # start the child with each WSGI worker
 
+# Where the accessibility statement (/tillganglighet/) sends reports of problems.
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "tillganglighet@example.se")
+
 # The address e-mails link to.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 

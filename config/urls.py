@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from core import views as core_views
 from core.admin_site import ProtokolletAdminSite
 from minutes.views.public import published_file
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("konto/", include("councils.account_urls")),
     path("arbete/", include("minutes.drafting_urls")),
     path("arbete/", include("actionplans.urls")),
+    path("tillganglighet/", core_views.accessibility, name="accessibility"),
     path("", include("councils.urls")),
     path("", include("actionplans.public_urls")),
     # Public council pages come last: /<municipality>/<council>/ matches any two slugs.

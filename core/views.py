@@ -1,5 +1,9 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views import csrf
+
+ACCESSIBILITY_UPDATED = "27 november 2026"
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -14,3 +18,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             status=403,
         )
     return csrf.csrf_failure(request, reason)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement (tillgänglighetsredogörelse, DOS-lagen), with where to report
+    problems: ``ACCESSIBILITY_CONTACT``."""
+    return render(
+        request,
+        "core/accessibility.html",
+        {"contact": settings.ACCESSIBILITY_CONTACT, "updated": ACCESSIBILITY_UPDATED},
+    )

@@ -39,6 +39,7 @@ STAFF = frozenset({"admin"})
 MATRIX: dict[str, frozenset[str]] = {
     "published_file": PUBLIC,
     "councils:index": PUBLIC,
+    "accessibility": PUBLIC,
     "accounts:login": PUBLIC,
     "accounts:csrf": PUBLIC,
     "accounts:logout": PUBLIC,
