@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestLogMiddleware",  # first: it sees every response, redirects too
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PolicyMiddleware",  # Django's ContentSecurityPolicyMiddleware, PDFs aside
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -253,8 +254,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}},
+    # WeasyPrint reports every rendering step at INFO. Django's own request log says less than
+    # protokollet.request (core.middleware.RequestLogMiddleware), which says it once per request.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+        "protokollet.request": {"level": env_str("REQUEST_LOG_LEVEL", "INFO")},
+    },
 }
 
 # The PDF renderer's child process (minutes/pdf.py).

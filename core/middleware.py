@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 
 from django.middleware.csp import ContentSecurityPolicyMiddleware
+
+from core.audit import client_ip
+
+request_log = logging.getLogger("protokollet.request")
 
 
 class PolicyMiddleware(ContentSecurityPolicyMiddleware):
@@ -39,3 +45,36 @@ class IdleSessionMiddleware:
             if now - session.get(SEEN, 0) >= TOUCH_EVERY:
                 session[SEEN] = now  # modified: saved, with a new expiry, after the response
         return self.get_response(request)
+
+
+class RequestLogMiddleware:
+    """One structured (JSON) line per request on the ``protokollet.request`` logger: method,
+    path, status, duration, the user (id and name, or none) and the address. Query strings are
+    left out (a search is someone's words); 5xx are errors, 4xx warnings."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        entry = {
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            "user": user.pk if signed_in else None,
+            "username": user.get_username() if signed_in else None,
+            "ip": client_ip(request),
+        }
+        level = (
+            logging.ERROR
+            if response.status_code >= 500
+            else logging.WARNING
+            if response.status_code >= 400
+            else logging.INFO
+        )
+        request_log.log(level, json.dumps(entry, ensure_ascii=False), extra={"request_log": entry})
+        return response
