@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 		command -v $$p; break; fi; done)
 
-.PHONY: run test lint format venv clean bench
+.PHONY: run test lint format venv clean bench loadtest
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed; none was found on PATH." >&2; exit 1; fi
@@ -48,3 +48,6 @@ clean:
 bench: venv
 	$(PY) bench/pdf.py
 	$(PY) bench/load.py
+
+loadtest: venv
+	$(PY) bench/load.py --loadtest

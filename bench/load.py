@@ -10,6 +10,12 @@ with wrk at 8 connections from 127.0.0.1, each scenario cycling through many add
   an immutable published PDF through nginx   >= 0.8 x a plain static file of the same size
 
 Usage: python bench/load.py [--meetings N] [--database-url URL] [--duration S] [--workers W]
+
+`make loadtest` (``--loadtest``) is the bounded load test instead: 50 connections for 60 s
+against one mix of the public pages and PDF downloads (council and meeting pages, search, the
+readable download addresses and the immutable files, all through nginx), printing throughput,
+latency percentiles and errors; it fails unless there are none.
+
 Needs Debian's wrk and nginx (nginx-light) and, for the default database, PostgreSQL.
 """
 
@@ -79,7 +85,9 @@ def manage(env: dict, *args: str, capture: bool = False) -> str:
     return result.stdout or ""
 
 
-def run_wrk(port: int, paths: list[str], seconds: int, workdir: Path) -> dict:
+def run_wrk(
+    port: int, paths: list[str], seconds: int, workdir: Path, connections: int = CONNECTIONS
+) -> dict:
     path_file = workdir / f"paths-{random.randrange(10**9)}.txt"
     path_file.write_text("\n".join(paths) + "\n", encoding="utf-8")
     script = workdir / "cycle.lua"
@@ -88,7 +96,7 @@ def run_wrk(port: int, paths: list[str], seconds: int, workdir: Path) -> dict:
         [
             "wrk",
             "-t2",
-            f"-c{CONNECTIONS}",
+            f"-c{connections}",
             f"-d{seconds}s",
             "--timeout",
             "5s",
@@ -121,6 +129,11 @@ def main() -> None:
     parser.add_argument("--media-root", default=os.environ.get("BENCH_MEDIA_ROOT", ""))
     parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument(
+        "--loadtest",
+        action="store_true",
+        help="the bounded load test: 50 connections, 60 s, one mix of public pages and PDFs",
+    )
     args = parser.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not Path(f"/usr/sbin/{tool}").exists():
@@ -133,6 +146,7 @@ def main() -> None:
         **os.environ,
         "DEBUG": "0",
         "HTTPS": "0",  # nginx listens on plain http on the loopback here
+        "REQUEST_LOG_LEVEL": "WARNING",  # a line per request would drown the figures
         "SECRET_KEY": "bench-only-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": args.database_url,
@@ -255,6 +269,9 @@ def main() -> None:
             ("Immutable PDF via nginx", sample["files"], "nginx"),
             ("Plain static file via nginx", ["/static/bench/plain.pdf"], "plain"),
         ]
+        if args.loadtest:
+            loadtest(sample, web_port, work, args, count)
+            return
         print(
             f"\n{count:,} approved meetings, {args.database_url.split(':')[0]}, gunicorn "
             f"{args.workers} workers behind nginx, wrk {CONNECTIONS} connections, "
@@ -290,6 +307,37 @@ def main() -> None:
         web.wait(10)
         gunicorn.wait(10)
         shutil.rmtree(work, ignore_errors=True)
+
+
+LOADTEST_CONNECTIONS = 50
+LOADTEST_SECONDS = 60
+
+
+def loadtest(sample: dict, port: int, work: Path, args, count: int) -> None:
+    """50 clients for 60 s on one mix of what the public asks for; fails on any error."""
+    rng = random.Random(7)
+    mix = (
+        sample["councils"] * 2
+        + sample["meetings"] * 3
+        + [f"/sok/?q={quote(q)}" for q in SEARCHES] * 20
+        + sample["stable"]
+        + sample["files"] * 2
+    )
+    rng.shuffle(mix)
+    print(
+        f"\nLoad test: {count:,} approved meetings, gunicorn {args.workers} workers behind "
+        f"nginx, wrk {LOADTEST_CONNECTIONS} connections for {LOADTEST_SECONDS} s, a mix of "
+        f"{len(mix):,} addresses (pages, search, downloads)\n"
+    )
+    run_wrk(port, mix, 3, work, LOADTEST_CONNECTIONS)  # warm-up
+    r = run_wrk(port, mix, LOADTEST_SECONDS, work, LOADTEST_CONNECTIONS)
+    errors = r["errors"] + r["bad_status"]
+    print(f"requests      {r['requests']:,} ({r['rps']:,.0f}/s, {r['bytes'] / 1e6:,.0f} MB)")
+    print(f"latency ms    p50 {r['p50_ms']:.1f}  p95 {r['p95_ms']:.1f}  p99 {r['p99_ms']:.1f}")
+    print(f"errors        {errors} (socket {r['errors']}, HTTP 4xx/5xx {r['bad_status']})")
+    print(f"target: no errors: {'met' if errors == 0 else 'NOT met'}")
+    if errors:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
