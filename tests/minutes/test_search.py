@@ -244,3 +244,15 @@ def test_postgres_reads_a_common_word_beside_a_rare_one_through_the_rare_one(
     assert search.search("belysningen").total is None  # common alone: newest first, uncounted
     assert search.search("belysningen torget").total == 1
     assert search.search("och").total == 0
+
+
+@pytest.mark.postgres
+def test_the_plan_steering_ends_with_the_search_even_inside_a_longer_transaction(client):
+    from django.db import connection
+
+    from minutes.search import search
+
+    search("trygghet")  # inside the test's transaction
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
