@@ -1,0 +1,69 @@
+"""axe-core on every public page and the main staff pages: no serious or critical WCAG 2.1 AA
+violations (DOS-lagen). The context bypasses the page's Content Security Policy only so that
+the test can inject axe itself."""
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.axe import serious_violations
+from tests.browser.test_drafting import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PUBLIC = [
+    "/",
+    "/arboga/forebyggande-radet/",
+    "/arboga/forebyggande-radet/2020-02-24/",
+    "/arboga/forebyggande-radet/2020-09-21/",
+    "/arboga/forebyggande-radet/handlingsplaner/",
+    "/arboga/forebyggande-radet/handlingsplaner/2020/",
+    "/sok/?q=trygghet",
+    "/tillganglighet/",
+    "/konto/logga-in/",
+    "/konto/losenord/aterstall/",
+    "/finns/inte/",
+]
+
+
+@pytest.fixture
+def site(live_server):
+    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return live_server.url
+
+
+def check(page, url) -> list[str]:
+    page.goto(url)
+    return [f"{url}: {line}" for line in serious_violations(page)]
+
+
+def test_public_pages_have_no_serious_violations(browser, site):
+    context = browser.new_context(locale="sv-SE", bypass_csp=True)
+    page = context.new_page()
+    problems = [line for path in PUBLIC for line in check(page, site + path)]
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_main_staff_pages_have_no_serious_violations(browser, site):
+    context = browser.new_context(locale="sv-SE", bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, site)
+    problems = check(page, page.url)  # the workspace
+    page.get_by_role("link", name="Nytt möte").click()
+    problems += check(page, page.url)
+    page.get_by_label("Datum").fill("2027-01-18")
+    page.get_by_role("button", name="Skapa mötet").click()
+    page.wait_for_url("**/moten/*/")
+    meeting = page.url
+    problems += check(page, meeting)
+    page.get_by_role("link", name="Övriga frågor", exact=True).click()
+    problems += check(page, page.url)
+    for path in ("kallelse/",):
+        problems += check(page, meeting + path)
+    for path in ("/arbete/arboga/forebyggande-radet/handlingsplaner/",
+                 "/arbete/arboga/forebyggande-radet/handlingsplaner/2020/",
+                 "/arbete/arboga/forebyggande-radet/verksamhetsberattelser/2020/",
+                 "/konto/", "/konto/tvastegsverifiering/"):  # fmt: skip
+        problems += check(page, site + path)
+    context.close()
+    assert not problems, "\n".join(problems)
