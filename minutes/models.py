@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council, Membership, Person
+from minutes import documents
 
 
 class Meeting(models.Model):
@@ -294,6 +295,15 @@ class ItemDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_label(self) -> str:
+        return documents.KINDS[self.content_type].label
+
+    @property
+    def download_name(self) -> str:
+        """The name it downloads under: ``verksamhetsberattelse-2019.pdf``."""
+        return documents.download_name(self.title, documents.KINDS[self.content_type])
 
 
 class AgendaItemSection(models.Model):

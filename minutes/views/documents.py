@@ -8,7 +8,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from councils import access
-from minutes import documents as kinds
 from minutes import publication
 from minutes.models import ApprovedRevision, ItemDocument, Meeting, Notice
 from minutes.notices import NoticeSnapshot
@@ -19,8 +18,7 @@ from minutes.snapshot import MinutesSnapshot
 def document_response(document: ItemDocument, filename: str, *, cache: str) -> HttpResponse:
     """The file as a download under its readable name (any other name is not found), with the
     type it was found to be, ``attachment``, ``nosniff`` and a sandbox for good measure."""
-    kind = kinds.KINDS.get(document.content_type)
-    if kind is None or filename != kinds.download_name(document.title, kind):
+    if filename != document.download_name:
         raise Http404(_("Handlingen finns inte under det namnet."))
     storage = storages[document.storage]
     if not storage.exists(document.file_name):

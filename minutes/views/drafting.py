@@ -26,7 +26,6 @@ from councils import access, second_factor
 from councils import tools as council_tools
 from councils.models import Council, Membership, Person
 from councils.views import locked_out
-from minutes import documents as document_kinds
 from minutes import item_tools, notices, services
 from minutes.forms import (
     NOT_ATTENDING,
@@ -440,7 +439,7 @@ def item_edit(
             "form": form,
             "sections": sections,
             "conflict": conflict,
-            "documents": _documents(item),
+            "documents": list(item.documents.order_by("position", "id")),
             "document_form": DocumentForm(prefix=DOCUMENT_PREFIX),
             "max_size": settings.DOCUMENT_MAX_BYTES,
             "tools": [
@@ -456,15 +455,6 @@ def item_edit(
         },
         status=status,
     )
-
-
-def _documents(item: AgendaItem) -> list[ItemDocument]:
-    found = list(item.documents.order_by("position", "id"))
-    for document in found:
-        kind = document_kinds.KINDS[document.content_type]
-        document.kind_label = kind.label
-        document.download_name = document_kinds.download_name(document.title, kind)
-    return found
 
 
 def _json_error(message: str, status: int, **extra) -> JsonResponse:
