@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str, parse_database_url
+from config.storage import file_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -144,16 +145,15 @@ PRIVATE_ROOT = Path(env_str("PRIVATE_ROOT", str(BASE_DIR / "private")))
 # CDN's absolute address.
 PUBLISHED_ROOT = Path(env_str("PUBLISHED_ROOT", str(BASE_DIR / "published")))
 PUBLISHED_URL = env_str("PUBLISHED_URL", "/filer/")
+# Local folders, or S3-compatible object storage (config/storage.py, README "Where files live").
+FILE_STORAGE = env_str("FILE_STORAGE", "local")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": None},
-    },
-    "published": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PUBLISHED_ROOT), "base_url": PUBLISHED_URL},
-    },
+    **file_storages(
+        FILE_STORAGE,
+        private_root=str(PRIVATE_ROOT),
+        published_root=str(PUBLISHED_ROOT),
+        published_url=PUBLISHED_URL,
+    ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if _STATIC_MANIFEST

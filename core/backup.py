@@ -1,8 +1,10 @@
 """Backup and restore: the database (PostgreSQL's own pg_dump and pg_restore, or SQLite's backup
 API) and the stored files (the archive and the private storage), in one folder with a manifest
-of every file's SHA-256. The published storage is not backed up: ``publish_files`` makes it again
-from the archive. A restore goes into an empty database and empty storage folders only, so that it
-can never mix two states; ``verify_documents`` then proves every approved document intact."""
+of every file's SHA-256. The files are read and written through the storages, so the same backup
+serves local folders and object storage, and moves a site from one to the other. The published
+storage is not backed up: ``publish_files`` makes it again from the archive. A restore goes into
+an empty database and empty storages only, so that it can never mix two states;
+``verify_documents`` then proves every approved document intact."""
 
 from __future__ import annotations
 
@@ -12,12 +14,16 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.db import connection
 
-FOLDERS = {"archive": "MEDIA_ROOT", "private": "PRIVATE_ROOT"}
+# the backup's folder for each storage that is backed up
+FOLDERS = {"archive": "default", "private": "private"}
 
 
 class BackupError(Exception):
@@ -54,6 +60,18 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file's name in ``storage``, folder by folder; nothing for a folder not there."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # a local storage that has never stored anything
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from stored_names(storage, f"{folder}/{sub}" if folder else sub)
+
+
 def backup(target: Path) -> dict:
     """Write the backup into ``target`` (created; must be empty). Returns the manifest."""
     target.mkdir(parents=True, exist_ok=True)
@@ -77,13 +95,14 @@ def backup(target: Path) -> dict:
         source.close()
         database = "database.sqlite3"
     files: dict[str, str] = {}
-    for folder, setting in FOLDERS.items():
-        root = Path(getattr(settings, setting))
-        if root.exists():
-            shutil.copytree(root, target / folder)
-        for path in sorted((target / folder).rglob("*")) if (target / folder).exists() else []:
-            if path.is_file():
-                files[str(path.relative_to(target))] = _sha256(path)
+    for folder, alias in FOLDERS.items():
+        storage = storages[alias]
+        for name in stored_names(storage):
+            path = target / folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with storage.open(name, "rb") as stored, path.open("wb") as copy:
+                shutil.copyfileobj(stored, copy, 1 << 20)
+            files[f"{folder}/{name}"] = _sha256(path)
     manifest = {
         "database": database,
         "vendor": connection.vendor,
@@ -113,10 +132,11 @@ def restore(source: Path) -> dict:
         raise BackupError(f"{len(broken)} filer i säkerhetskopian stämmer inte: {broken[:5]}")
     if not _empty_database():
         raise BackupError("Databasen är inte tom. Återställ bara till en tom databas.")
-    for setting in FOLDERS.values():
-        root = Path(getattr(settings, setting))
-        if root.exists() and any(root.rglob("*")):
-            raise BackupError(f"{setting} ({root}) är inte tom. Återställ bara till tomma mappar.")
+    for alias in FOLDERS.values():
+        if next(stored_names(storages[alias]), None) is not None:
+            raise BackupError(
+                f"Lagringen ”{alias}” är inte tom. Återställ bara till en tom lagring."
+            )
     if connection.vendor == "postgresql":
         env, args = _pg_env_and_args()
         connection.close()
@@ -128,7 +148,11 @@ def restore(source: Path) -> dict:
             target = sqlite3.connect(settings.DATABASES["default"]["NAME"])
             backup_db.backup(target)
             target.close()
-    for folder, setting in FOLDERS.items():
-        if (source / folder).exists():
-            shutil.copytree(source / folder, Path(getattr(settings, setting)), dirs_exist_ok=True)
+    for key in manifest["files"]:
+        folder, name = key.split("/", 1)
+        storage = storages[FOLDERS[folder]]
+        with (source / key).open("rb") as handle:
+            saved = storage.save(name, File(handle, name=name))
+        if saved != name:  # cannot happen in an empty storage; never leave a file misnamed
+            raise BackupError(f"{key} kunde inte återställas under sitt namn (blev {saved}).")
     return manifest

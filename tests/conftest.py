@@ -4,7 +4,10 @@ plain ``client``)."""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -141,3 +144,92 @@ def _insert_only_triggers_on_sqlite(request):
         with connection.cursor() as cursor:
             for statement in drop_statements("sqlite"):
                 cursor.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3-compatible server on 127.0.0.1 (moto's), spoken to over real HTTP as a provider's
+    Ceph or MinIO would be: its address."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per S3 request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+S3_KEYS = {"S3_ACCESS_KEY_ID": "protokollet", "S3_SECRET_ACCESS_KEY": "hemligt-i-testet"}
+
+
+def s3_client(endpoint: str):
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=S3_KEYS["S3_ACCESS_KEY_ID"],
+        aws_secret_access_key=S3_KEYS["S3_SECRET_ACCESS_KEY"],
+    )
+
+
+@pytest.fixture
+def s3_env(s3_server) -> dict:
+    return new_s3_site(s3_server)
+
+
+def new_s3_site(s3_server: str) -> dict:
+    """The environment of a site whose files live in two new, empty buckets: the private one
+    (archive and internal documents) and the public one (published PDFs)."""
+    suffix = uuid.uuid4().hex[:12]
+    env = {
+        "FILE_STORAGE": "s3",
+        "S3_ENDPOINT_URL": s3_server,
+        "S3_REGION": "us-east-1",
+        **S3_KEYS,
+        "S3_BUCKET": f"protokollet-{suffix}",
+        "S3_PUBLIC_BUCKET": f"protokollet-publicerat-{suffix}",
+        "PUBLISHED_URL": f"{s3_server}/protokollet-publicerat-{suffix}/",
+    }
+    client = s3_client(s3_server)
+    for bucket in (env["S3_BUCKET"], env["S3_PUBLIC_BUCKET"]):
+        client.create_bucket(Bucket=bucket)
+    # the README's policy: anyone may read the public bucket's files, and nothing else
+    client.put_bucket_policy(
+        Bucket=env["S3_PUBLIC_BUCKET"], Policy=public_read_policy(env["S3_PUBLIC_BUCKET"])
+    )
+    return env
+
+
+def public_read_policy(bucket: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{bucket}/*",
+                }
+            ],
+        }
+    )
+
+
+@pytest.fixture
+def s3_storages(settings, s3_env, monkeypatch) -> dict:
+    """This process's storages moved into ``s3_env``'s buckets, as FILE_STORAGE=s3 sets them."""
+    from config.storage import file_storages
+
+    for name, value in s3_env.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **file_storages(
+            "s3", private_root="", published_root="", published_url=s3_env["PUBLISHED_URL"]
+        ),
+    }
+    return s3_env

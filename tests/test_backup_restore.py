@@ -94,6 +94,42 @@ def test_the_restore_drill_on_postgresql(tmp_path):
             )
 
 
+def test_a_site_moves_from_local_folders_to_object_storage_and_back_up_from_there(
+    tmp_path, s3_server
+):
+    """The drill with FILE_STORAGE=s3 (README, "Where files live"): a backup of a site on local
+    disk restores into two empty buckets, and a backup of that site restores into two more."""
+    from tests.conftest import new_s3_site
+
+    local = {"DATABASE_URL": f"sqlite:///{tmp_path}/old/db.sqlite3", **folders(tmp_path / "old")}
+    (tmp_path / "old").mkdir()
+    in_s3 = {"DATABASE_URL": f"sqlite:///{tmp_path}/s3/db.sqlite3", **new_s3_site(s3_server)}
+    (tmp_path / "s3").mkdir()
+    out = drill(tmp_path, local, in_s3)
+    assert "6 publicerade, 0 borttagna." in out
+    assert "Alla 7 filer finns och stämmer med sin SHA-256." in out
+    manage(in_s3, "backup", str(tmp_path / "from-s3"))
+    again = {"DATABASE_URL": f"sqlite:///{tmp_path}/s3/again.sqlite3", **new_s3_site(s3_server)}
+    out = manage(again, "restore", str(tmp_path / "from-s3")).stdout
+    assert "Alla 7 filer finns och stämmer med sin SHA-256." in out
+    # the buckets it left hold the same files under the same names
+    assert bucket_keys(again, "S3_BUCKET") == bucket_keys(in_s3, "S3_BUCKET")
+    assert len(bucket_keys(again, "S3_PUBLIC_BUCKET")) == 6
+    # and a restore never mixes into a bucket that holds something
+    refused = manage(
+        {**again, "DATABASE_URL": f"sqlite:///{tmp_path}/s3/third.sqlite3"},
+        "restore", str(tmp_path / "from-s3"), check=False,
+    )  # fmt: skip
+    assert refused.returncode != 0 and "Lagringen ”default” är inte tom" in refused.stderr
+
+
+def bucket_keys(site: dict, bucket: str) -> list[str]:
+    from tests.conftest import s3_client
+
+    listing = s3_client(site["S3_ENDPOINT_URL"]).list_objects_v2(Bucket=site[bucket])
+    return sorted(entry["Key"] for entry in listing.get("Contents", []))
+
+
 def test_a_tampered_backup_is_refused(tmp_path):
     old = {"DATABASE_URL": f"sqlite:///{tmp_path}/old/db.sqlite3", **folders(tmp_path / "old")}
     new = {"DATABASE_URL": f"sqlite:///{tmp_path}/new/db.sqlite3", **folders(tmp_path / "new")}
