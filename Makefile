@@ -14,7 +14,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 		command -v $$p; break; fi; done)
 
-.PHONY: run test lint format venv clean bench loadtest
+.PHONY: run test lint format venv clean bench loadtest audit
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed; none was found on PATH." >&2; exit 1; fi
@@ -51,3 +51,8 @@ bench: venv
 
 loadtest: venv
 	$(PY) bench/load.py --loadtest
+
+# Every installed package against the known vulnerabilities: pip-audit, and PyPI's advisories
+# for the newest release where pip-audit cannot reach its data (.ci/audit.py says more).
+audit: venv
+	$(PY) .ci/audit.py
