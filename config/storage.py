@@ -71,14 +71,23 @@ def s3_storages(published_url: str) -> dict:
     addressing = env_str("S3_ADDRESSING_STYLE", "path")
     if addressing not in {"path", "virtual"}:
         raise ImproperlyConfigured(f"S3_ADDRESSING_STYLE={addressing!r} is not path or virtual.")
+    from botocore.config import Config
+
     common = {
         "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
         "region_name": env_str("S3_REGION") or None,
         # Without keys boto3 looks in its usual places (AWS_ACCESS_KEY_ID, an instance role).
         "access_key": env_str("S3_ACCESS_KEY_ID") or None,
         "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
-        "addressing_style": addressing,
-        "signature_version": "s3v4",
+        # A store that does not answer fails the request within seconds (the person is told
+        # nothing was saved) instead of holding a worker for a minute of retries.
+        "client_config": Config(
+            s3={"addressing_style": addressing},
+            signature_version="s3v4",
+            connect_timeout=5,
+            read_timeout=60,
+            retries={"mode": "standard", "max_attempts": 3},
+        ),
         # Never replace a stored file: names are content hashes or unique, and a clash gets a
         # new name (the callers notice and keep the first file), as on local disk.
         "file_overwrite": False,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 
@@ -300,6 +302,8 @@ def import_legacy_minutes(
 # writes an audit row. Concurrent edits are caught by conditional updates (UPDATE … WHERE
 # version = v): the save that lost gets Conflict, with what is stored now.
 
+logger = logging.getLogger(__name__)
+
 PREVIOUS_MEETING_PLACEHOLDER = "{föregående möte}"
 YEAR_PLACEHOLDER = "{år}"
 PREVIOUS_YEAR_PLACEHOLDER = "{föregående år}"
@@ -321,6 +325,43 @@ class Conflict(Exception):
 
 class InvalidInput(Exception):
     """Input that cannot be saved; the message is Swedish and meant for the user."""
+
+
+class StorageUnavailable(Exception):
+    """The file storage failed (a full disk, an object store that does not answer): nothing was
+    saved, and the message says so."""
+
+    message = (
+        "Filarkivet svarar inte just nu, så ingenting är sparat. Försök igen om en stund; "
+        "kvarstår felet, kontakta systemförvaltaren."
+    )
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _storage_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [OSError]  # local disk
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # FILE_STORAGE=s3 not installed
+        pass
+    else:
+        errors += [BotoCoreError, ClientError]
+    return tuple(errors)
+
+
+STORAGE_ERRORS = _storage_errors()
+
+
+@contextmanager
+def _file_storage():
+    """Turn a storage failure into StorageUnavailable; the caller's transaction rolls back."""
+    try:
+        yield
+    except STORAGE_ERRORS as error:
+        logger.exception("File storage failed")
+        raise StorageUnavailable from error
 
 
 @dataclass(frozen=True)
@@ -746,7 +787,8 @@ def document_add(
     minutes = _lock_draft(item.minutes)
     digest, size = _file_digest(upload)
     alias = _storage_of(is_public)
-    name = storages[alias].save(documents.storage_name(original, kind), upload)
+    with _file_storage():
+        name = storages[alias].save(documents.storage_name(original, kind), upload)
     # the file is written before the row commits: if the row fails, the file goes again
     try:
         last = (
@@ -806,7 +848,7 @@ def document_update(
     document.title = title
     if is_public != document.is_public:
         new_storage = _storage_of(is_public)
-        with storages[old_storage].open(old_name, "rb") as source:
+        with _file_storage(), storages[old_storage].open(old_name, "rb") as source:
             name = storages[new_storage].save(old_name, source)
         document.storage, document.file_name, document.is_public = new_storage, name, is_public
         transaction.on_commit(lambda: _delete_file_unless_shared(old_storage, old_name))
@@ -1009,10 +1051,11 @@ def store_pdf(
     storage = storages[storage_alias]
     digest = hashlib.sha256(pdf).hexdigest()
     name = f"{folder}/{digest[:2]}/{digest}.pdf"
-    if not storage.exists(name):
-        saved = storage.save(name, ContentFile(pdf))
-        if saved != name:  # a concurrent writer stored the same bytes first
-            storage.delete(saved)
+    with _file_storage():
+        if not storage.exists(name):
+            saved = storage.save(name, ContentFile(pdf))
+            if saved != name:  # a concurrent writer stored the same bytes first
+                storage.delete(saved)
     return name, digest, len(pdf)
 
 

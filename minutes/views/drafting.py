@@ -572,7 +572,7 @@ def document_add(
         )
     except services.NotEditable:
         return _not_editable(request, meeting)
-    except services.InvalidInput as error:
+    except (services.InvalidInput, services.StorageUnavailable) as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -616,7 +616,7 @@ def document_edit(
         )
     except services.NotEditable:
         return _not_editable(request, meeting)
-    except services.InvalidInput as error:
+    except (services.InvalidInput, services.StorageUnavailable) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Handlingen är sparad."))
@@ -930,7 +930,7 @@ def minutes_review(
 
     rights, meeting, minutes = _load(request, municipality, council, meeting_id)
     access.require(request, rights.can_approve, action="minutes.review", obj=meeting)
-    error = None
+    error, error_status = None, 400
     is_approver = services.chaired_by(meeting, request.user) is not None
     if request.method == "POST":
         access.require(request, is_approver, action="minutes.approve", obj=meeting)
@@ -973,6 +973,12 @@ def minutes_review(
             error = _(
                 "En PDF kunde inte skapas, så minnesanteckningarna är inte godkända: %(why)s"
             ) % {"why": failure}
+        except services.StorageUnavailable:
+            error_status = 503
+            error = _(
+                "Filarkivet svarar inte just nu, så minnesanteckningarna är inte godkända. Försök "
+                "igen om en stund; kvarstår felet, kontakta systemförvaltaren."
+            )
     snapshot = build_snapshot(minutes)
     return render(
         request,
@@ -987,7 +993,7 @@ def minutes_review(
             "is_approver": is_approver,
             "otp_needed": settings.OTP_REQUIRED and not request.user.is_verified(),
         },
-        status=400 if error else 200,
+        status=error_status if error else 200,
     )
 
 

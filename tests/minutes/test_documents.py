@@ -1,12 +1,13 @@
 """Documents on agenda items: judged by their bytes, stored under names of their own, served as
 attachments after the checks, frozen with the minutes, named in the PDF."""
 
+import errno
 import hashlib
 import io
 import zipfile
 
 import pytest
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -289,3 +290,15 @@ def test_the_public_downloads_public_documents_of_approved_minutes_only(client, 
     assert client.get(f"{base}{internal.pk}/karta.png").status_code == 404
     assert client.get(f"{base}{public.pk}/annat-namn.pdf").status_code == 404
     assert client.get(f"{base}99999/x.pdf").status_code == 404
+
+
+def test_a_full_disk_keeps_the_upload_out_and_says_so(client, cast, draft, monkeypatch):
+    def full(self, name, content):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+    item = draft.items.get(position=2)
+    client.force_login(cast.secretary)
+    response = client.post(item_url("document_add", item), {"handling-file": upload()}, follow=True)
+    assert "Filarkivet svarar inte just nu, så ingenting är sparat." in page_text(response)
+    assert not ItemDocument.objects.exists()

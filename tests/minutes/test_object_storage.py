@@ -15,8 +15,11 @@ from django.urls import reverse
 
 from config.storage import file_storages
 from minutes import publication, services
-from tests.conftest import s3_client
+from minutes.models import ApprovedRevision, ItemDocument, Minutes
+from tests import factories
+from tests.conftest import S3_KEYS, s3_client
 from tests.minutes.drafting_fixtures import submit_and_approve
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 STABLE = "/arboga/forebyggande-radet/2025-02-24/arboga-forebyggande-radet-2025-02-24.pdf"
@@ -157,3 +160,51 @@ def test_the_public_address_is_published_url_and_a_cdn_may_sit_in_front(monkeypa
         "filer.arboga.se/protokoll",
     )
     assert published["querystring_auth"] is False
+
+
+@pytest.fixture
+def storage_down(settings, monkeypatch):
+    """Object storage configured, and nothing answering at its address."""
+    monkeypatch.setenv("S3_BUCKET", "protokollet")
+    monkeypatch.setenv("S3_PUBLIC_BUCKET", "protokollet-publicerat")
+    monkeypatch.setenv("S3_ENDPOINT_URL", "http://127.0.0.1:9")  # discard: refused
+    for name, value in S3_KEYS.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **file_storages(
+            "s3", private_root="", published_root="", published_url="http://127.0.0.1:9/p/"
+        ),
+    }
+
+
+def test_an_approval_while_the_storage_is_down_approves_nothing_and_says_so(
+    client, cast, draft, storage_down
+):
+    services.minutes_submit(minutes=draft, actor=cast.secretary)
+    client.force_login(cast.chair)
+    url = reverse("drafting:review", args=["arboga", "forebyggande-radet", draft.meeting_id])
+    response = client.post(url, {"action": "approve", "password": factories.PASSWORD})
+    assert response.status_code == 503
+    assert "Filarkivet svarar inte just nu, så minnesanteckningarna är inte godkända" in (
+        page_text(response)
+    )
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.SUBMITTED
+    assert not ApprovedRevision.objects.exists()
+
+
+def test_an_upload_while_the_storage_is_down_saves_nothing_and_says_so(
+    client, cast, draft, storage_down
+):
+    item = draft.items.get(position=2)
+    client.force_login(cast.secretary)
+    url = reverse(
+        "drafting:document_add", args=["arboga", "forebyggande-radet", draft.meeting_id, item.pk]
+    )
+    response = client.post(
+        url, {"handling-file": SimpleUploadedFile("a.pdf", PDF), "handling-title": "Karta"},
+        follow=True,
+    )  # fmt: skip
+    assert "Filarkivet svarar inte just nu, så ingenting är sparat." in page_text(response)
+    assert not ItemDocument.objects.exists()
