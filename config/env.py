@@ -6,6 +6,7 @@ with a message instead of running half-configured.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -49,6 +50,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (``127.0.0.1``, ``10.0.0.0/8``, ``::1``), each
+    checked and written in its normal form."""
+    networks = []
+    for part in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {part!r} is not an IP address or network (such as 127.0.0.1 or "
+                "10.0.0.0/8)."
+            ) from None
+    return networks
 
 
 def parse_database_url(url: str, *, base_dir: Path) -> dict:

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str, parse_database_url
+from config.env import env_bool, env_int, env_list, env_networks, env_str, parse_database_url
 from config.storage import file_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -234,6 +234,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTT
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _HTTPS)
 _PROXY_HEADER = env_str("SECURE_PROXY_SSL_HEADER")
 SECURE_PROXY_SSL_HEADER = (_PROXY_HEADER, "https") if _PROXY_HEADER else None
+# The proxies in front of the app (nginx on the same host: 127.0.0.1). A request from one of them
+# names its client in X-Forwarded-For, which the audit log, the request log and the sign-in
+# throttle then read (core.audit.client_ip); from anywhere else that header is ignored.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _HTTPS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"

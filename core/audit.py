@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -11,15 +14,43 @@ from core.models import AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from, as the web server saw it.
+    """The address the request came from.
 
-    Behind a TLS-terminating proxy the proxy is expected to set REMOTE_ADDR correctly (for
-    example gunicorn's ``--forwarded-allow-ips``); a client-supplied X-Forwarded-For is not
-    trusted here because anyone can write it.
+    That is ``REMOTE_ADDR``, unless it is one of ``TRUSTED_PROXIES``: then the proxies' own
+    X-Forwarded-For is read from the right (each proxy appends the address it was called from),
+    past every trusted proxy, to the first address that is not one. What a client wrote into the
+    header itself stands to the left of that and is never read, so nobody can choose the address
+    they are logged and throttled under.
     """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address = request.META.get("REMOTE_ADDR") or None
+    trusted = _trusted_proxies(tuple(settings.TRUSTED_PROXIES))
+    if address is None or not _is_in(address, trusted):
+        return address
+    for hop in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        hop = hop.strip()
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            break  # not written by a proxy of ours: keep the last address we can vouch for
+        address = hop
+        if not _is_in(hop, trusted):
+            break
+    return address
+
+
+@functools.lru_cache(maxsize=8)
+def _trusted_proxies(networks: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(network) for network in networks)
+
+
+def _is_in(address: str, networks: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def record(

@@ -115,3 +115,11 @@ def test_manage_py_runs_in_development_mode_unless_told_otherwise():
         run, cwd=BASE, env={**clean, "DEBUG": "0"}, capture_output=True, text=True, timeout=60
     )
     assert strict.returncode != 0 and "SECRET_KEY is not set" in strict.stderr
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    result = start_django(DEBUG="1", TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8, ::1")
+    assert result.returncode == 0, result.stderr
+    result = start_django(DEBUG="1", TRUSTED_PROXIES="127.0.0.1, nginx")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'nginx' is not an IP address or network" in result.stderr

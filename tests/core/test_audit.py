@@ -102,3 +102,43 @@ def test_events_about_a_council_can_be_filtered_by_it(client, cast):
 
     assert actions(council_name="Förebyggande rådet (Arboga kommun)") == ["meeting.test"]
     assert actions(actor_name="sekreterare") == ["council.test", "meeting.test"]
+
+
+@pytest.mark.parametrize(
+    ("trusted", "remote", "forwarded", "expected"),
+    [
+        # no proxy trusted: the header is anyone's to write, and ignored
+        ([], "203.0.113.9", "198.51.100.1", "203.0.113.9"),
+        # nginx on the same host: the address it appended
+        (["127.0.0.1/32"], "127.0.0.1", "198.51.100.7", "198.51.100.7"),
+        # what the client wrote itself stands left of what nginx appended, and is never read
+        (["127.0.0.1/32"], "127.0.0.1", "10.9.9.9, 198.51.100.7", "198.51.100.7"),
+        (["127.0.0.1/32"], "127.0.0.1", "skräp, 198.51.100.7", "198.51.100.7"),
+        # a load balancer in front of nginx: past every trusted hop
+        (["127.0.0.1/32", "10.0.0.0/8"], "127.0.0.1", "1.2.3.4, 198.51.100.7, 10.0.0.5",
+         "198.51.100.7"),
+        # a request straight to the app from elsewhere: its header is not trusted
+        (["127.0.0.1/32"], "203.0.113.9", "198.51.100.7", "203.0.113.9"),
+        # a trusted proxy that sent no header, or nonsense: the proxy is what we know
+        (["127.0.0.1/32"], "127.0.0.1", "", "127.0.0.1"),
+        (["127.0.0.1/32"], "127.0.0.1", "inte en adress", "127.0.0.1"),
+        (["::1/128"], "::1", "2001:db8::7", "2001:db8::7"),
+    ],
+)  # fmt: skip
+def test_the_client_address_is_read_past_trusted_proxies_only(
+    rf, settings, trusted, remote, forwarded, expected
+):
+    settings.TRUSTED_PROXIES = trusted
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert audit.client_ip(request) == expected
+
+
+def test_behind_nginx_the_audit_log_records_the_client_not_the_proxy(client, cast, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+    client.post(
+        LOGIN,
+        {"username": "sekreterare", "password": factories.PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert AuditEvent.objects.get(action="auth.login").ip_address == "198.51.100.7"

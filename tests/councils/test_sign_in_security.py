@@ -185,3 +185,23 @@ def test_a_forgotten_password_is_reset_by_e_mail(client, cast):
     assert done["Location"] == reverse("accounts:password_reset_complete")
     assert sign_in(client, "ledamot", "Ett-nytt-langt-losen-42").status_code == 302
     assert "gäller inte längre" in page_text(client.get(link, follow=True))
+
+
+def test_behind_a_trusted_proxy_a_lockout_holds_one_client_not_everyone(client, cast, settings):
+    """nginx in front: every request comes from 127.0.0.1, and the lockout must still be per
+    client, or anyone could lock a chair out from everywhere with five wrong passwords."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+
+    def from_client(address, password):
+        return client.post(
+            LOGIN, {"username": "sekreterare", "password": password},
+            REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=address,
+        )  # fmt: skip
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        last = from_client("198.51.100.66", "fel")
+    assert last.status_code == 429
+    # writing another address into the header does not help the attacker
+    assert from_client("198.51.100.1, 198.51.100.66", factories.PASSWORD).status_code == 429
+    # the secretary, from her own address, signs in
+    assert from_client("198.51.100.7", factories.PASSWORD).status_code == 302
