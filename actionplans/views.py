@@ -28,7 +28,7 @@ from actionplans.forms import (
 from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, Goal, ItemLink
 from councils import access
 from minutes.models import AgendaItem, Minutes
-from minutes.views.documents import rendered_pdf_response
+from minutes.views.documents import rendered_pdf_response, storage_failure_is_503
 
 
 def frozen_as_conflict(view):
@@ -615,6 +615,7 @@ def report_reassemble(
 
 @login_required
 @require_GET
+@storage_failure_is_503
 def report_draft_pdf(
     request: HttpRequest, municipality: str, council: str, year: int
 ) -> HttpResponse:
@@ -707,6 +708,7 @@ def public_plan_pdf(
 
 
 @require_GET
+@storage_failure_is_503
 def public_report_pdf(
     request: HttpRequest, municipality: str, council: str, year: int, filename: str
 ) -> HttpResponse:

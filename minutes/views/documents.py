@@ -3,16 +3,43 @@ attachments that a browser does not open or sniff."""
 
 from __future__ import annotations
 
+import functools
+import logging
+
 from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from councils import access
-from minutes import publication
+from minutes import publication, services
 from minutes.models import ApprovedRevision, ItemDocument, Meeting, Notice
 from minutes.notices import NoticeSnapshot
 from minutes.pdf import RenderError, render_notice_pdf
 from minutes.snapshot import MinutesSnapshot
+
+logger = logging.getLogger(__name__)
+
+
+def storage_failure_is_503(view):
+    """A download whose storage fails (a lost disk, an object store that does not answer) is a
+    503 that says so in Swedish, with Retry-After, instead of a 500."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except (services.StorageUnavailable, *services.STORAGE_ERRORS):
+            logger.exception("File storage failed on %s", request.path)
+            response = HttpResponse(
+                _("Filarkivet svarar inte just nu, så filen kan inte hämtas. Försök igen om en "
+                  "stund."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )  # fmt: skip
+            response["Retry-After"] = "60"
+            return response
+
+    return wrapped
 
 
 def document_response(document: ItemDocument, filename: str, *, cache: str) -> HttpResponse:
@@ -61,6 +88,7 @@ def public_document_ids(meeting: Meeting) -> set[int]:
     }
 
 
+@storage_failure_is_503
 def meeting_document(
     request: HttpRequest,
     municipality: str,

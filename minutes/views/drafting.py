@@ -41,7 +41,7 @@ from minutes.forms import (
 from minutes.models import AgendaItem, ApprovedRevision, ItemDocument, Meeting, Minutes
 from minutes.pdf import RenderError
 from minutes.snapshot import build_snapshot
-from minutes.views.documents import document_response, notice_response
+from minutes.views.documents import document_response, notice_response, storage_failure_is_503
 
 
 def _editor_url(meeting: Meeting) -> str:
@@ -647,6 +647,7 @@ def document_delete(
 
 @login_required
 @require_GET
+@storage_failure_is_503
 def document_download(
     request: HttpRequest,
     municipality: str,
@@ -999,6 +1000,7 @@ def minutes_review(
 
 @login_required
 @require_GET
+@storage_failure_is_503
 def internal_pdf(
     request: HttpRequest, municipality: str, council: str, meeting_id: int
 ) -> HttpResponse:

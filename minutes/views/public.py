@@ -26,7 +26,7 @@ from minutes.models import ApprovedRevision, Meeting, Minutes, Notice
 from minutes.notices import NoticeSnapshot
 from minutes.pdf import render_minutes_pdf
 from minutes.snapshot import MinutesSnapshot, build_snapshot
-from minutes.views.documents import rendered_pdf_response
+from minutes.views.documents import rendered_pdf_response, storage_failure_is_503
 
 
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
@@ -226,6 +226,7 @@ def meeting_pdf(
 
 
 @require_safe
+@storage_failure_is_503
 def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResponse:
     """An immutable published PDF, for the embedded set-up (in production the front web server
     serves the published storage itself, with the same headers). No query when the file is

@@ -2,11 +2,13 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from actionplans import services as plan_services
 from councils.models import Membership
 from minutes import services
 from tests import factories
-from tests.minutes.drafting_fixtures import standing_agenda
+from tests.minutes.drafting_fixtures import standing_agenda, submit_and_approve
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_0c5fa8de9f2c9a36.txt"
 OWN = Path(__file__).resolve().parent / "fixtures" / "legacy_minutes.txt"
@@ -45,3 +47,23 @@ def draft(cast):
         actor=cast.secretary,
     )
     return meeting.minutes.get()
+
+
+@pytest.fixture
+def archive(cast, draft):
+    """Approved minutes with a public and an internal document (so an internal PDF too), and an
+    annual report adopted by them."""
+    item = draft.items.get(position=2)
+    services.document_add(
+        item=item, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n%%EOF\n"), title="Offentlig",
+        is_public=True, actor=None,
+    )  # fmt: skip
+    services.document_add(
+        item=item, upload=SimpleUploadedFile("b.pdf", b"%PDF-1.7\n%b\n%%EOF\n"), title="Intern",
+        is_public=False, actor=None,
+    )  # fmt: skip
+    report = plan_services.report_create(council=cast.council, year=2024, actor=None)
+    plan_services.link_report(item=draft.items.get(position=4), report=report, actor=None)
+    revision = submit_and_approve(draft, cast)
+    report.refresh_from_db()
+    return revision, report

@@ -5,34 +5,11 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from actionplans import services as plan_services
 from minutes import integrity, services
-from tests.minutes.drafting_fixtures import submit_and_approve
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def archive(cast, draft):
-    """Approved minutes with a public and an internal document (so an internal PDF too), and an
-    annual report adopted by them."""
-    item = draft.items.get(position=2)
-    services.document_add(
-        item=item, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n%%EOF\n"), title="Offentlig",
-        is_public=True, actor=None,
-    )  # fmt: skip
-    services.document_add(
-        item=item, upload=SimpleUploadedFile("b.pdf", b"%PDF-1.7\n%b\n%%EOF\n"), title="Intern",
-        is_public=False, actor=None,
-    )  # fmt: skip
-    report = plan_services.report_create(council=cast.council, year=2024, actor=None)
-    plan_services.link_report(item=draft.items.get(position=4), report=report, actor=None)
-    revision = submit_and_approve(draft, cast)
-    report.refresh_from_db()
-    return revision, report
 
 
 def run() -> tuple[str, str]:
