@@ -24,6 +24,7 @@ from django.db import connection
 
 # the backup's folder for each storage that is backed up
 FOLDERS = {"archive": "default", "private": "private"}
+LABELS = {"default": "arkivet", "private": "interna handlingar"}
 
 
 class BackupError(Exception):
@@ -135,7 +136,8 @@ def restore(source: Path) -> dict:
     for alias in FOLDERS.values():
         if next(stored_names(storages[alias]), None) is not None:
             raise BackupError(
-                f"Lagringen ”{alias}” är inte tom. Återställ bara till en tom lagring."
+                f"Lagringen för {LABELS[alias]} ({alias}) är inte tom. Återställ bara till en "
+                "tom lagring."
             )
     if connection.vendor == "postgresql":
         env, args = _pg_env_and_args()

@@ -120,7 +120,9 @@ def test_a_site_moves_from_local_folders_to_object_storage_and_back_up_from_ther
         {**again, "DATABASE_URL": f"sqlite:///{tmp_path}/s3/third.sqlite3"},
         "restore", str(tmp_path / "from-s3"), check=False,
     )  # fmt: skip
-    assert refused.returncode != 0 and "Lagringen ”default” är inte tom" in refused.stderr
+    assert (
+        refused.returncode != 0 and "Lagringen för arkivet (default) är inte tom" in refused.stderr
+    )
 
 
 def bucket_keys(site: dict, bucket: str) -> list[str]:
