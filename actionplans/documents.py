@@ -64,7 +64,7 @@ def plan_html(plan: ActionPlan, *, draft: bool = False) -> str:
     indicator) and the approved follow-ups. The same plan always gives the same bytes: the
     document's date is its last adoption (or, for a draft, its last change)."""
     adoptions = selectors.adoptions(plan)
-    goals = selectors.goal_progress(plan, follow_ups=selectors.approved_follow_ups())
+    goals = selectors.goal_progress(plan, follow_ups=selectors.public_follow_ups())
     current = [a for a in adoptions if a.plan_revision == plan.revision]
     stamp = (
         datetime.datetime.combine(current[-1].meeting.date, datetime.time(12), tzinfo=datetime.UTC)

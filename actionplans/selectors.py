@@ -99,8 +99,17 @@ class GoalProgress:
 
 
 def approved_follow_ups() -> QuerySet[FollowUp]:
-    """Follow-ups that are part of approved minutes: the plan's history the public sees."""
+    """Follow-ups that are part of approved minutes."""
     return FollowUp.objects.filter(item__minutes__status=APPROVED).select_related("meeting")
+
+
+def public_follow_ups() -> QuerySet[FollowUp]:
+    """The plan's history the public sees (its page and PDF, and the annual report assembled
+    from it): follow-ups of approved minutes on items that are public, in minutes whose
+    publication has not been withdrawn."""
+    return approved_follow_ups().filter(
+        item__is_public=True, item__minutes__approved_revision__withdrawal__isnull=True
+    )
 
 
 def goal_progress(plan: ActionPlan, *, follow_ups: QuerySet[FollowUp]) -> list[GoalProgress]:
@@ -131,7 +140,7 @@ def public_plan(
     plan = public_plans(council).filter(year=year).first()
     if plan is None:
         return None
-    return plan, adoptions(plan), goal_progress(plan, follow_ups=approved_follow_ups())
+    return plan, adoptions(plan), goal_progress(plan, follow_ups=public_follow_ups())
 
 
 def item_link(item: AgendaItem) -> ItemLink | None:

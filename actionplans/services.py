@@ -608,7 +608,7 @@ def assemble_report(council: Council, year: int) -> str:
         f"<h3>{escape(plan.title)}</h3><p>Handlingsplanen antogs den "
         f"{long_date(adoption.meeting.date)}. Så här har målen och insatserna följts upp.</p>"
     )
-    for progress in selectors.goal_progress(plan, follow_ups=selectors.approved_follow_ups()):
+    for progress in selectors.goal_progress(plan, follow_ups=selectors.public_follow_ups()):
         goal = progress.goal
         parts.append(f"<h4>{goal.position}. {escape(goal.title)}</h4>")
         if progress.counted:

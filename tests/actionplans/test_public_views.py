@@ -148,3 +148,39 @@ def test_a_lost_report_file_is_rendered_again_when_the_bytes_match(client, cast,
     type(report).objects.filter(pk=report.pk).update(pdf_sha256="0" * 64)
     assert client.get(REPORT_PDF).status_code == 404
     assert "renders differently" in caplog.text
+
+
+def test_follow_ups_of_confidential_items_and_withdrawn_minutes_stay_off_the_public_plan(
+    client, cast, plan, django_capture_on_commit_callbacks
+):
+    from minutes.models import AgendaItem
+
+    september = follow_up(plan, cast, datetime.date(2020, 9, 1), [("Lovaktiviteter", "ongoing", "Sommarlovet gick bra.")])  # fmt: skip
+    # a follow-up item made confidential before approval
+    minutes = meeting_draft(cast, datetime.date(2020, 11, 3))
+    item = minutes.items.get(title=services.FOLLOW_UP_TITLE)
+    services.link_follow_up(item=item, plan=plan, actor=None)
+    leisure = plan.goals.get().activities.get(title="Lovaktiviteter").pk
+    services.follow_ups_save(
+        item=item,
+        entries=[services.FollowUpInput(leisure, "ongoing", "Namngiven ungdom omhändertogs.")],
+        actor=None,
+    )
+    AgendaItem.objects.filter(pk=item.pk).update(
+        is_public=False, confidentiality_ground="OSL 26 kap. 1 §"
+    )
+    minutes_services.minutes_submit(minutes=minutes, actor=cast.secretary)
+    minutes_services.minutes_approve(minutes=minutes, actor=cast.chair)
+    public = page_text(client.get(f"{LIST}2020/"))
+    assert "Sommarlovet gick bra." in public
+    assert "Namngiven ungdom" not in public
+    # the September minutes' publication is withdrawn: their follow-up goes from the page too
+    with django_capture_on_commit_callbacks(execute=True):
+        minutes_services.publication_withdraw(
+            revision=september.minutes.approved_revision, actor=cast.admin, reason="Personnummer."
+        )
+    public = page_text(client.get(f"{LIST}2020/"))
+    assert "Sommarlovet gick bra." not in public
+    pdf = " ".join(" ".join(page) for page in pdftext.raw_lines(client.get(PLAN_PDF).content))
+    assert "Sommarlovet" not in pdf and "Namngiven ungdom" not in pdf
+    assert "Lovaktiviteter" in pdf  # the plan itself stays
