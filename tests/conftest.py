@@ -222,14 +222,25 @@ def public_read_policy(bucket: str) -> str:
 @pytest.fixture
 def s3_storages(settings, s3_env, monkeypatch) -> dict:
     """This process's storages moved into ``s3_env``'s buckets, as FILE_STORAGE=s3 sets them."""
+    return use_s3_storages(settings, monkeypatch, s3_env)
+
+
+def use_s3_storages(settings, monkeypatch, env: dict) -> dict:
+    """Set ``env`` and the STORAGES that FILE_STORAGE=s3 makes of it."""
     from config.storage import file_storages
 
-    for name, value in s3_env.items():
+    for name, value in env.items():
         monkeypatch.setenv(name, value)
     settings.STORAGES = {
         **settings.STORAGES,
         **file_storages(
-            "s3", private_root="", published_root="", published_url=s3_env["PUBLISHED_URL"]
+            "s3", private_root="", published_root="", published_url=env["PUBLISHED_URL"]
         ),
     }
-    return s3_env
+    return env
+
+
+def bucket_keys(env: dict, bucket: str) -> list[str]:
+    """The keys in the site's bucket named by ``bucket`` ("S3_BUCKET", "S3_PUBLIC_BUCKET")."""
+    listing = s3_client(env["S3_ENDPOINT_URL"]).list_objects_v2(Bucket=env[bucket])
+    return sorted(entry["Key"] for entry in listing.get("Contents", []))

@@ -99,7 +99,7 @@ def test_a_site_moves_from_local_folders_to_object_storage_and_back_up_from_ther
 ):
     """The drill with FILE_STORAGE=s3 (README, "Where files live"): a backup of a site on local
     disk restores into two empty buckets, and a backup of that site restores into two more."""
-    from tests.conftest import new_s3_site
+    from tests.conftest import bucket_keys, new_s3_site
 
     local = {"DATABASE_URL": f"sqlite:///{tmp_path}/old/db.sqlite3", **folders(tmp_path / "old")}
     (tmp_path / "old").mkdir()
@@ -123,13 +123,6 @@ def test_a_site_moves_from_local_folders_to_object_storage_and_back_up_from_ther
     assert (
         refused.returncode != 0 and "Lagringen för arkivet (default) är inte tom" in refused.stderr
     )
-
-
-def bucket_keys(site: dict, bucket: str) -> list[str]:
-    from tests.conftest import s3_client
-
-    listing = s3_client(site["S3_ENDPOINT_URL"]).list_objects_v2(Bucket=site[bucket])
-    return sorted(entry["Key"] for entry in listing.get("Contents", []))
 
 
 def test_a_tampered_backup_is_refused(tmp_path):

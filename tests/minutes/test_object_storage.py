@@ -17,7 +17,7 @@ from config.storage import file_storages
 from minutes import publication, services
 from minutes.models import ApprovedRevision, ItemDocument, Minutes
 from tests import factories
-from tests.conftest import S3_KEYS, s3_client
+from tests.conftest import S3_KEYS, bucket_keys, s3_client, use_s3_storages
 from tests.minutes.drafting_fixtures import submit_and_approve
 from tests.pages import page_text
 
@@ -26,20 +26,15 @@ STABLE = "/arboga/forebyggande-radet/2025-02-24/arboga-forebyggande-radet-2025-0
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 
-def keys(env: dict, bucket: str) -> list[str]:
-    listing = s3_client(env["S3_ENDPOINT_URL"]).list_objects_v2(Bucket=env[bucket])
-    return sorted(entry["Key"] for entry in listing.get("Contents", []))
-
-
 def test_approval_archives_in_the_private_bucket_and_publishes_in_the_public_one(
     client, cast, draft, s3_storages, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         revision = submit_and_approve(draft, cast)
     archived = f"archive/{revision.pdf_name}"
-    assert archived in keys(s3_storages, "S3_BUCKET")
+    assert archived in bucket_keys(s3_storages, "S3_BUCKET")
     name = publication.published_name(revision)
-    assert keys(s3_storages, "S3_PUBLIC_BUCKET") == [name]
+    assert bucket_keys(s3_storages, "S3_PUBLIC_BUCKET") == [name]
     head = s3_client(s3_storages["S3_ENDPOINT_URL"]).head_object(
         Bucket=s3_storages["S3_PUBLIC_BUCKET"], Key=name
     )
@@ -66,10 +61,10 @@ def test_a_withdrawal_removes_the_public_object_and_the_archive_keeps_its_own(
         revision = submit_and_approve(draft, cast)
     with django_capture_on_commit_callbacks(execute=True):
         services.publication_withdraw(revision=revision, actor=cast.admin, reason="Personnummer.")
-    assert keys(s3_storages, "S3_PUBLIC_BUCKET") == []
-    assert f"archive/{revision.pdf_name}" in keys(s3_storages, "S3_BUCKET")
+    assert bucket_keys(s3_storages, "S3_PUBLIC_BUCKET") == []
+    assert f"archive/{revision.pdf_name}" in bucket_keys(s3_storages, "S3_BUCKET")
     call_command("publish_files", stdout=io.StringIO())  # and it is not published again
-    assert keys(s3_storages, "S3_PUBLIC_BUCKET") == []
+    assert bucket_keys(s3_storages, "S3_PUBLIC_BUCKET") == []
 
 
 def test_documents_live_in_the_private_bucket_and_move_between_its_parts(
@@ -80,7 +75,7 @@ def test_documents_live_in_the_private_bucket_and_move_between_its_parts(
         item=item, upload=SimpleUploadedFile("berättelse.pdf", PDF), title="Berättelse",
         is_public=False, actor=None,
     )  # fmt: skip
-    assert keys(s3_storages, "S3_BUCKET") == [f"private/{document.file_name}"]
+    assert bucket_keys(s3_storages, "S3_BUCKET") == [f"private/{document.file_name}"]
     url = reverse(
         "drafting:document",
         args=["arboga", "forebyggande-radet", draft.meeting_id, document.pk, "berattelse.pdf"],
@@ -91,10 +86,10 @@ def test_documents_live_in_the_private_bucket_and_move_between_its_parts(
     with django_capture_on_commit_callbacks(execute=True):
         services.document_update(document=document, title="Berättelse", is_public=True, actor=None)
     document.refresh_from_db()
-    assert keys(s3_storages, "S3_BUCKET") == [f"archive/{document.file_name}"]
+    assert bucket_keys(s3_storages, "S3_BUCKET") == [f"archive/{document.file_name}"]
     assert b"".join(client.get(url).streaming_content) == PDF
     # nothing but approved PDFs ever reaches the public bucket
-    assert keys(s3_storages, "S3_PUBLIC_BUCKET") == []
+    assert bucket_keys(s3_storages, "S3_PUBLIC_BUCKET") == []
 
 
 def test_verify_documents_reads_the_buckets_and_finds_an_altered_object(cast, draft, s3_storages):
@@ -165,17 +160,17 @@ def test_the_public_address_is_published_url_and_a_cdn_may_sit_in_front(monkeypa
 @pytest.fixture
 def storage_down(settings, monkeypatch):
     """Object storage configured, and nothing answering at its address."""
-    monkeypatch.setenv("S3_BUCKET", "protokollet")
-    monkeypatch.setenv("S3_PUBLIC_BUCKET", "protokollet-publicerat")
-    monkeypatch.setenv("S3_ENDPOINT_URL", "http://127.0.0.1:9")  # discard: refused
-    for name, value in S3_KEYS.items():
-        monkeypatch.setenv(name, value)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        **file_storages(
-            "s3", private_root="", published_root="", published_url="http://127.0.0.1:9/p/"
-        ),
-    }
+    use_s3_storages(
+        settings,
+        monkeypatch,
+        {
+            **S3_KEYS,
+            "S3_BUCKET": "protokollet",
+            "S3_PUBLIC_BUCKET": "protokollet-publicerat",
+            "S3_ENDPOINT_URL": "http://127.0.0.1:9",  # discard: refused
+            "PUBLISHED_URL": "http://127.0.0.1:9/p/",
+        },
+    )
 
 
 def test_an_approval_while_the_storage_is_down_approves_nothing_and_says_so(
