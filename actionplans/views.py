@@ -28,7 +28,7 @@ from actionplans.forms import (
 from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, Goal, ItemLink
 from councils import access
 from minutes.models import AgendaItem, Minutes
-from minutes.views.documents import rendered_pdf_response, storage_failure_is_503
+from minutes.views.downloads import rendered_pdf_response, storage_failure_is_503
 
 
 def frozen_as_conflict(view):

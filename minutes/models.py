@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from councils.models import Council, Membership, Person
-from minutes import documents
+from minutes import uploads
 
 
 class Meeting(models.Model):
@@ -246,7 +246,7 @@ class AgendaItem(models.Model):
 
 class ItemDocument(models.Model):
     """A document (handling) attached to an agenda item: a file checked by its content
-    (``minutes.documents``), stored under a name that cannot collide or climb out of its folder,
+    (``minutes.uploads``), stored under a name that cannot collide or climb out of its folder,
     public ones in the archive and internal ones in the private storage; never served by a web
     server, only by the app after its checks. Frozen with the minutes once they are approved."""
 
@@ -298,12 +298,12 @@ class ItemDocument(models.Model):
 
     @property
     def kind_label(self) -> str:
-        return documents.KINDS[self.content_type].label
+        return uploads.KINDS[self.content_type].label
 
     @property
     def download_name(self) -> str:
         """The name it downloads under: ``verksamhetsberattelse-2019.pdf``."""
-        return documents.download_name(self.title, documents.KINDS[self.content_type])
+        return uploads.download_name(self.title, uploads.KINDS[self.content_type])
 
 
 class AgendaItemSection(models.Model):

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from core.dates import long_date, time_span
-from minutes import documents as kinds
+from minutes import uploads as kinds
 from minutes.models import AgendaItem, ItemDocument, Meeting, Minutes
 
 SCHEMA = 1

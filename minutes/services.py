@@ -23,7 +23,7 @@ from core import audit
 from core.dates import long_date
 from core.sanitize import sanitize_html
 from councils.models import Council, Membership, Municipality, Person
-from minutes import documents, legacy, notices, publication, search, selectors, signals, tasks
+from minutes import legacy, notices, publication, search, selectors, signals, tasks, uploads
 from minutes.models import (
     AgendaItem,
     AgendaItemSection,
@@ -765,7 +765,7 @@ def document_add(
     *, item: AgendaItem, upload, title: str, is_public: bool, actor, request=None
 ) -> ItemDocument:
     """Attach an uploaded file to a draft item. Its type is judged from its content
-    (``minutes.documents``); the size limit is ``DOCUMENT_MAX_BYTES``. Public documents go to
+    (``minutes.uploads``); the size limit is ``DOCUMENT_MAX_BYTES``. Public documents go to
     the archive, internal ones to the private storage, under a name of their own."""
     check_text(title, upload.name or "")
     limit = settings.DOCUMENT_MAX_BYTES
@@ -777,10 +777,10 @@ def document_add(
     if not upload.size:
         raise InvalidInput("Filen är tom.")
     try:
-        kind = documents.detect(upload)
-    except documents.Refused as refusal:
+        kind = uploads.detect(upload)
+    except uploads.Refused as refusal:
         raise InvalidInput(str(refusal)) from None
-    original = documents.display_name(upload.name)
+    original = uploads.display_name(upload.name)
     title = (title or "").strip() or original.rsplit(".", 1)[0]
     if len(title) > 200:
         raise InvalidInput("Titeln är för lång (högst 200 tecken).")
@@ -788,7 +788,7 @@ def document_add(
     digest, size = _file_digest(upload)
     alias = _storage_of(is_public)
     with _file_storage():
-        name = storages[alias].save(documents.storage_name(original, kind), upload)
+        name = storages[alias].save(uploads.storage_name(original, kind), upload)
     # the file is written before the row commits: if the row fails, the file goes again
     try:
         last = (

@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 
 from core.dates import long_date, time_span
 from councils.models import Council, Membership
-from minutes import documents
+from minutes import uploads
 from minutes.models import AgendaItem, AgendaItemSection, Attendance, ItemDocument, Minutes
 
 SCHEMA = 1
@@ -63,11 +63,11 @@ class DocumentSnapshot:
     @property
     def filename(self) -> str:
         """The name it downloads under: ``verksamhetsberattelse-2019.pdf``."""
-        return documents.download_name(self.title, documents.KINDS[self.content_type])
+        return uploads.download_name(self.title, uploads.KINDS[self.content_type])
 
     @property
     def kind_label(self) -> str:
-        return documents.KINDS[self.content_type].label
+        return uploads.KINDS[self.content_type].label
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from minutes.feeds import ApprovedMinutesFeed
-from minutes.views import documents, public
+from minutes.views import downloads, public
 
 app_name = "minutes"
 
@@ -25,13 +25,13 @@ urlpatterns = [
     ),
     re_path(
         rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/kallelse\.pdf$",
-        documents.meeting_notice_pdf,
+        downloads.meeting_notice_pdf,
         name="notice_pdf",
     ),
     re_path(
         rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/handlingar/"
         r"(?P<document_id>[0-9]{1,12})/(?P<filename>[-a-z0-9]+\.[a-z]{3,4})$",
-        documents.meeting_document,
+        downloads.meeting_document,
         name="document",
     ),
     re_path(

@@ -41,7 +41,7 @@ from minutes.forms import (
 from minutes.models import AgendaItem, ApprovedRevision, ItemDocument, Meeting, Minutes
 from minutes.pdf import RenderError
 from minutes.snapshot import build_snapshot
-from minutes.views.documents import document_response, notice_response, storage_failure_is_503
+from minutes.views.downloads import document_response, notice_response, storage_failure_is_503
 
 
 def _editor_url(meeting: Meeting) -> str:

@@ -26,7 +26,7 @@ from minutes.models import ApprovedRevision, Meeting, Minutes, Notice
 from minutes.notices import NoticeSnapshot
 from minutes.pdf import render_minutes_pdf
 from minutes.snapshot import MinutesSnapshot, build_snapshot
-from minutes.views.documents import rendered_pdf_response, storage_failure_is_503
+from minutes.views.downloads import rendered_pdf_response, storage_failure_is_503
 
 
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:

@@ -11,7 +11,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from minutes import documents, services
+from minutes import services, uploads
 from minutes.models import ItemDocument, Minutes
 from tests.minutes import pdftext
 from tests.minutes.drafting_fixtures import submit_and_approve
@@ -46,12 +46,12 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100
 
 @pytest.mark.parametrize(
     ("data", "kind"),
-    [(PDF, documents.PDF), (PNG, documents.PNG), (b"\xff\xd8\xff\xe0" + b"\x00" * 20, documents.JPEG),
-     (b"GIF89a" + b"\x00" * 20, documents.GIF), (DOCX, documents.DOCX), (XLSX, documents.XLSX),
-     (ODT, documents.ODT)],
+    [(PDF, uploads.PDF), (PNG, uploads.PNG), (b"\xff\xd8\xff\xe0" + b"\x00" * 20, uploads.JPEG),
+     (b"GIF89a" + b"\x00" * 20, uploads.GIF), (DOCX, uploads.DOCX), (XLSX, uploads.XLSX),
+     (ODT, uploads.ODT)],
 )  # fmt: skip
 def test_documents_are_known_by_their_bytes(data, kind):
-    assert documents.detect(io.BytesIO(data)) == kind
+    assert uploads.detect(io.BytesIO(data)) == kind
 
 
 @pytest.mark.parametrize(
@@ -60,8 +60,8 @@ def test_documents_are_known_by_their_bytes(data, kind):
      (b"PK\x03\x04broken", "skadad"), (b"just text", "Filtypen tas inte emot")],
 )  # fmt: skip
 def test_anything_else_is_refused_with_a_reason(data, message):
-    with pytest.raises(documents.Refused, match=message):
-        documents.detect(io.BytesIO(data))
+    with pytest.raises(uploads.Refused, match=message):
+        uploads.detect(io.BytesIO(data))
 
 
 @pytest.mark.parametrize(
@@ -70,8 +70,8 @@ def test_anything_else_is_refused_with_a_reason(data, message):
      "", "....pdf", "x\x00y.pdf", "ond<script>.pdf"],
 )  # fmt: skip
 def test_stored_names_never_climb_out_or_collide(name):
-    first = documents.storage_name(name, documents.PDF)
-    second = documents.storage_name(name, documents.PDF)
+    first = uploads.storage_name(name, uploads.PDF)
+    second = uploads.storage_name(name, uploads.PDF)
     assert first != second
     folder, random, leaf = first.split("/")
     assert folder == "documents" and len(random) == 32
@@ -80,10 +80,10 @@ def test_stored_names_never_climb_out_or_collide(name):
 
 
 def test_a_swedish_name_reads_well():
-    assert documents.storage_name("Verksamhetsberättelse 2019.docx", documents.PDF).endswith(
+    assert uploads.storage_name("Verksamhetsberättelse 2019.docx", uploads.PDF).endswith(
         "/verksamhetsberattelse-2019.pdf"
     )
-    assert documents.download_name("Verksamhetsberättelse 2019", documents.DOCX) == (
+    assert uploads.download_name("Verksamhetsberättelse 2019", uploads.DOCX) == (
         "verksamhetsberattelse-2019.docx"
     )
 
