@@ -706,9 +706,8 @@ def report_freeze(
         return report
     report.adopted_at = adopted_at
     pdf = documents.report_pdf(report, adopted_on=adopted_on, draft=False)
-    report.pdf_name, report.pdf_sha256, report.pdf_size = minutes_services.store_pdf(
-        pdf, folder="reports"
-    )
+    stored = minutes_services.store_pdf(pdf, folder="reports")
+    report.pdf_name, report.pdf_sha256, report.pdf_size = stored.name, stored.sha256, stored.size
     report.save(update_fields=["adopted_at", "pdf_name", "pdf_sha256", "pdf_size", "updated_at"])
     audit.record("annualreport.adopted", obj=report, sha256=report.pdf_sha256)
     return report

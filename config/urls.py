@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import views as core_views
 from core.admin_site import ProtokolletAdminSite
-from minutes.views.public import published_file
+from minutes.views.downloads import published_file
 
 # every model registers on admin.site; the site itself asks for the second factor (OTP_REQUIRED)
 admin.site.__class__ = ProtokolletAdminSite

@@ -11,6 +11,7 @@ themselves), and 403 for actions their role in a council does not allow.
 from __future__ import annotations
 
 import datetime
+import enum
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -46,6 +47,63 @@ class CouncilRights:
     def can_approve(self) -> bool:
         """Holds a role that may approve; the workflow also checks who chaired the meeting."""
         return bool(self.roles & APPROVER_ROLES)
+
+
+class Need(enum.Enum):
+    """What a page of a meeting asks of the person: to read it, to edit its draft, to review it
+    (a chair's or vice chair's role), or to start a correction of its approved minutes."""
+
+    READ = "read"
+    EDIT = "edit"
+    REVIEW = "review"
+    CORRECT = "correct"
+
+
+@dataclass(frozen=True)
+class MeetingRights:
+    """A person's rights at one meeting: their rights in its council, and whether they are the
+    person who chaired it. Only that person approves or returns the minutes (signs); a
+    correction may be started by the council's chair, the person who chaired, or an
+    administrator."""
+
+    council: CouncilRights
+    chaired: bool = False
+
+    @property
+    def can_edit_minutes(self) -> bool:
+        return self.council.can_edit_minutes
+
+    @property
+    def can_review(self) -> bool:
+        return self.council.can_approve
+
+    @property
+    def can_sign(self) -> bool:
+        return self.chaired
+
+    @property
+    def can_correct(self) -> bool:
+        return self.council.is_admin or Role.CHAIR in self.council.roles or self.chaired
+
+    def allows(self, need: Need) -> bool:
+        return {
+            Need.READ: self.council.is_member,
+            Need.EDIT: self.can_edit_minutes,
+            Need.REVIEW: self.can_review,
+            Need.CORRECT: self.can_correct,
+        }[need]
+
+
+def chair_of(user, meeting) -> Person | None:
+    """The user's person if that person chaired ``meeting`` (anything with ``chaired_by_id``),
+    else None."""
+    if user is None or not user.is_authenticated or meeting.chaired_by_id is None:
+        return None
+    return Person.objects.filter(user=user, pk=meeting.chaired_by_id).first()
+
+
+def meeting_rights(user, rights: CouncilRights, meeting) -> MeetingRights:
+    return MeetingRights(council=rights, chaired=chair_of(user, meeting) is not None)
 
 
 def roles_in(user, council: Council, on: datetime.date | None = None) -> frozenset[str]:

@@ -112,6 +112,11 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def contact_email(self) -> str:
+        """Where e-mail to the person goes: their own address, else their account's, else ""."""
+        return self.email or (self.user.email if self.user_id else "")
+
 
 class MembershipQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> MembershipQuerySet:

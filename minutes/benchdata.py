@@ -22,7 +22,7 @@ from core.dates import long_date, time_span
 from councils.models import Council, Membership, Municipality, Person
 from minutes.models import AgendaItem, ApprovedRevision, Meeting, Minutes, SearchEntry, Signature
 from minutes.pdf import render_minutes_pdf
-from minutes.services import store_pdf
+from minutes.services import StoredPdf, store_pdf
 from minutes.snapshot import (
     SCHEMA,
     ItemSnapshot,
@@ -268,7 +268,7 @@ def _unique(slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def _pdfs(rng: random.Random) -> list[tuple[str, str, int]]:
+def _pdfs(rng: random.Random) -> list[StoredPdf]:
     """A few real PDFs, rendered once and stored, that the revisions point to."""
     stored = []
     for n in range(3):
@@ -497,14 +497,14 @@ def _insert(batch, rng: random.Random, pdfs) -> int:
             status=Minutes.Status.APPROVED,
             created=approved_at.isoformat(),
         )
-        name, digest, size = rng.choice(pdfs)
+        pdf = rng.choice(pdfs)
         revisions.append(
             ApprovedRevision(
                 minutes=record,
                 snapshot=doc.as_dict(),
-                pdf_name=name,
-                pdf_sha256=digest,
-                pdf_size=size,
+                pdf_name=pdf.name,
+                pdf_sha256=pdf.sha256,
+                pdf_size=pdf.size,
                 approved_at=approved_at,
             )
         )

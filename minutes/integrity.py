@@ -1,5 +1,5 @@
 """Every stored file that has a recorded SHA-256, checked against it: approved minutes (public
-and internal PDFs), agenda items' documents, and what the apps above register (the adopted
+and internal PDFs), agenda items' documents, notices' PDFs, and what the apps above register (the adopted
 annual reports). ``manage.py verify_documents`` runs it; a restore is verified with it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.files.storage import storages
 
-from minutes.models import ApprovedRevision, ItemDocument
+from minutes.models import ApprovedRevision, ItemDocument, Notice
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,21 @@ def _minutes_files() -> Iterator[StoredFile]:
         )  # fmt: skip
 
 
+def _notice_files() -> Iterator[StoredFile]:
+    notices = Notice.objects.select_related("meeting__council").exclude(pdf_name="")
+    for notice in notices.order_by("pk").iterator(chunk_size=500):
+        meeting = notice.meeting
+        label = f"{meeting.council.name} {meeting.date:%Y-%m-%d} nummer {notice.number}"
+        yield StoredFile("default", notice.pdf_name, notice.pdf_sha256, f"Kallelse {label}")
+        yield StoredFile(
+            "private", notice.internal_pdf_name, notice.internal_pdf_sha256,
+            f"Kallelse med interna handlingar {label}",
+        )  # fmt: skip
+
+
 def stored_files() -> Iterator[StoredFile]:
     yield from _minutes_files()
+    yield from _notice_files()
     for source in _sources:
         yield from source()
 

@@ -73,6 +73,14 @@ class Meeting(models.Model):
     def is_upcoming(self) -> bool:
         return self.date >= timezone.localdate()
 
+    def latest_minutes(self) -> Minutes | None:
+        """The newest revision of the meeting's minutes (a correction is a newer one)."""
+        return self.minutes.order_by("-revision").first()
+
+    def latest_notice(self) -> Notice | None:
+        """The notice sent last (an update is a newer one)."""
+        return self.notices.order_by("-number").first()
+
 
 class Minutes(models.Model):
     class Status(models.TextChoices):
@@ -531,6 +539,13 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     sent_at = models.DateTimeField(_("skickad"))
+    # The PDFs rendered once when the notice was sent and stored under their SHA-256, as approved
+    # minutes are: the public one in the archive, the members' one in the private storage.
+    pdf_name = models.CharField(_("PDF"), max_length=255, blank=True)
+    pdf_sha256 = models.CharField(_("PDF:ens SHA-256"), max_length=64, blank=True)
+    pdf_size = models.PositiveIntegerField(_("PDF:ens storlek"), null=True, blank=True)
+    internal_pdf_name = models.CharField(_("intern PDF"), max_length=255, blank=True)
+    internal_pdf_sha256 = models.CharField(_("interna PDF:ens SHA-256"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("kallelse")
@@ -546,6 +561,15 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} kallelse {self.number}"
+
+    @property
+    def download_name(self) -> str:
+        """``kallelse-arboga-forebyggande-radet-2020-02-24.pdf``; needs the meeting's council
+        and municipality."""
+        council = self.meeting.council
+        return (
+            f"kallelse-{council.municipality.slug}-{council.slug}-{self.meeting.date:%Y-%m-%d}.pdf"
+        )
 
 
 class NoticeRecipient(models.Model):

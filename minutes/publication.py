@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.db import transaction
+from django.urls import reverse
 
 from minutes.models import ApprovedRevision
 
@@ -34,11 +37,47 @@ def file_name(municipality: str, council: str, day: datetime.date, revision: int
     return f"{municipality}-{council}-{day:%Y-%m-%d}{suffix}.pdf"
 
 
+@dataclass(frozen=True)
+class NamedRevision:
+    day: datetime.date
+    revision: int
+
+
+_FILE_NAME = re.compile(r"-(\d{4}-\d{2}-\d{2})(?:-version-(\d+))?\.pdf$")
+
+
+def parse_file_name(name: str) -> NamedRevision | None:
+    """The meeting day and revision number that a readable file name states (the reverse of
+    :func:`file_name`), or None for a name it cannot have made."""
+    match = _FILE_NAME.search(name)
+    if match is None:
+        return None
+    try:
+        day = datetime.date.fromisoformat(match[1])
+    except ValueError:
+        return None
+    return NamedRevision(day, int(match[2] or 1))
+
+
+def readable_url(municipality: str, council: str, day: datetime.date) -> str:
+    """The stable address of a meeting's current public PDF, which redirects to its immutable
+    file: ``/arboga/forebyggande-radet/2020-02-24/arboga-forebyggande-radet-2020-02-24.pdf``."""
+    return reverse(
+        "minutes:meeting_pdf",
+        args=[municipality, council, day.isoformat(), file_name(municipality, council, day)],
+    )
+
+
 def name_for(
     sha256: str, municipality: str, council: str, day: datetime.date, revision: int
 ) -> str:
     """The name in the published storage: ``<sha256>/<readable file name>``."""
     return f"{sha256}/{file_name(municipality, council, day, revision)}"
+
+
+def url_for(name: str) -> str:
+    """The public address of a name in the published storage."""
+    return storages[STORAGE].url(name)
 
 
 def published_name(revision: ApprovedRevision) -> str:
@@ -54,7 +93,7 @@ def published_name(revision: ApprovedRevision) -> str:
 
 
 def published_url(revision: ApprovedRevision) -> str:
-    return storages[STORAGE].url(published_name(revision))
+    return url_for(published_name(revision))
 
 
 def is_withdrawn(revision: ApprovedRevision) -> bool:

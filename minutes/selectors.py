@@ -1,4 +1,4 @@
-"""Reads for the public pages about meetings: a fixed number of queries whatever the data size."""
+"""Reads about meetings that need care: a fixed number of queries whatever the data size."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from core.dates import long_date, time_span
 from councils.models import Council
-from minutes.models import Meeting, Minutes
-from minutes.publication import file_name
+from minutes.models import Meeting, Minutes, MinutesEvent
+from minutes.publication import readable_url
 
 SHOWN_YEARS = 2  # a council page lists the meetings of its latest years; older ones by year
 
@@ -90,7 +90,7 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
         details = "".join(f", {part}" for part in (time_span(start, end), place) if part)
         pdf = ""
         if approved is not None:
-            pdf = f"{base}{iso}/" + file_name(council.municipality.slug, council.slug, day)
+            pdf = readable_url(council.municipality.slug, council.slug, day)
         line = MeetingLine(iso, f"{base}{iso}/", long_date(day), details, pdf)
         if day >= today:
             upcoming.insert(0, line)  # the rows come newest first; coming ones soonest first
@@ -163,3 +163,14 @@ def forget_current_pdf(meeting: Meeting) -> None:
     """After an approval, a correction or a withdrawal of ``meeting``'s minutes."""
     council = meeting.council
     cache.delete(_current_pdf_key(council.municipality.slug, council.slug, meeting.date))
+
+
+def previous_submission(minutes: Minutes) -> dict | None:
+    """The snapshot of the submission before the latest one (what the approver read before a
+    return), or None when the minutes were submitted once."""
+    submissions = list(
+        minutes.events.filter(kind=MinutesEvent.Kind.SUBMITTED).order_by("-created_at")[:2]
+    )
+    if len(submissions) < 2 or not submissions[1].snapshot:
+        return None
+    return submissions[1].snapshot

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from core.dates import long_date, time_span
 from councils.models import Council, Membership
@@ -299,3 +301,27 @@ def next_meeting_line(meeting) -> str:
     if meeting.place:
         parts.append(meeting.place)
     return f"Nästa möte: {', '.join(parts)}."
+
+
+def changes(before: dict, after: dict) -> list[str]:
+    """What changed between two snapshots (as stored, ``as_dict()``), for the approver after a
+    return: the items new or renamed, changed and removed, and the parts of the attendance."""
+    after = json.loads(json.dumps(after))  # tuples become lists, as in a stored snapshot
+    old = {i["number"] + ". " + i["title"]: i for i in before["items"]}
+    new = {i["number"] + ". " + i["title"]: i for i in after["items"]}
+    out = []
+    for heading, item in new.items():
+        if heading not in old:
+            out.append(_("Nytt eller omdöpt: %(h)s") % {"h": heading})
+        elif item != old[heading]:
+            out.append(_("Ändrat: %(h)s") % {"h": heading})
+    out += [_("Borttaget: %(h)s") % {"h": h} for h in old if h not in new]
+    for key, label in (
+        ("elected", _("Ledamöter")),
+        ("representatives", _("Rådsrepresentanter")),
+        ("absent", _("Frånvarande")),
+        ("others", _("Övriga")),
+    ):
+        if after[key] != before[key]:
+            out.append(_("Ändrat: närvaron (%(l)s)") % {"l": label})
+    return out

@@ -41,9 +41,7 @@ def _context(minutes: Minutes) -> dict:
 
 
 def _email(person) -> str:
-    if person is None:
-        return ""
-    return person.email or (person.user.email if person.user_id else "")
+    return person.contact_email if person is not None else ""
 
 
 @task

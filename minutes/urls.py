@@ -51,7 +51,7 @@ urlpatterns = [
     ),
     path(
         "<slug:municipality>/<slug:council>/moten/<int:meeting_id>/utkast.pdf",
-        public.draft_preview,
+        downloads.draft_preview,
         name="draft_preview",
     ),
 ]

@@ -1,21 +1,35 @@
-"""Serving an item's documents: never by the web server, always through these checks, and as
-attachments that a browser does not open or sniff."""
+"""Every view that hands out a file: the immutable published PDFs, items' documents, the
+notices' and the internal minutes' stored PDFs, and the draft's preview. Stored files are
+never served by the web server from the archive, always through these checks, by one helper
+(``stored_file_response``); a storage that fails is a 503 that says so."""
 
 from __future__ import annotations
 
 import functools
 import logging
 
+from django.contrib.auth.decorators import login_required
 from django.core.files.storage import storages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+)
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_safe
 
+from config.storage import IMMUTABLE
+from core import audit
 from councils import access
 from minutes import publication, services
-from minutes.models import ApprovedRevision, ItemDocument, Meeting, Notice
+from minutes.models import ApprovedRevision, ItemDocument, Meeting, Minutes, Notice
 from minutes.notices import NoticeSnapshot
-from minutes.pdf import RenderError, render_notice_pdf
-from minutes.snapshot import MinutesSnapshot
+from minutes.pdf import RenderError, render_minutes_pdf
+from minutes.snapshot import MinutesSnapshot, build_snapshot
+from minutes.views.loading import load_meeting
 
 logger = logging.getLogger(__name__)
 
@@ -42,25 +56,115 @@ def storage_failure_is_503(view):
     return wrapped
 
 
-def document_response(document: ItemDocument, filename: str, *, cache: str) -> HttpResponse:
+def stored_file_response(
+    request: HttpRequest,
+    *,
+    storage: str,
+    name: str,
+    sha256: str,
+    filename: str,
+    cache: str,
+    content_type: str = "application/pdf",
+    attachment: bool = False,
+) -> HttpResponse:
+    """A stored file under its readable ``filename``: its SHA-256 as the ETag (a client that
+    has it gets 304 and no file is opened), the given cache policy and ``nosniff``; shown
+    inline, or as an ``attachment`` with a sandbox that a browser cannot run anything in."""
+    etag = f'"{sha256}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            storages[storage].open(name, "rb"),
+            as_attachment=attachment,
+            filename=filename,
+            content_type=content_type,
+        )
+        if attachment:
+            response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["ETag"] = etag
+    response["Cache-Control"] = cache
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def rendered_pdf_response(render, filename: str, *, cache: str) -> HttpResponse:
+    """``render()``'s PDF shown inline under ``filename``, for what is not frozen yet (a draft);
+    a render that fails (too slow, too big) is a 503 that says why in Swedish."""
+    try:
+        pdf = render()
+    except RenderError as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = cache
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Published minutes ------------------------------------------------------------------------------
+
+
+@require_safe
+@storage_failure_is_503
+def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResponse:
+    """An immutable published PDF, for the embedded set-up (in production the front web server
+    serves the published storage itself, with the same headers). No query when the file is
+    there; one that republishes it when a restore or a failed publication left it missing."""
+    name = f"{sha256}/{filename}"
+    if not storages[publication.STORAGE].exists(name):
+        stored = _published_revision(sha256, filename)
+        if stored is None:
+            raise Http404(_("Filen finns inte."))
+        publication.publish(stored)
+    return stored_file_response(
+        request,
+        storage=publication.STORAGE,
+        name=name,
+        sha256=sha256,
+        filename=filename,
+        cache=IMMUTABLE,
+    )
+
+
+def _published_revision(sha256: str, filename: str) -> ApprovedRevision | None:
+    """The public revision a published address names, if any (the same bytes may be shared by
+    several meetings' revisions, so the date and revision number in the name narrow it)."""
+    named = publication.parse_file_name(filename)
+    if named is None:
+        return None
+    candidates = ApprovedRevision.objects.filter(
+        pdf_sha256=sha256,
+        minutes__meeting__date=named.day,
+        minutes__revision=named.revision,
+        withdrawal__isnull=True,
+    ).select_related("minutes__meeting__council__municipality", "withdrawal")
+    name = f"{sha256}/{filename}"
+    return next((r for r in candidates if publication.published_name(r) == name), None)
+
+
+# --- Items' documents -------------------------------------------------------------------------------
+
+
+def document_response(
+    request: HttpRequest, document: ItemDocument, filename: str, *, cache: str
+) -> HttpResponse:
     """The file as a download under its readable name (any other name is not found), with the
     type it was found to be, ``attachment``, ``nosniff`` and a sandbox for good measure."""
     if filename != document.download_name:
         raise Http404(_("Handlingen finns inte under det namnet."))
-    storage = storages[document.storage]
-    if not storage.exists(document.file_name):
+    if not storages[document.storage].exists(document.file_name):
         raise Http404(_("Handlingens fil saknas i arkivet."))
-    response = FileResponse(
-        storage.open(document.file_name, "rb"),
-        as_attachment=True,
+    return stored_file_response(
+        request,
+        storage=document.storage,
+        name=document.file_name,
+        sha256=document.sha256,
         filename=filename,
+        cache=cache,
         content_type=document.content_type,
+        attachment=True,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = cache
-    response["ETag"] = f'"{document.sha256}"'
-    return response
 
 
 def public_document_ids(meeting: Meeting) -> set[int]:
@@ -78,7 +182,7 @@ def public_document_ids(meeting: Meeting) -> set[int]:
             return set()
         doc = MinutesSnapshot.from_dict(current.snapshot)
         return {d.id for item in doc.items for d in item.public_documents}
-    notice = latest_notice(meeting)
+    notice = meeting.latest_notice()
     if notice is None:
         return set()
     return {
@@ -114,43 +218,57 @@ def meeting_document(
         or document.pk not in public_document_ids(document.item.minutes.meeting)
     ):
         raise Http404(_("Det finns ingen offentlig handling med det numret."))
-    return document_response(document, filename, cache="public, max-age=300")
+    return document_response(request, document, filename, cache="public, max-age=300")
 
 
-def rendered_pdf_response(render, filename: str, *, cache: str) -> HttpResponse:
-    """``render()``'s PDF shown inline under ``filename``; a render that fails (too slow, too
-    big) is a 503 that says why in Swedish."""
+@login_required
+@require_GET
+@storage_failure_is_503
+def document_download(
+    request: HttpRequest,
+    municipality: str,
+    council: str,
+    meeting_id: int,
+    document_id: int,
+    filename: str,
+) -> HttpResponse:
+    """Any document of the meeting, public or internal, for the council's members."""
+    rights = access.get_council_for_member(request, municipality, council)
+    document = get_object_or_404(
+        ItemDocument.objects.select_related("item"),
+        pk=document_id,
+        item__minutes__meeting_id=meeting_id,
+        item__minutes__meeting__council=rights.council,
+    )
+    return document_response(request, document, filename, cache="private, no-store")
+
+
+# --- Notices ------------------------------------------------------------------------------------------
+
+
+def _notice_response(request: HttpRequest, notice: Notice, *, internal: bool, cache: str):
+    """A notice's PDF as it was stored when the notice was sent (one sent before notices were
+    stored is rendered and stored on its first request)."""
     try:
-        pdf = render()
+        notice = services.notice_store_pdfs(notice)
     except RenderError as error:
         return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = cache
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def notice_response(notice: Notice, *, internal: bool, cache: str) -> HttpResponse:
-    """A notice as PDF, rendered from what was sent: the same notice gives the same bytes."""
-    snapshot = NoticeSnapshot.from_dict(notice.snapshot)
-    council = notice.meeting.council
-    name = f"kallelse-{council.municipality.slug}-{council.slug}-{notice.meeting.date:%Y-%m-%d}.pdf"
-    return rendered_pdf_response(
-        lambda: render_notice_pdf(snapshot, changes=notice.changes, internal=internal),
-        name,
+    return stored_file_response(
+        request,
+        storage="private" if internal else "default",
+        name=notice.internal_pdf_name if internal else notice.pdf_name,
+        sha256=notice.internal_pdf_sha256 if internal else notice.pdf_sha256,
+        filename=notice.download_name,
         cache=cache,
     )
 
 
-def latest_notice(meeting: Meeting) -> Notice | None:
-    return meeting.notices.order_by("-number").first()
-
-
+@storage_failure_is_503
 def meeting_notice_pdf(
     request: HttpRequest, municipality: str, council: str, date: str
 ) -> HttpResponse:
-    """A coming meeting's notice, for everyone (no internal documents, no confidential titles)."""
+    """A coming meeting's notice, for everyone (no internal documents, no confidential titles).
+    The address comes to mean an updated notice when one is sent: cached briefly."""
     council_obj = access.get_public_council(municipality, council)
     notice = (
         Notice.objects.select_related("meeting__council__municipality")
@@ -160,4 +278,68 @@ def meeting_notice_pdf(
     )
     if notice is None:
         raise Http404(_("Ingen kallelse är skickad till mötet."))
-    return notice_response(notice, internal=False, cache="public, max-age=300")
+    return _notice_response(request, notice, internal=False, cache="public, max-age=300")
+
+
+@login_required
+@require_GET
+@storage_failure_is_503
+def notice_pdf(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The latest notice as the members' PDF (internal documents named too)."""
+    page = load_meeting(request, municipality, council, meeting_id, minutes_required=False)
+    notice = page.meeting.latest_notice()
+    if notice is None:
+        raise Http404(_("Ingen kallelse är skickad till mötet."))
+    return _notice_response(request, notice, internal=True, cache="private, no-store")
+
+
+# --- The members' copies of minutes ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@storage_failure_is_503
+def internal_pdf(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The internal copy of approved minutes, with confidential items in full: for the
+    council's members only, from the private storage."""
+    page = load_meeting(request, municipality, council, meeting_id)
+    minutes = page.minutes
+    revision = (
+        getattr(minutes, "approved_revision", None)
+        if minutes.status == Minutes.Status.APPROVED
+        else None
+    )
+    if revision is None or not revision.internal_pdf_name:
+        raise Http404(_("Det finns ingen intern version av minnesanteckningarna."))
+    audit.record("minutes.internal_pdf_read", request=request, obj=page.meeting)
+    return stored_file_response(
+        request,
+        storage="private",
+        name=revision.internal_pdf_name,
+        sha256=revision.internal_pdf_sha256,
+        filename=f"intern-{municipality}-{council}-{page.meeting.date:%Y-%m-%d}.pdf",
+        cache="private, no-store",
+    )
+
+
+@login_required
+def draft_preview(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The draft minutes as the PDF will look, with an UTKAST watermark and no signatures:
+    for the council's members only (404 for everyone else)."""
+    page = load_meeting(request, municipality, council, meeting_id, minutes_required=False)
+    minutes = (
+        page.meeting.minutes.exclude(status=Minutes.Status.APPROVED).order_by("-revision").first()
+    )
+    if minutes is None:
+        raise Http404(_("Mötet har inget utkast att förhandsgranska."))
+    return rendered_pdf_response(
+        lambda: render_minutes_pdf(build_snapshot(minutes), draft=True),
+        f"utkast-{municipality}-{council}-{page.meeting.date:%Y-%m-%d}.pdf",
+        cache="private, no-store",
+    )

@@ -1,32 +1,25 @@
 import datetime
 import re
 
-from django.contrib.auth.decorators import login_required
-from django.core.files.storage import storages
 from django.db.models import Exists, OuterRef
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseNotModified,
     HttpResponseRedirect,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from councils import access
 from councils import selectors as council_selectors
 from councils import tools as council_tools
 from councils.models import Council
 from minutes import publication, search, selectors
-from minutes.models import ApprovedRevision, Meeting, Minutes, Notice
+from minutes.models import ApprovedRevision, Meeting, Notice
 from minutes.notices import NoticeSnapshot
-from minutes.pdf import render_minutes_pdf
-from minutes.snapshot import MinutesSnapshot, build_snapshot
-from minutes.views.downloads import rendered_pdf_response, storage_failure_is_503
+from minutes.snapshot import MinutesSnapshot
 
 
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
@@ -77,24 +70,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         request,
         "minutes/search.html",
         {"query": query, "council": council_obj, "results": results},
-    )
-
-
-@login_required
-def draft_preview(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
-    """The draft minutes as the PDF will look, with an UTKAST watermark and no signatures:
-    for the council's members only (404 for everyone else)."""
-    rights = access.get_council_for_member(request, municipality, council)
-    meeting = get_object_or_404(Meeting, pk=meeting_id, council=rights.council)
-    minutes = meeting.minutes.exclude(status=Minutes.Status.APPROVED).order_by("-revision").first()
-    if minutes is None:
-        raise Http404(_("Mötet har inget utkast att förhandsgranska."))
-    return rendered_pdf_response(
-        lambda: render_minutes_pdf(build_snapshot(minutes), draft=True),
-        f"utkast-{municipality}-{council}-{meeting.date:%Y-%m-%d}.pdf",
-        cache="private, no-store",
     )
 
 
@@ -183,7 +158,7 @@ def meeting_detail(
     current = revisions[0] if revisions else None
     withdrawal = current.withdrawal if current and publication.is_withdrawn(current) else None
     # before the minutes are approved: the agenda of the latest notice, once one is sent
-    notice = None if current else meeting.notices.order_by("-number").first()
+    notice = None if current else meeting.latest_notice()
     return render(
         request,
         "minutes/meeting_detail.html",
@@ -196,7 +171,7 @@ def meeting_detail(
             if current and not withdrawal
             else None,
             "earlier": revisions[1:],
-            "filename": publication.file_name(municipality, council, meeting.date),
+            "pdf_url": publication.readable_url(municipality, council, meeting.date),
             "docs_base": reverse("minutes:meeting", args=[municipality, council, date])
             + "handlingar/",
             "notice": NoticeSnapshot.from_dict(notice.snapshot) if notice else None,
@@ -220,58 +195,9 @@ def meeting_pdf(
     if current.withdrawal_reason is not None:
         return _withdrawn(current.withdrawal_reason)
     name = publication.name_for(current.sha256, municipality, council, day, current.revision)
-    response = HttpResponseRedirect(storages[publication.STORAGE].url(name))
+    response = HttpResponseRedirect(publication.url_for(name))
     response["Cache-Control"] = STABLE_CACHE
     return response
-
-
-@require_safe
-@storage_failure_is_503
-def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResponse:
-    """An immutable published PDF, for the embedded set-up (in production the front web server
-    serves the published storage itself, with the same headers). No query when the file is
-    there; one that republishes it when a restore or a failed publication left it missing."""
-    name = f"{sha256}/{filename}"
-    storage = storages[publication.STORAGE]
-    if not storage.exists(name):
-        stored = _published_revision(sha256, filename)
-        if stored is None:
-            raise Http404(_("Filen finns inte."))
-        publication.publish(stored)
-    etag = f'"{sha256}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponseNotModified()
-    else:
-        response = FileResponse(
-            storage.open(name, "rb"), content_type="application/pdf", filename=filename
-        )
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-_PUBLISHED_NAME = re.compile(r"-(\d{4}-\d{2}-\d{2})(?:-version-(\d+))?\.pdf$")
-
-
-def _published_revision(sha256: str, filename: str) -> ApprovedRevision | None:
-    """The public revision a published address names, if any (the same bytes may be shared by
-    several meetings' revisions, so the date and revision number in the name narrow it)."""
-    match = _PUBLISHED_NAME.search(filename)
-    if match is None:
-        return None
-    try:
-        day = datetime.date.fromisoformat(match[1])
-    except ValueError:
-        return None
-    candidates = ApprovedRevision.objects.filter(
-        pdf_sha256=sha256,
-        minutes__meeting__date=day,
-        minutes__revision=int(match[2] or 1),
-        withdrawal__isnull=True,
-    ).select_related("minutes__meeting__council__municipality", "withdrawal")
-    name = f"{sha256}/{filename}"
-    return next((r for r in candidates if publication.published_name(r) == name), None)
 
 
 def council_calendar(request: HttpRequest, municipality: str, council: str) -> HttpResponse:

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
+from minutes import services
 from minutes.models import AgendaItem, Meeting, Minutes
 from tests.pages import page_text
 
@@ -190,6 +191,23 @@ def test_a_substitute_without_whom_gets_a_message(client, cast, draft):
     response = attendance_post(client, draft, **{"a0-status": "substitute"})
     assert response.status_code == 400
     assert "Ange vem ersättaren tjänstgör för." in response.content.decode()
+
+
+def test_a_refused_attendance_row_keeps_the_chairs_comment_and_the_notice_banner(
+    client, cast, draft
+):
+    """The 400 page after a bad row is the meeting's page as a GET shows it, with the errors:
+    it used to drop the chair's return comment and the notice banner."""
+    services.minutes_submit(minutes=draft, actor=cast.secretary)
+    services.minutes_return(minutes=draft, actor=cast.chair, comment="Rätta närvaron, tack.")
+    services.notice_send(meeting=draft.meeting, actor=cast.secretary)
+    client.force_login(cast.secretary)
+    response = attendance_post(client, draft, **{"a0-status": "substitute"})
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Ange vem ersättaren tjänstgör för." in text
+    assert "Återsänt av ordföranden" in text and "Rätta närvaron, tack." in text
+    assert "Kallelsen skickades" in text
 
 
 @pytest.mark.parametrize(("who", "status"), [("member", 403), ("chair", 403), ("outsider", 404)])

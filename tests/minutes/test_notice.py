@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 from django.core import mail
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -184,7 +185,7 @@ def test_the_public_sees_the_agenda_and_public_documents_once_the_notice_is_sent
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert client.get(f"{page_url}handlingar/{internal.pk}/intern-karta.pdf").status_code == 404
     notice_pdf = client.get(f"{page_url}kallelse.pdf")
-    text = " ".join(" ".join(p) for p in pdftext.raw_lines(notice_pdf.content))
+    text = " ".join(" ".join(p) for p in pdftext.raw_lines(b"".join(notice_pdf.streaming_content)))
     assert "Handling: Verksamhetsberättelse 2019" in text and "Intern karta" not in text
     # made internal after the notice: no longer public
     services.document_update(document=public, title=public.title, is_public=False, actor=None)
@@ -281,3 +282,71 @@ def test_next_meeting_input_is_checked_and_the_page_works(client, cast, draft):
     client.force_login(cast.outsider)
     assert client.post(u("next_meeting", draft), {"date": "2025-06-01"}).status_code == 404
     assert existing.pk and not Meeting.objects.filter(date="2025-06-01").exists()
+
+
+def test_the_notice_pdf_is_rendered_once_when_sent_and_served_from_storage(
+    client, cast, draft, monkeypatch
+):
+    """A render on a public path would let anyone load the server: the notice's PDFs are
+    rendered when it is sent, stored under their SHA-256, and every download serves the stored
+    file with its ETag; a changed notice sent again stores a new one."""
+    renderer = minutes_pdf.get_renderer()
+    renders = []
+    real = renderer.render_html
+
+    def counting(html, *args, **kwargs):
+        renders.append(html)
+        return real(html, *args, **kwargs)
+
+    monkeypatch.setattr(renderer, "render_html", counting)
+    notice = services.notice_send(meeting=draft.meeting, actor=None)
+    assert len(renders) == 2  # the public PDF and the members' one
+    public = storages["default"].open(notice.pdf_name).read()
+    assert hashlib.sha256(public).hexdigest() == notice.pdf_sha256
+    assert notice.pdf_size == len(public)
+    internal = storages["private"].open(notice.internal_pdf_name).read()
+    assert hashlib.sha256(internal).hexdigest() == notice.internal_pdf_sha256
+
+    url = f"/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/kallelse.pdf"
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == public
+        assert response["ETag"] == f'"{notice.pdf_sha256}"'
+        assert response["X-Content-Type-Options"] == "nosniff"
+    assert client.get(url, headers={"If-None-Match": f'"{notice.pdf_sha256}"'}).status_code == 304
+    client.force_login(cast.member)
+    members = client.get(u("notice_pdf", draft))
+    assert b"".join(members.streaming_content) == internal
+    assert members["Cache-Control"] == "private, no-store"
+    assert len(renders) == 2  # every download served the stored bytes
+
+    item = draft.items.get(position=2)
+    services.item_save(
+        item=item, version=item.version, title="Ny rubrik", body="", decision="",
+        is_public=True, confidentiality_ground="", sections=[], actor=None,
+    )  # fmt: skip
+    update = services.notice_send(meeting=draft.meeting, actor=None)
+    assert len(renders) == 4 and update.pdf_sha256 != notice.pdf_sha256
+    client.logout()
+    assert client.get(url)["ETag"] == f'"{update.pdf_sha256}"'
+    assert storages["default"].exists(notice.pdf_name)  # the first notice's PDF stays
+
+
+def test_a_notice_sent_before_notices_were_stored_is_stored_on_its_first_download(
+    client, draft, monkeypatch
+):
+    notice = services.notice_send(meeting=draft.meeting, actor=None)
+    Notice.objects.filter(pk=notice.pk).update(
+        pdf_name="", pdf_sha256="", pdf_size=None, internal_pdf_name="", internal_pdf_sha256=""
+    )
+    url = f"/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/kallelse.pdf"
+    first = client.get(url)
+    assert first.status_code == 200
+    notice.refresh_from_db()
+    assert notice.pdf_sha256 and first["ETag"] == f'"{notice.pdf_sha256}"'
+    renders = []
+    monkeypatch.setattr(
+        minutes_pdf.get_renderer(), "render_html", lambda *a, **k: renders.append(a)
+    )
+    assert client.get(url)["ETag"] == f'"{notice.pdf_sha256}"' and not renders

@@ -1,0 +1,102 @@
+"""Writes to meetings and minutes, one module per stage of the minutes' life. Each service is
+one transaction that checks the state, writes an audit row and runs its side effects after
+commit.
+
+- ``drafting``: a meeting and its draft minutes, attendance, items, their order, the next meeting
+- ``attachments``: the documents attached to a draft item
+- ``approval``: submit, withdraw, return, approve, historical revisions, corrections, and the
+  withdrawal of a public copy
+- ``notice``: the notice (kallelse) sent before the meeting
+- ``importing``: saving minutes parsed from the legacy text format (``minutes.legacy`` parses)
+- ``errors``, ``files`` and ``text``: what they share
+
+The names below are the package's public interface; import them from ``minutes.services``.
+"""
+
+from minutes.services.approval import (
+    correction_start,
+    minutes_approve,
+    minutes_return,
+    minutes_submit,
+    minutes_withdraw,
+    publication_withdraw,
+    record_historical_revision,
+    signed_text,
+)
+from minutes.services.attachments import document_add, document_delete, document_update
+from minutes.services.drafting import (
+    AttendanceEntry,
+    SectionInput,
+    attendance_update,
+    drop_empty_sections,
+    item_create,
+    item_delete,
+    item_move,
+    item_save,
+    item_set_points,
+    item_state,
+    items_reorder,
+    meeting_create,
+    minutes_start,
+    next_meeting_clear,
+    next_meeting_set,
+    standing_item_ensure,
+)
+from minutes.services.errors import (
+    Conflict,
+    ImportFailed,
+    InvalidInput,
+    NotAllowed,
+    NotEditable,
+    StorageUnavailable,
+)
+from minutes.services.files import STORAGE_ERRORS, StoredPdf, store_pdf
+from minutes.services.importing import ImportReport, import_legacy_minutes
+from minutes.services.notice import notice_pending_changes, notice_send, notice_store_pdfs
+from minutes.services.text import check_text, plain_text_to_html
+
+__all__ = [
+    "STORAGE_ERRORS",
+    "AttendanceEntry",
+    "Conflict",
+    "ImportFailed",
+    "ImportReport",
+    "InvalidInput",
+    "NotAllowed",
+    "NotEditable",
+    "SectionInput",
+    "StorageUnavailable",
+    "StoredPdf",
+    "attendance_update",
+    "check_text",
+    "correction_start",
+    "document_add",
+    "document_delete",
+    "document_update",
+    "drop_empty_sections",
+    "import_legacy_minutes",
+    "item_create",
+    "item_delete",
+    "item_move",
+    "item_save",
+    "item_set_points",
+    "item_state",
+    "items_reorder",
+    "meeting_create",
+    "minutes_approve",
+    "minutes_return",
+    "minutes_start",
+    "minutes_submit",
+    "minutes_withdraw",
+    "next_meeting_clear",
+    "next_meeting_set",
+    "notice_pending_changes",
+    "notice_send",
+    "notice_store_pdfs",
+    "plain_text_to_html",
+    "publication_withdraw",
+    "record_historical_revision",
+    "signed_text",
+    "standing_item_ensure",
+    "store_pdf",
+]

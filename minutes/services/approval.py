@@ -1,0 +1,324 @@
+"""Approval: draft → submitted → approved, and back submitted → draft (withdrawn by the
+secretary, or returned by the approver with a comment); the frozen revision of minutes approved
+outside Protokollet; a correction (rättelse) of approved minutes; the withdrawal of a public
+copy. Each transition locks the minutes row, checks the state, writes an event and an audit
+row, and sends its e-mail after commit."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from core import audit
+from councils import access
+from councils.models import Person
+from minutes import publication, search, selectors, signals, tasks
+from minutes.models import (
+    AgendaItem,
+    AgendaItemSection,
+    ApprovedRevision,
+    Attendance,
+    ItemDocument,
+    Meeting,
+    Minutes,
+    MinutesEvent,
+    PublicationWithdrawal,
+    Signature,
+)
+from minutes.pdf import render_minutes_pdf
+from minutes.services.attachments import DOCUMENT_COPIED
+from minutes.services.drafting import drop_empty_sections
+from minutes.services.errors import InvalidInput, NotAllowed
+from minutes.services.files import store_pdf
+from minutes.services.text import check_text
+from minutes.snapshot import build_snapshot
+
+
+def _lock(minutes: Minutes) -> Minutes:
+    return Minutes.objects.select_for_update().select_related("meeting__council").get(pk=minutes.pk)
+
+
+def _event(minutes: Minutes, kind: str, actor, **fields) -> None:
+    MinutesEvent.objects.create(
+        minutes=minutes,
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=actor.get_username() if actor is not None and actor.is_authenticated else "",
+        **fields,
+    )
+
+
+def _check_approver(minutes: Minutes, actor) -> Person:
+    """Only the person who chaired the meeting approves or returns its minutes."""
+    person = access.chair_of(actor, minutes.meeting)
+    if person is None:
+        raise NotAllowed(
+            "Bara den som var ordförande vid mötet godkänner eller återsänder minnesanteckningarna."
+        )
+    return person
+
+
+def _after_commit(task_name: str, minutes_id: int) -> None:
+    transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(minutes_id))
+
+
+@transaction.atomic
+def minutes_submit(*, minutes: Minutes, actor, request=None) -> Minutes:
+    """The secretary sends the draft to the person who chaired the meeting. Empty sub-sections
+    are dropped; the submitted snapshot is kept for comparison after a return."""
+
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.DRAFT:
+        raise NotAllowed("Bara ett utkast kan skickas för godkännande.")
+    if minutes.meeting.chaired_by_id is None:
+        raise NotAllowed(
+            "Det står inte vem som var ordförande vid mötet; be systemförvaltaren ange det."
+        )
+    if not minutes.items.exists():
+        raise NotAllowed("Minnesanteckningarna har inga ärenden.")
+    drop_empty_sections(minutes)
+    minutes.status = Minutes.Status.SUBMITTED
+    minutes.save(update_fields=["status", "updated_at"])
+    _event(minutes, MinutesEvent.Kind.SUBMITTED, actor, snapshot=build_snapshot(minutes).as_dict())
+    audit.record("minutes.submitted", request=request, actor=actor, obj=minutes.meeting)
+    _after_commit("notify_submitted", minutes.pk)
+    return minutes
+
+
+@transaction.atomic
+def minutes_withdraw(*, minutes: Minutes, actor, request=None) -> Minutes:
+    """The reverse of submitting: the secretary takes the draft back to change it."""
+
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.SUBMITTED:
+        raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan tas tillbaka.")
+    minutes.status = Minutes.Status.DRAFT
+    minutes.save(update_fields=["status", "updated_at"])
+    _event(minutes, MinutesEvent.Kind.WITHDRAWN, actor)
+    audit.record("minutes.withdrawn", request=request, actor=actor, obj=minutes.meeting)
+    return minutes
+
+
+@transaction.atomic
+def minutes_return(*, minutes: Minutes, actor, comment: str, request=None) -> Minutes:
+    """The approver sends the draft back to the secretary with a comment."""
+
+    check_text(comment)
+    comment = comment.strip()
+    if not comment:
+        raise InvalidInput("Skriv vad som behöver ändras.")
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.SUBMITTED:
+        raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan återsändas.")
+    _check_approver(minutes, actor)
+    minutes.status = Minutes.Status.DRAFT
+    minutes.save(update_fields=["status", "updated_at"])
+    _event(minutes, MinutesEvent.Kind.RETURNED, actor, comment=comment[:5000])
+    audit.record("minutes.returned", request=request, actor=actor, obj=minutes.meeting)
+    _after_commit("notify_returned", minutes.pk)
+    return minutes
+
+
+def signed_text(moment: datetime.datetime) -> str:
+    """ "Justerat elektroniskt 2020-03-02 kl. 14.05" in Swedish time."""
+
+    local = timezone.localtime(moment)
+    return f"Justerat elektroniskt {local:%Y-%m-%d} kl. {local:%H.%M}"
+
+
+def _forget_current_pdf(meeting) -> None:
+    """Now, and again once committed: a request in between may have remembered the old answer."""
+    selectors.forget_current_pdf(meeting)
+    transaction.on_commit(lambda: selectors.forget_current_pdf(meeting))
+
+
+def _freeze(minutes: Minutes, snapshot, approved_at: datetime.datetime, **fields):
+    """Render the approved PDF once (and, when items are confidential, the internal one into the
+    private storage) and keep both with the snapshot in an insert-only revision."""
+
+    public = store_pdf(render_minutes_pdf(snapshot))
+    internal = None
+    # the internal copy exists when the public one leaves something out: a confidential item,
+    # or an internal document named under its item
+    if any(
+        not item.is_public or any(not d.is_public for d in item.documents)
+        for item in snapshot.items
+    ):
+        internal = store_pdf(render_minutes_pdf(snapshot, internal=True), storage_alias="private")
+    revision = ApprovedRevision.objects.create(
+        minutes=minutes,
+        snapshot=snapshot.as_dict(),
+        pdf_name=public.name,
+        pdf_sha256=public.sha256,
+        pdf_size=public.size,
+        internal_pdf_name=internal.name if internal else "",
+        internal_pdf_sha256=internal.sha256 if internal else "",
+        approved_at=approved_at,
+        **fields,
+    )
+    # the new revision is now the meeting's public one: searchable, and published once committed
+    search.index_meeting(minutes.meeting_id)
+    publication.publish_after_commit(revision)
+    _forget_current_pdf(minutes.meeting)
+    # in the same transaction: what other apps derive from approved minutes fails with it
+    signals.minutes_approved.send(sender=Minutes, minutes=minutes, revision=revision)
+    return revision
+
+
+@transaction.atomic
+def minutes_approve(*, minutes: Minutes, actor, request=None):
+    """The person who chaired the meeting approves: the snapshot is frozen in an insert-only
+    revision with the PDF rendered once from it, stored with its SHA-256, and the signature."""
+
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.SUBMITTED:
+        raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan godkännas.")
+    person = _check_approver(minutes, actor)
+    now = timezone.now().replace(microsecond=0)
+    snapshot = build_snapshot(minutes, created=now, signed={"Ordförande": signed_text(now)})
+    revision = _freeze(
+        minutes,
+        snapshot,
+        now,
+        supersedes=minutes.corrects,
+        correction_reason=minutes.correction_reason,
+    )
+    Signature.objects.create(
+        revision=revision,
+        user=actor,
+        name=person.name,
+        role="Ordförande",
+        signed_at=now,
+        ip_address=audit.client_ip(request),
+    )
+    minutes.status = Minutes.Status.APPROVED
+    minutes.save(update_fields=["status", "updated_at"])
+    _event(minutes, MinutesEvent.Kind.APPROVED, actor)
+    audit.record(
+        "minutes.approved",
+        request=request,
+        actor=actor,
+        obj=minutes.meeting,
+        sha256=revision.pdf_sha256,
+    )
+    _after_commit("notify_approved", minutes.pk)
+    return revision
+
+
+@transaction.atomic
+def record_historical_revision(*, minutes: Minutes, approved_at: datetime.datetime, actor=None):
+    """Freeze minutes that were approved outside Protokollet (imported, or demo data) in the same
+    insert-only revision as online approval: the snapshot, the PDF rendered once from it and its
+    SHA-256, and signature rows for the signatories named in the document (not signed online)."""
+
+    minutes = _lock(minutes)
+    if minutes.status != Minutes.Status.APPROVED:
+        raise NotAllowed("Bara godkända minnesanteckningar kan arkiveras som godkända.")
+    if ApprovedRevision.objects.filter(minutes=minutes).exists():
+        return minutes.approved_revision
+    snapshot = build_snapshot(minutes, created=approved_at)
+    revision = _freeze(minutes, snapshot, approved_at)
+    Signature.objects.bulk_create(
+        Signature(
+            revision=revision, name=s.name, role=s.role, signed_at=approved_at, method="paper"
+        )
+        for s in snapshot.signatories
+    )
+    audit.record("minutes.archived", actor=actor, obj=minutes.meeting, sha256=revision.pdf_sha256)
+    return revision
+
+
+@transaction.atomic
+def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
+    """A correction (rättelse) of approved minutes: a new draft revision, a copy of the approved
+    one, that goes through the same approval and then supersedes it. The approved revision and
+    its PDF never change."""
+
+    check_text(reason)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Ange skälet till rättelsen.")
+    revision = (
+        ApprovedRevision.objects.select_for_update()
+        .select_related("minutes__meeting")
+        .get(pk=revision.pk)
+    )
+    meeting = Meeting.objects.select_for_update().get(pk=revision.minutes.meeting_id)
+    latest = meeting.latest_minutes()
+    if latest.pk != revision.minutes_id:
+        raise NotAllowed(
+            "Det finns redan en rättelse av minnesanteckningarna; rätta den senaste versionen."
+        )
+    source = revision.minutes
+    new = Minutes.objects.create(
+        meeting=meeting,
+        revision=source.revision + 1,
+        status=Minutes.Status.DRAFT,
+        others_present=source.others_present,
+        corrects=revision,
+        correction_reason=reason[:5000],
+    )
+    Attendance.objects.bulk_create(
+        Attendance(
+            minutes=new,
+            person_id=a.person_id,
+            membership_id=a.membership_id,
+            status=a.status,
+            substitute_for_id=a.substitute_for_id,
+            position=a.position,
+        )
+        for a in source.attendance.all()
+    )
+    for item in source.items.order_by("position").prefetch_related("sections"):
+        copy = AgendaItem.objects.create(
+            minutes=new,
+            position=item.position,
+            number=item.number,
+            title=item.title,
+            body=item.body,
+            decision=item.decision,
+            is_public=item.is_public,
+            confidentiality_ground=item.confidentiality_ground,
+            points=item.points,
+        )
+        AgendaItemSection.objects.bulk_create(
+            AgendaItemSection(item=copy, position=s.position, heading=s.heading, body=s.body)
+            for s in item.sections.all()
+        )
+        # the documents go with their items; the copies share the approved revision's files
+        ItemDocument.objects.bulk_create(
+            ItemDocument(item=copy, **{f: getattr(document, f) for f in DOCUMENT_COPIED})
+            for document in item.documents.all()
+        )
+    audit.record(
+        "minutes.correction_started", request=request, actor=actor, obj=meeting, reason=reason[:500]
+    )
+    return new
+
+
+@transaction.atomic
+def publication_withdraw(*, revision, actor, reason: str, request=None):
+    """Withdraw the public copy of approved minutes; the record stays in the archive."""
+
+    check_text(reason)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("Ange skälet till att den publicerade kopian dras tillbaka.")
+    if PublicationWithdrawal.objects.filter(revision=revision).exists():
+        raise NotAllowed("Den publicerade kopian är redan tillbakadragen.")
+    withdrawal = PublicationWithdrawal.objects.create(
+        revision=revision, reason=reason, withdrawn_by=actor
+    )
+    search.index_meeting(revision.minutes.meeting_id)
+    publication.unpublish_after_commit(revision)
+    _forget_current_pdf(revision.minutes.meeting)
+    audit.record(
+        "minutes.publication_withdrawn",
+        request=request,
+        actor=actor,
+        obj=revision.minutes.meeting,
+        reason=reason[:500],
+    )
+    return withdrawal

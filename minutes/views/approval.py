@@ -1,0 +1,176 @@
+"""Approval under /arbete/: the secretary submits or takes back the draft; the person who
+chaired the meeting reviews it as it will be published and approves it with their password (and
+second factor) or returns it with a comment; a correction of approved minutes is started."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core import audit
+from councils import access, second_factor
+from councils.access import Need
+from councils.views import locked_out
+from minutes import selectors, services, snapshot
+from minutes.pdf import RenderError
+from minutes.views.loading import MeetingPage, load_meeting, not_editable_as_conflict
+
+
+def _secretary_transition(
+    request: HttpRequest, page: MeetingPage, *, service, done: str
+) -> HttpResponse:
+    service(minutes=page.minutes, actor=request.user, request=request)
+    messages.success(request, done)
+    return redirect(page.url)
+
+
+@login_required
+@require_POST
+@not_editable_as_conflict
+def minutes_submit(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The secretary sends the draft to the person who chaired the meeting."""
+    page = load_meeting(
+        request, municipality, council, meeting_id, need=Need.EDIT, action="minutes.submit"
+    )
+    return _secretary_transition(
+        request,
+        page,
+        service=services.minutes_submit,
+        done=_("Utkastet är skickat till ordföranden för godkännande."),
+    )
+
+
+@login_required
+@require_POST
+@not_editable_as_conflict
+def minutes_withdraw(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The reverse: the secretary takes a submitted draft back to change it."""
+    page = load_meeting(
+        request, municipality, council, meeting_id, need=Need.EDIT, action="minutes.withdraw"
+    )
+    return _secretary_transition(
+        request,
+        page,
+        service=services.minutes_withdraw,
+        done=_("Utkastet är taget tillbaka och kan ändras igen."),
+    )
+
+
+def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | str:
+    """Approve after the password (and second factor) check: the redirect, or why not."""
+    user = authenticate(
+        request, username=request.user.get_username(), password=request.POST.get("password", "")
+    )
+    if getattr(request, "axes_locked_out", False):
+        return locked_out(request)  # too many wrong passwords, here or at sign-in
+    if user is None or user.pk != request.user.pk:
+        audit.record("minutes.approve_password_failed", request=request, obj=page.meeting)
+        return _("Lösenordet stämmer inte. Minnesanteckningarna är inte godkända.")
+    if reason := second_factor.require_for_approval(request, request.POST.get("otp_code", "")):
+        return reason
+    services.minutes_approve(minutes=page.minutes, actor=request.user, request=request)
+    messages.success(request, _("Minnesanteckningarna är godkända och justerade."))
+    return redirect(page.url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_editable_as_conflict
+def minutes_review(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The approver reads the minutes exactly as they will be published, then approves with
+    their password or returns them with a comment."""
+    page = load_meeting(
+        request, municipality, council, meeting_id, need=Need.REVIEW, action="minutes.review"
+    )
+    error, error_status = None, 400
+    if request.method == "POST":
+        access.require(request, page.rights.can_sign, action="minutes.approve", obj=page.meeting)
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                outcome = _approve(request, page)
+                if isinstance(outcome, HttpResponse):
+                    return outcome
+                error = outcome
+            elif action == "return":
+                services.minutes_return(
+                    minutes=page.minutes,
+                    actor=request.user,
+                    comment=request.POST.get("comment", ""),
+                    request=request,
+                )
+                messages.success(request, _("Minnesanteckningarna är återsända till sekreteraren."))
+                return redirect(page.url)
+            else:
+                error = _("Välj att godkänna eller återsända.")
+        except services.InvalidInput as invalid:
+            error = str(invalid)
+        except RenderError as failure:
+            # nothing was approved: the approval's transaction rolled back with the render
+            error = _(
+                "En PDF kunde inte skapas, så minnesanteckningarna är inte godkända: %(why)s"
+            ) % {"why": failure}
+        except services.StorageUnavailable:
+            error_status = 503
+            error = _(
+                "Filarkivet svarar inte just nu, så minnesanteckningarna är inte godkända. Försök "
+                "igen om en stund; kvarstår felet, kontakta systemförvaltaren."
+            )
+    doc = snapshot.build_snapshot(page.minutes)
+    before = selectors.previous_submission(page.minutes)
+    return render(
+        request,
+        "minutes/drafting/review.html",
+        {
+            "meeting": page.meeting,
+            "minutes": page.minutes,
+            "doc": doc,
+            "changes": snapshot.changes(before, doc.as_dict()) if before else None,
+            "docs_base": page.url + "handlingar/",
+            "error": error,
+            "is_approver": page.rights.can_sign,
+            "otp_needed": settings.OTP_REQUIRED and not request.user.is_verified(),
+        },
+        status=error_status if error else 200,
+    )
+
+
+@login_required
+@require_POST
+@not_editable_as_conflict
+def correction_start(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The chair (or an administrator) starts a correction of approved minutes, with a reason."""
+    page = load_meeting(
+        request, municipality, council, meeting_id, need=Need.CORRECT, action="minutes.correct"
+    )
+    revision = getattr(page.minutes, "approved_revision", None)
+    if revision is None:
+        raise services.NotAllowed(_("Bara godkända minnesanteckningar kan rättas."))
+    try:
+        services.correction_start(
+            revision=revision,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            request=request,
+        )
+    except services.InvalidInput as error:
+        messages.error(request, str(error))
+        return redirect(page.url)
+    messages.success(
+        request, _("En rättelse är påbörjad som ett nytt utkast; den godkänns som vanligt.")
+    )
+    return redirect(page.url)

@@ -1,0 +1,394 @@
+"""A draft's items under /arbete/: adding one, the item form (a plain form enhanced by the
+editor and its autosave), deleting and moving items, and the documents attached to an item."""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from councils.access import Need
+from minutes import item_tools, services
+from minutes.forms import DocumentEditForm, DocumentForm, ItemForm, ItemTitleForm, SectionFormSet
+from minutes.views.loading import ensure_draft, load_meeting, not_editable_as_conflict
+
+DOCUMENT_PREFIX = "handling"  # the upload form shares the item page with the item's own fields
+
+
+@login_required
+@require_POST
+@not_editable_as_conflict
+def item_add(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    page = load_meeting(
+        request, municipality, council, meeting_id, need=Need.EDIT, action="item.create"
+    )
+    form = ItemTitleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Skriv en rubrik för det nya ärendet."))
+        return redirect(page.url + "#arenden")
+    try:
+        item = services.item_create(
+            minutes=page.minutes,
+            title=form.cleaned_data["title"],
+            actor=request.user,
+            request=request,
+        )
+    except services.InvalidInput as error:
+        messages.error(request, str(error))
+        return redirect(page.url + "#arenden")
+    return redirect("drafting:item", municipality, council, meeting_id, item.pk)
+
+
+def _sections_from_post(data) -> list[services.SectionInput]:
+    formset = SectionFormSet(data, prefix="sections")
+    if not formset.is_valid():
+        raise services.InvalidInput(_("Underavsnitten kunde inte läsas; ladda om sidan."))
+    return [
+        services.SectionInput(f.cleaned_data.get("heading", ""), f.cleaned_data.get("body", ""))
+        for f in formset.forms
+        if f.cleaned_data
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_editable_as_conflict
+def item_edit(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    """One item: a normal form with a Save button, enhanced by the editor and autosave."""
+    page = load_meeting(
+        request,
+        municipality,
+        council,
+        meeting_id,
+        need=Need.EDIT,
+        action="item.edit",
+        item_id=item_id,
+    )
+    ensure_draft(page)
+    item = page.item
+    conflict = None
+    if request.method == "POST":
+        form = ItemForm(request.POST)
+        sections = SectionFormSet(request.POST, prefix="sections")
+        if form.is_valid() and sections.is_valid():
+            data = form.cleaned_data
+            try:
+                services.item_save(
+                    item=item,
+                    version=data["version"],
+                    title=data["title"],
+                    body=data["body"],
+                    decision=data["decision"],
+                    is_public=data["is_public"],
+                    confidentiality_ground=data["confidentiality_ground"],
+                    sections=_sections_from_post(request.POST),
+                    actor=request.user,
+                    request=request,
+                )
+            except services.Conflict as error:
+                conflict = error.current
+            except services.InvalidInput as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Ärendet är sparat."))
+                return redirect(page.url + f"#arende-{item.pk}")
+        status = 409 if conflict else 400
+    else:
+        state = services.item_state(item)
+        form = ItemForm(initial={k: v for k, v in state.items() if k != "sections"})
+        sections = SectionFormSet(initial=state["sections"], prefix="sections")
+        status = 200
+    item.refresh_from_db()
+    args = [municipality, council, meeting_id, item.pk]
+    return render(
+        request,
+        "minutes/drafting/item.html",
+        {
+            "meeting": page.meeting,
+            "item": item,
+            "form": form,
+            "sections": sections,
+            "conflict": conflict,
+            "documents": list(item.documents.order_by("position", "id")),
+            "document_form": DocumentForm(prefix=DOCUMENT_PREFIX),
+            "max_size": settings.DOCUMENT_MAX_BYTES,
+            "tools": [
+                (tool.label, reverse(tool.url_name, args=args)) for tool in item_tools.item_tools()
+            ],
+            "autosave_url": reverse("drafting:item_autosave", args=args),
+        },
+        status=status,
+    )
+
+
+def _json_error(message: str, status: int, **extra) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def json_endpoint(view):
+    """For the editor's requests: 401, 403 and 404 as JSON, never a redirect to the login page
+    or an HTML error page; minutes that are no longer a draft are a 409 that says so."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _json_error(
+                _("Du är utloggad. Det du skrev finns kvar i webbläsaren; logga in igen."), 401
+            )
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return _json_error(_("Det finns inte, eller så har du inte tillgång till rådet."), 404)
+        except PermissionDenied:
+            return _json_error(_("Din roll i rådet tillåter inte detta."), 403)
+        except services.NotEditable as error:
+            return _json_error(str(error), 409, state="not_editable")
+
+    return wrapper
+
+
+@require_POST
+@json_endpoint
+def item_autosave(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
+) -> JsonResponse:
+    """Save an item from the editor: JSON in, JSON out. 401 when the session has expired (never
+    a redirect to the login page), 403 for a role that may not edit, 404 outside the council,
+    409 with the stored text when someone saved in between or the minutes are no longer a draft."""
+    page = load_meeting(
+        request,
+        municipality,
+        council,
+        meeting_id,
+        need=Need.EDIT,
+        action="item.autosave",
+        item_id=item_id,
+    )
+    try:
+        payload = json.loads(request.body.decode("utf-8"))
+        if not isinstance(payload, dict):
+            raise ValueError
+        sections = [
+            services.SectionInput(str(s.get("heading", "")), str(s.get("body", "")))
+            for s in payload.get("sections", [])
+            if isinstance(s, dict)
+        ]
+        version = int(payload["version"])
+        fields = {
+            "title": str(payload.get("title", "")),
+            "body": str(payload.get("body", "")),
+            "decision": str(payload.get("decision", "")),
+            "is_public": bool(payload.get("is_public", True)),
+            "confidentiality_ground": str(payload.get("confidentiality_ground", "")),
+        }
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
+        return _json_error(_("Det som skickades gick inte att läsa."), 400)
+    try:
+        new_version = services.item_save(
+            item=page.item,
+            version=version,
+            sections=sections,
+            actor=request.user,
+            request=request,
+            **fields,
+        )
+    except services.Conflict as error:
+        return _json_error(
+            _("Någon annan har sparat ärendet medan du skrev. Jämför texterna och välj."),
+            409,
+            current=error.current,
+        )
+    except services.InvalidInput as error:
+        return _json_error(str(error), 400)
+    saved = timezone.localtime()
+    return JsonResponse({"version": new_version, "saved_at": f"{saved:%H:%M}"})
+
+
+@login_required
+@require_POST
+@not_editable_as_conflict
+def item_delete(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    page = load_meeting(
+        request,
+        municipality,
+        council,
+        meeting_id,
+        need=Need.EDIT,
+        action="item.delete",
+        item_id=item_id,
+    )
+    services.item_delete(item=page.item, actor=request.user, request=request)
+    messages.success(request, _("Ärendet ”%(title)s” är borttaget.") % {"title": page.item.title})
+    return redirect(page.url + "#arenden")
+
+
+@login_required
+@require_POST
+@not_editable_as_conflict
+def item_move(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    page = load_meeting(
+        request,
+        municipality,
+        council,
+        meeting_id,
+        need=Need.EDIT,
+        action="item.move",
+        item_id=item_id,
+    )
+    step = {"upp": -1, "ned": 1}.get(request.POST.get("direction", ""))
+    if step is None:
+        messages.error(request, _("Okänd riktning."))
+        return redirect(page.url + "#arenden")
+    services.item_move(item=page.item, step=step, actor=request.user, request=request)
+    return redirect(page.url + f"#arende-{page.item.pk}")
+
+
+@require_POST
+@json_endpoint
+def items_order(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> JsonResponse:
+    """The order after dragging: {"order": [item ids]}."""
+    page = load_meeting(
+        request, municipality, council, meeting_id, need=Need.EDIT, action="items.reorder"
+    )
+    try:
+        order = [int(i) for i in json.loads(request.body.decode("utf-8"))["order"]]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return _json_error(_("Det som skickades gick inte att läsa."), 400)
+    try:
+        services.items_reorder(
+            minutes=page.minutes, ordered_ids=order, actor=request.user, request=request
+        )
+    except services.InvalidInput as error:
+        return _json_error(str(error), 409)
+    return JsonResponse({"order": order})
+
+
+# --- The documents attached to an item ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+@not_editable_as_conflict
+def document_add(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
+) -> HttpResponse:
+    """Upload a document to a draft item (multipart form from the item page)."""
+    page = load_meeting(
+        request,
+        municipality,
+        council,
+        meeting_id,
+        need=Need.EDIT,
+        action="document.add",
+        item_id=item_id,
+    )
+    back = redirect(page.item_url + "#handlingar")
+    form = DocumentForm(request.POST, request.FILES, prefix=DOCUMENT_PREFIX)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return back
+    try:
+        document = services.document_add(
+            item=page.item,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            is_public=form.cleaned_data["is_public"],
+            actor=request.user,
+            request=request,
+        )
+    except (services.InvalidInput, services.StorageUnavailable) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Handlingen ”%(title)s” är bifogad.") % {"title": document.title}
+        )
+    return back
+
+
+@login_required
+@require_POST
+@not_editable_as_conflict
+def document_edit(
+    request: HttpRequest,
+    municipality: str,
+    council: str,
+    meeting_id: int,
+    item_id: int,
+    document_id: int,
+) -> HttpResponse:
+    page = load_meeting(
+        request,
+        municipality,
+        council,
+        meeting_id,
+        need=Need.EDIT,
+        action="document.edit",
+        item_id=item_id,
+        document_id=document_id,
+    )
+    form = DocumentEditForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.InvalidInput(_("Ge handlingen en titel (högst 200 tecken)."))
+        services.document_update(
+            document=page.document,
+            title=form.cleaned_data["title"],
+            is_public=form.cleaned_data["is_public"],
+            actor=request.user,
+            request=request,
+        )
+    except (services.InvalidInput, services.StorageUnavailable) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Handlingen är sparad."))
+    return redirect(page.item_url + "#handlingar")
+
+
+@login_required
+@require_POST
+@not_editable_as_conflict
+def document_delete(
+    request: HttpRequest,
+    municipality: str,
+    council: str,
+    meeting_id: int,
+    item_id: int,
+    document_id: int,
+) -> HttpResponse:
+    page = load_meeting(
+        request,
+        municipality,
+        council,
+        meeting_id,
+        need=Need.EDIT,
+        action="document.delete",
+        item_id=item_id,
+        document_id=document_id,
+    )
+    services.document_delete(document=page.document, actor=request.user, request=request)
+    messages.success(
+        request, _("Handlingen ”%(title)s” är borttagen.") % {"title": page.document.title}
+    )
+    return redirect(page.item_url + "#handlingar")

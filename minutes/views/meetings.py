@@ -1,0 +1,331 @@
+"""The staff pages of a meeting under /arbete/: the workspace, a new meeting, the meeting's page
+(attendance, items, the minutes as they will read), starting the minutes, the attendance and
+the next meeting. Rights come from ``councils.access`` through ``load_meeting``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.dates import long_date
+from councils import access
+from councils import tools as council_tools
+from councils.access import Need
+from councils.models import Council, Membership, Person
+from minutes import services
+from minutes.forms import (
+    NOT_ATTENDING,
+    AttendanceRowForm,
+    ItemTitleForm,
+    MeetingForm,
+    NextMeetingForm,
+)
+from minutes.models import ApprovedRevision, Meeting, Minutes, MinutesEvent
+from minutes.snapshot import build_snapshot
+from minutes.views.loading import (
+    MeetingPage,
+    editor_url,
+    ensure_draft,
+    load_meeting,
+    not_editable_as_conflict,
+)
+
+
+@login_required
+@require_GET
+def workspace(request: HttpRequest) -> HttpResponse:
+    """The user's councils, the meetings to prepare, the drafts and what waits for them."""
+    user = request.user
+    today = timezone.localdate()
+    if user.is_superuser:
+        councils = list(
+            Council.objects.select_related("municipality").order_by("municipality__name", "name")
+        )
+        editable = {c.pk for c in councils}
+    else:
+        memberships = list(access.current_memberships(user))
+        councils = list({m.council_id: m.council for m in memberships}.values())
+        editable = {m.council_id for m in memberships if m.role in access.EDITOR_ROLES}
+    council_ids = [c.pk for c in councils]
+    upcoming = list(
+        Meeting.objects.filter(council_id__in=council_ids, date__gte=today)
+        .select_related("council__municipality")
+        .order_by("date")[:50]
+    )
+    drafts = list(
+        Minutes.objects.filter(meeting__council_id__in=council_ids, status=Minutes.Status.DRAFT)
+        .select_related("meeting__council__municipality")
+        .order_by("meeting__date")[:50]
+    )
+    person = Person.objects.filter(user=user).first()
+    waiting = list(
+        Minutes.objects.filter(status=Minutes.Status.SUBMITTED, meeting__council_id__in=council_ids)
+        .filter(Q(meeting__chaired_by=person) if person else Q(pk__in=[]))
+        .select_related("meeting__council__municipality")
+        .order_by("meeting__date")
+    )
+    return render(
+        request,
+        "minutes/drafting/workspace.html",
+        {
+            "councils": councils,
+            "editable": editable,
+            "tools": council_tools.editor_tools(),
+            "upcoming": upcoming,
+            "drafts": drafts,
+            "waiting": waiting,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
+    rights = access.get_council_for_member(request, municipality, council)
+    access.require(request, rights.can_edit_minutes, action="meeting.create", obj=rights.council)
+    form = MeetingForm(request.POST or None, initial={"place": rights.council.default_place})
+    if request.method == "POST" and form.is_valid():
+        meeting = services.meeting_create(
+            council=rights.council,
+            date=form.cleaned_data["date"],
+            start_time=form.cleaned_data["start_time"],
+            end_time=form.cleaned_data["end_time"],
+            place=form.cleaned_data["place"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("Mötet är skapat med rådets stående dagordning."))
+        return redirect(editor_url(meeting))
+    return render(
+        request, "minutes/drafting/meeting_form.html", {"council": rights.council, "form": form}
+    )
+
+
+def _attendance_forms(minutes: Minutes, data=None) -> list[tuple[object, AttendanceRowForm]]:
+    """One row per person serving the council on the meeting day, whether or not they are on
+    the attendance list yet, plus anyone already on it."""
+    council, day = minutes.meeting.council, minutes.meeting.date
+    memberships = list(
+        Membership.objects.current(day)
+        .filter(council=council)
+        .exclude(role=Membership.Role.SECRETARY)
+        .select_related("person")
+        .order_by("position", "person__name")
+    )
+    existing = {a.person_id: a for a in minutes.attendance.select_related("person", "membership")}
+    people: dict[int, tuple] = {}
+    for m in memberships:
+        people.setdefault(m.person_id, (m.person, m))
+    for a in existing.values():
+        people.setdefault(a.person_id, (a.person, a.membership))
+    elected = [
+        (p.pk, p.name)
+        for p, m in people.values()
+        if m is None or m.role != Membership.Role.REPRESENTATIVE
+    ]
+    rows = []
+    for index, (person, membership) in enumerate(people.values()):
+        row = existing.get(person.pk)
+        initial = {
+            "person_id": person.pk,
+            "membership_id": membership.pk if membership else None,
+            "status": row.status if row else NOT_ATTENDING,
+            "substitute_for": row.substitute_for_id if row else None,
+        }
+        form = AttendanceRowForm(
+            data,
+            prefix=f"a{index}",
+            initial=initial,
+            substitute_choices=[c for c in elected if c[0] != person.pk],
+        )
+        rows.append(((person, membership), form))
+    return rows
+
+
+def _meeting_context(page: MeetingPage, *, attendance=None) -> dict:
+    """Everything the meeting's page shows, whether it answers a GET or re-renders a refused
+    attendance form (``attendance``: the rows as posted, with their errors)."""
+    meeting, minutes = page.meeting, page.minutes
+    can_edit = page.rights.can_edit_minutes and minutes.status == Minutes.Status.DRAFT
+    last_event = minutes.events.order_by("-created_at", "-id").first()
+    if attendance is None and can_edit:
+        attendance = _attendance_forms(minutes)
+    return {
+        "meeting": meeting,
+        "minutes": minutes,
+        "rights": page.rights,
+        "can_edit": can_edit,
+        "returned": last_event
+        if last_event and last_event.kind == MinutesEvent.Kind.RETURNED
+        else None,
+        "approved_revisions": list(
+            ApprovedRevision.objects.filter(minutes__meeting=meeting)
+            .select_related("minutes", "withdrawal")
+            .order_by("minutes__revision")
+        ),
+        "can_review": page.rights.can_review and minutes.status == Minutes.Status.SUBMITTED,
+        "can_correct": minutes.status == Minutes.Status.APPROVED and page.rights.can_correct,
+        "items": list(minutes.items.order_by("position")),
+        "attendance": attendance,
+        "new_item_form": ItemTitleForm(),
+        "doc": build_snapshot(minutes),
+        "docs_base": page.url + "handlingar/",
+        "latest_notice": meeting.latest_notice(),
+        "notice_changes": services.notice_pending_changes(meeting),
+        "next_meeting_form": NextMeetingForm(
+            initial={
+                "start_time": meeting.start_time,
+                "end_time": meeting.end_time,
+                "place": meeting.place,
+            }
+        )
+        if can_edit
+        else None,
+    }
+
+
+@login_required
+@require_GET
+def meeting_edit(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The draft: attendance, items, and the minutes as they will read. Members read it;
+    secretaries and administrators edit it while it is a draft."""
+    page = load_meeting(request, municipality, council, meeting_id, minutes_required=False)
+    if page.minutes is None:
+        return render(
+            request,
+            "minutes/drafting/meeting_empty.html",
+            {"meeting": page.meeting, "rights": page.rights},
+        )
+    return render(request, "minutes/drafting/meeting.html", _meeting_context(page))
+
+
+@login_required
+@require_POST
+def minutes_start(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """Start the minutes of a meeting that has none yet, from the standing agenda."""
+    page = load_meeting(
+        request,
+        municipality,
+        council,
+        meeting_id,
+        need=Need.EDIT,
+        action="minutes.start",
+        minutes_required=False,
+    )
+    try:
+        services.minutes_start(meeting=page.meeting, actor=request.user, request=request)
+    except services.InvalidInput as error:
+        messages.info(request, str(error))
+    return redirect(page.url)
+
+
+@login_required
+@require_POST
+@not_editable_as_conflict
+def attendance_save(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    page = load_meeting(
+        request, municipality, council, meeting_id, need=Need.EDIT, action="attendance.save"
+    )
+    ensure_draft(page)
+    rows = _attendance_forms(page.minutes, request.POST)
+    back = redirect(page.url + "#narvaro")
+    if not all(form.is_valid() for _, form in rows):
+        messages.error(
+            request, _("Närvaron kunde inte sparas: kontrollera raderna markerade med fel.")
+        )
+        return render(
+            request,
+            "minutes/drafting/meeting.html",
+            _meeting_context(page, attendance=rows),
+            status=400,
+        )
+    try:
+        version = int(request.POST.get("attendance_version", ""))
+    except ValueError:
+        version = -1
+    # Who each row is about comes from the server's own list, never from the posted hidden
+    # fields, so a crafted form cannot put someone else on the attendance list.
+    entries = [
+        services.AttendanceEntry(
+            person_id=person.pk,
+            membership_id=membership.pk if membership else None,
+            status=form.cleaned_data["status"],
+            substitute_for_id=form.cleaned_data["substitute_for"],
+        )
+        for (person, membership), form in rows
+    ]
+    try:
+        services.attendance_update(
+            minutes=page.minutes,
+            version=version,
+            entries=entries,
+            others_present=request.POST.get("others_present", "")[:2000],
+            actor=request.user,
+            request=request,
+        )
+    except services.Conflict:
+        messages.error(
+            request,
+            _(
+                "Någon annan ändrade närvaron medan du arbetade. Sidan visar nu den sparade "
+                "närvaron; gör om dina ändringar."
+            ),
+        )
+    except services.InvalidInput as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Närvaron är sparad."))
+    return back
+
+
+@login_required
+@require_POST
+@not_editable_as_conflict
+def next_meeting(
+    request: HttpRequest, municipality: str, council: str, meeting_id: int
+) -> HttpResponse:
+    """The minutes state the next meeting (which is created), or no longer state one."""
+    page = load_meeting(
+        request, municipality, council, meeting_id, need=Need.EDIT, action="minutes.next_meeting"
+    )
+    back = redirect(page.url + "#nasta-mote")
+    if request.POST.get("action") == "clear":
+        services.next_meeting_clear(minutes=page.minutes, actor=request.user, request=request)
+        messages.success(request, _("Minnesanteckningarna anger inget nästa möte."))
+        return back
+    form = NextMeetingForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.InvalidInput(
+                " ".join(str(e) for errors in form.errors.values() for e in errors)
+            )
+        following = services.next_meeting_set(
+            minutes=page.minutes,
+            date=form.cleaned_data["date"],
+            start_time=form.cleaned_data["start_time"],
+            end_time=form.cleaned_data["end_time"],
+            place=form.cleaned_data["place"],
+            actor=request.user,
+            request=request,
+        )
+    except services.InvalidInput as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Nästa möte är den %(date)s; det finns nu bland rådets möten.")
+            % {"date": long_date(following.date)},
+        )
+    return back
