@@ -71,7 +71,7 @@ def s3_storages(published_url: str) -> dict:
     addressing = env_str("S3_ADDRESSING_STYLE", "path")
     if addressing not in {"path", "virtual"}:
         raise ImproperlyConfigured(f"S3_ADDRESSING_STYLE={addressing!r} is not path or virtual.")
-    from botocore.config import Config
+    from botocore.config import Config  # only with the s3 extra installed (checked above)
 
     common = {
         "endpoint_url": env_str("S3_ENDPOINT_URL") or None,

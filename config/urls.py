@@ -1,17 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.utils.translation import gettext_lazy as _
 
 from core import views as core_views
-from core.admin_site import ProtokolletAdminSite
 from minutes.views.downloads import published_file
-
-# every model registers on admin.site; the site itself asks for the second factor (OTP_REQUIRED)
-admin.site.__class__ = ProtokolletAdminSite
-admin.site.site_header = _("Protokollet – administration")
-admin.site.site_title = _("Protokollet")
-admin.site.index_title = _("Systemförvaltning")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

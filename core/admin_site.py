@@ -6,11 +6,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 
 class ProtokolletAdminSite(AdminSite):
-    """Django's default admin site, which reads OTP_REQUIRED per request."""
+    """The project's admin site (``core.apps.ProtokolletAdminConfig.default_site``), which reads
+    OTP_REQUIRED per request."""
+
+    site_header = _("Protokollet – administration")
+    site_title = _("Protokollet")
+    index_title = _("Systemförvaltning")
 
     @property
     def login_form(self):

@@ -7,6 +7,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from core import audit
+from core.middleware import SEEN
 
 
 @receiver(user_logged_in, dispatch_uid="core.audit.login")
@@ -14,8 +15,6 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     audit.record("auth.login", request=request, actor=user, obj=user)
     session = getattr(request, "session", None)
     if session is not None:  # the idle clock starts now (core.middleware.IdleSessionMiddleware)
-        from core.middleware import SEEN
-
         session[SEEN] = int(time.time())
 
 

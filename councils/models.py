@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # First path segments the site itself uses; a municipality with such a slug would be unreachable.
@@ -121,8 +122,6 @@ class Person(models.Model):
 class MembershipQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> MembershipQuerySet:
         """Memberships in force on ``on`` (today by default)."""
-        from django.utils import timezone
-
         on = on or timezone.localdate()
         return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gte=on))
 

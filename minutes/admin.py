@@ -16,6 +16,7 @@ from minutes.models import (
     Signature,
     StandingItem,
 )
+from minutes.services import publication_withdraw
 
 
 class SanitizedBodyForm(forms.ModelForm):
@@ -184,8 +185,6 @@ class PublicationWithdrawalAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change) -> None:
-        from minutes.services import publication_withdraw
-
         withdrawal = publication_withdraw(
             revision=obj.revision, actor=request.user, reason=obj.reason, request=request
         )

@@ -70,6 +70,7 @@ def css_string(value: str) -> str:
 def build_html(snapshot: MinutesSnapshot, *, draft: bool = False, internal: bool = False) -> str:
     """The document's HTML. ``draft`` adds the UTKAST watermark and leaves out the signatures;
     ``internal`` shows confidential items in full (for the private copy only)."""
+    # Django here, not at the top: the render child runs this module without Django
     from django.template.loader import render_to_string
     from django.utils import translation
     from django.utils.safestring import mark_safe
@@ -90,6 +91,7 @@ def build_html(snapshot: MinutesSnapshot, *, draft: bool = False, internal: bool
 
 
 def _fetcher_class():
+    # WeasyPrint takes a second to import: only the render child imports it
     import ssl
 
     from weasyprint import URLFetcher
@@ -133,7 +135,7 @@ class Engine:
     render (WeasyPrint#1495), while each render gets a fetcher of its own."""
 
     def __init__(self) -> None:
-        import weasyprint
+        import weasyprint  # in the render child only: a second to import
         from weasyprint.text.fonts import FontConfiguration
 
         self._weasyprint = weasyprint
@@ -185,7 +187,7 @@ def _receive(stream) -> tuple:
 
 def serve(memory_mb: int) -> None:  # pragma: no cover (runs in the child)
     """The child's loop: one HTML document in, one PDF (or an error) out."""
-    import resource
+    import resource  # the child's own limits; Unix only, like the child
 
     output = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything else printed goes to standard error, not into the protocol
@@ -337,7 +339,7 @@ def get_renderer() -> Renderer:
     global _renderer
     with _renderer_lock:
         if _renderer is None:
-            from django.conf import settings
+            from django.conf import settings  # the render child runs without Django
 
             _renderer = Renderer(
                 timeout=settings.PDF_RENDER_TIMEOUT,
@@ -351,6 +353,7 @@ def get_renderer() -> Renderer:
 def build_notice_html(snapshot, *, changes: list[str] = (), internal: bool = False) -> str:
     """A notice's HTML (``minutes.notices.NoticeSnapshot``): the public one leaves out internal
     documents and the titles of confidential items."""
+    # Django here, not at the top: the render child runs this module without Django
     from django.template.loader import render_to_string
     from django.utils import translation
     from django.utils.safestring import mark_safe

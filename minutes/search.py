@@ -30,7 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from councils.models import Council
 from minutes import publication
-from minutes.models import ApprovedRevision, SearchEntry
+from minutes.models import ApprovedRevision, Meeting, SearchEntry
 from minutes.snapshot import MinutesSnapshot
 
 PAGE_SIZE = 10  # as search pages usually show; each hit costs a ts_headline
@@ -109,8 +109,6 @@ def index_meeting(meeting_id: int) -> int:
 
 def rebuild_index() -> int:
     """Every meeting's rows again (after a restore, or a change to what is indexed)."""
-    from minutes.models import Meeting
-
     SearchEntry.objects.all().delete()
     total = 0
     meetings = Meeting.objects.filter(minutes__approved_revision__isnull=False).distinct()

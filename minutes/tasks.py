@@ -8,11 +8,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.dates import long_date
 from councils.models import Membership
-from minutes.models import Minutes, MinutesEvent
+from minutes.models import Minutes, MinutesEvent, Notice, NoticeRecipient
+from minutes.notices import NoticeSnapshot
 
 
 def _send(template: str, subject: str, recipients: list[str], context: dict) -> int:
@@ -95,11 +96,6 @@ def notify_approved(minutes_id: int) -> int:
 def send_notice(notice_id: int) -> int:
     """The notice to each of its recipients, one e-mail each, with the time it left recorded;
     those without an address are left as they are (the notice page lists them)."""
-    from django.utils import timezone
-
-    from minutes.models import Notice, NoticeRecipient
-    from minutes.notices import NoticeSnapshot
-
     notice = Notice.objects.select_related("meeting__council__municipality").get(pk=notice_id)
     meeting, council = notice.meeting, notice.meeting.council
     slugs = [council.municipality.slug, council.slug]

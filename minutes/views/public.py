@@ -1,6 +1,9 @@
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
+import icalendar
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import (
     Http404,
@@ -10,6 +13,7 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from councils import access
@@ -202,13 +206,6 @@ def meeting_pdf(
 
 def council_calendar(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
     """The council's coming meetings as an iCalendar feed, each event linking to its page."""
-    from zoneinfo import ZoneInfo
-
-    import icalendar
-    from django.conf import settings
-    from django.urls import reverse
-    from django.utils import timezone
-
     council_obj = access.get_public_council(municipality, council)
     meetings = (
         Meeting.objects.filter(council=council_obj, date__gte=timezone.localdate())

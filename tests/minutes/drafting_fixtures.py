@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.urls import reverse
+
 from minutes import services
 from minutes.models import StandingItem
 
@@ -55,3 +57,13 @@ def approved_elsewhere(meeting, title="Ärende", body="<p>Text.</p>"):
     factories.item(minutes, 1, title=title, body=body)
     approved_at = datetime.datetime.combine(meeting.date, datetime.time(12), tzinfo=datetime.UTC)
     return services.record_historical_revision(minutes=minutes, approved_at=approved_at)
+
+
+def drafting_url(name, draft=None, item=None):
+    """A workspace address of the Arboga council's meeting of ``draft`` (and its ``item``)."""
+    args = ["arboga", "forebyggande-radet"]
+    if draft is not None:
+        args.append(draft.meeting.pk)
+    if item is not None:
+        args.append(item.pk)
+    return reverse(f"drafting:{name}", args=args)

@@ -1,0 +1,35 @@
+"""Meetings and their minutes.
+
+A meeting has one or more revisions of minutes (revision 1 is the original; a correction after
+approval becomes revision 2, and so on). Items, sub-sections and attendance hang off one revision.
+Every part that is edited on its own carries a ``version`` for optimistic locking: a save states
+the version it started from and fails if someone else saved in between.
+"""
+
+from minutes.models.approval import (
+    ApprovedRevision,
+    MinutesEvent,
+    PublicationWithdrawal,
+    Signature,
+)
+from minutes.models.items import AgendaItem, AgendaItemSection, ItemDocument
+from minutes.models.meetings import Attendance, Meeting, Minutes, StandingItem
+from minutes.models.notices import Notice, NoticeRecipient
+from minutes.models.search import SearchEntry
+
+__all__ = [
+    "AgendaItem",
+    "AgendaItemSection",
+    "ApprovedRevision",
+    "Attendance",
+    "ItemDocument",
+    "Meeting",
+    "Minutes",
+    "MinutesEvent",
+    "Notice",
+    "NoticeRecipient",
+    "PublicationWithdrawal",
+    "SearchEntry",
+    "Signature",
+    "StandingItem",
+]

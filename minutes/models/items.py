@@ -1,0 +1,152 @@
+"""An agenda item of the minutes, its sub-sections and the documents attached to it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from minutes import uploads
+from minutes.models.meetings import Minutes
+
+
+class AgendaItem(models.Model):
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("protokoll"), on_delete=models.CASCADE, related_name="items"
+    )
+    position = models.PositiveIntegerField(_("ordning"))
+    number = models.CharField(
+        _("nummer"), max_length=12, blank=True, help_text=_("Som det visas: ”1” eller ”§ 12”.")
+    )
+    title = models.CharField(_("rubrik"), max_length=255)
+    body = models.TextField(_("text"), blank=True, help_text=_("Formaterad text (sanerad HTML)."))
+    decision = models.TextField(_("beslut"), blank=True)
+    is_public = models.BooleanField(_("offentligt"), default=True)
+    confidentiality_ground = models.CharField(
+        _("grund för sekretess"),
+        max_length=150,
+        blank=True,
+        help_text=_("Lagrum när ärendet är sekretessbelagt, till exempel ”OSL 26 kap. 1 §”."),
+    )
+    points = models.JSONField(
+        _("punktlista"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "En punktlista som ett annat verktyg har fört in (målen i en handlingsplan, "
+            "uppföljningen av insatserna); visas efter texten och ändras i det verktyget."
+        ),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["minutes", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["minutes", "position"],
+                name="agendaitem_unique_position",
+                violation_error_message=_("Två ärenden kan inte ha samma plats i ordningen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_public=True) | ~Q(confidentiality_ground=""),
+                name="agendaitem_confidential_has_ground",
+                violation_error_message=_(
+                    "Ett sekretessbelagt ärende måste ange grund för sekretess (lagrum)."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+
+class AgendaItemSection(models.Model):
+    """A sub-section of an item, such as one organisation's report under "Aktuell information"."""
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveIntegerField(_("ordning"))
+    heading = models.CharField(_("underrubrik"), max_length=255)
+    body = models.TextField(_("text"), blank=True, help_text=_("Formaterad text (sanerad HTML)."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("underavsnitt")
+        verbose_name_plural = _("underavsnitt")
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "position"],
+                name="section_unique_position",
+                violation_error_message=_("Två underavsnitt kan inte ha samma plats i ordningen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class ItemDocument(models.Model):
+    """A document (handling) attached to an agenda item: a file checked by its content
+    (``minutes.uploads``), stored under a name that cannot collide or climb out of its folder,
+    public ones in the archive and internal ones in the private storage; never served by a web
+    server, only by the app after its checks. Frozen with the minutes once they are approved."""
+
+    class Storage(models.TextChoices):
+        DEFAULT = "default", _("arkivet")
+        PRIVATE = "private", _("den privata lagringen")
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("ärende"), on_delete=models.CASCADE, related_name="documents"
+    )
+    position = models.PositiveIntegerField(_("ordning"))
+    title = models.CharField(_("titel"), max_length=200)
+    is_public = models.BooleanField(
+        _("offentlig"),
+        default=True,
+        help_text=_("Allmänheten kan läsa den; en intern handling ses bara av rådet."),
+    )
+    storage = models.CharField(_("lagring"), max_length=20, choices=Storage)
+    file_name = models.CharField(_("fil"), max_length=255)
+    original_name = models.CharField(_("filens namn vid uppladdning"), max_length=200)
+    content_type = models.CharField(_("filtyp"), max_length=100)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("handling")
+        verbose_name_plural = _("handlingar")
+        ordering = ["item", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "position"],
+                name="itemdocument_unique_position",
+                violation_error_message=_("Två handlingar kan inte ha samma plats i ordningen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_public=True, storage="default")
+                | Q(is_public=False, storage="private"),
+                name="itemdocument_internal_is_private",
+                violation_error_message=_("En intern handling ligger i den privata lagringen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def kind_label(self) -> str:
+        return uploads.KINDS[self.content_type].label
+
+    @property
+    def download_name(self) -> str:
+        """The name it downloads under: ``verksamhetsberattelse-2019.pdf``."""
+        return uploads.download_name(self.title, uploads.KINDS[self.content_type])
