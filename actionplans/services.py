@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from actionplans import selectors
 from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, Goal, ItemLink
+from actionplans.pdf import report_pdf
 from core import audit
 from core.dates import long_date
 from councils.models import Council, Membership
@@ -699,13 +700,11 @@ def report_freeze(
     """The report adopted by the meeting of ``adopted_on``, whose minutes were approved at
     ``adopted_at``: its PDF rendered once, stored under its SHA-256 like approved minutes, and
     the report closed to change. Runs inside the approval's transaction."""
-    from actionplans import documents
-
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.is_adopted:
         return report
     report.adopted_at = adopted_at
-    pdf = documents.report_pdf(report, adopted_on=adopted_on, draft=False)
+    pdf = report_pdf(report, adopted_on=adopted_on, draft=False)
     report.pdf_name, report.pdf_sha256, report.pdf_size = minutes_services.store_pdf(
         pdf, folder="reports"
     )
@@ -717,12 +716,10 @@ def report_freeze(
 def report_restore_pdf(report: AnnualReport) -> bool:
     """Render an adopted report's PDF again into the storage if it is lost there; only bytes
     with the recorded SHA-256 are stored. Whether the file is there now."""
-    from actionplans import documents
-
     adoption = selectors.report_adoption(report)
     if not report.is_adopted or adoption is None:
         return False
-    pdf = documents.report_pdf(report, adopted_on=adoption.meeting.date, draft=False)
+    pdf = report_pdf(report, adopted_on=adoption.meeting.date, draft=False)
     if hashlib.sha256(pdf).hexdigest() != report.pdf_sha256:
         logger.error("annual report %s: its PDF is missing and renders differently now", report.pk)
         return False

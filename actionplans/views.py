@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actionplans import documents, selectors, services
+from actionplans import pdf, selectors, services
 from actionplans.forms import (
     ActivityForm,
     FollowUpForm,
@@ -338,9 +338,9 @@ def plan_draft_pdf(
     """The plan as a PDF for those who edit it; UTKAST across it until its revision is adopted."""
     plan = _plan(request, municipality, council, year, "actionplan.pdf")
     adopted = selectors.is_adopted(plan, revision=plan.revision)
-    name = documents.file_name(plan.council, "handlingsplan", plan.year)
+    name = selectors.file_name(plan.council, "handlingsplan", plan.year)
     return rendered_pdf_response(
-        lambda: documents.plan_pdf(plan, draft=not adopted), name, cache="private, no-store"
+        lambda: pdf.plan_pdf(plan, draft=not adopted), name, cache="private, no-store"
     )
 
 
@@ -621,11 +621,11 @@ def report_draft_pdf(
 ) -> HttpResponse:
     """The report for its editors: the frozen PDF once adopted, else a preview marked UTKAST."""
     report = _report(request, municipality, council, year, "annualreport.pdf")
-    name = documents.file_name(report.council, "verksamhetsberattelse", report.year)
+    name = selectors.file_name(report.council, "verksamhetsberattelse", report.year)
     if report.is_adopted:
         return _stored_pdf(report, name)
     return rendered_pdf_response(
-        lambda: documents.report_pdf(report, adopted_on=None, draft=True),
+        lambda: pdf.report_pdf(report, adopted_on=None, draft=True),
         name,
         cache="private, no-store",
     )
@@ -654,7 +654,7 @@ def public_list(request: HttpRequest, municipality: str, council: str) -> HttpRe
     council_obj = access.get_public_council(municipality, council)
     reports = list(selectors.public_reports(council_obj))
     for report in reports:
-        name = documents.file_name(council_obj, "verksamhetsberattelse", report.year)
+        name = selectors.file_name(council_obj, "verksamhetsberattelse", report.year)
         report.public_url = reverse(
             "plans_public:report_pdf", args=[municipality, council, report.year, name]
         )
@@ -686,7 +686,7 @@ def public_plan(request: HttpRequest, municipality: str, council: str, year: int
             "adoptions": adoptions,
             "adopted_now": any(a.plan_revision == plan.revision for a in adoptions),
             "goals": goals,
-            "pdf_name": documents.file_name(council_obj, "handlingsplan", plan.year),
+            "pdf_name": selectors.file_name(council_obj, "handlingsplan", plan.year),
         },
     )
 
@@ -699,12 +699,10 @@ def public_plan_pdf(
     year = int(year)
     council_obj = access.get_public_council(municipality, council)
     plan = selectors.public_plans(council_obj).filter(year=year).first()
-    if plan is None or filename != documents.file_name(council_obj, "handlingsplan", year):
+    if plan is None or filename != selectors.file_name(council_obj, "handlingsplan", year):
         raise Http404(_("Rådet har ingen antagen handlingsplan för det året."))
     plan.council = council_obj
-    return rendered_pdf_response(
-        lambda: documents.plan_pdf(plan), filename, cache="public, max-age=300"
-    )
+    return rendered_pdf_response(lambda: pdf.plan_pdf(plan), filename, cache="public, max-age=300")
 
 
 @require_GET
@@ -716,7 +714,7 @@ def public_report_pdf(
     year = int(year)
     council_obj = access.get_public_council(municipality, council)
     report = selectors.public_reports(council_obj).filter(year=year).first()
-    if report is None or filename != documents.file_name(
+    if report is None or filename != selectors.file_name(
         council_obj, "verksamhetsberattelse", year
     ):
         raise Http404(_("Rådet har ingen antagen verksamhetsberättelse för det året."))
