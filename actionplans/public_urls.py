@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from actionplans import views
+from actionplans.views import public
 
 app_name = "plans_public"
 
@@ -11,16 +11,16 @@ SLUG = r"[-a-zA-Z0-9_]+"
 PDF = r"(?P<year>[0-9]{4})/(?P<filename>[-a-z0-9]+\.pdf)$"
 
 urlpatterns = [
-    path(C, views.public_list, name="list"),
-    path(C + "<int:year>/", views.public_plan, name="plan"),
+    path(C, public.public_list, name="list"),
+    path(C + "<int:year>/", public.public_plan, name="plan"),
     re_path(
         rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/handlingsplaner/{PDF}",
-        views.public_plan_pdf,
+        public.public_plan_pdf,
         name="plan_pdf",
     ),
     re_path(
         rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/verksamhetsberattelser/{PDF}",
-        views.public_report_pdf,
+        public.public_report_pdf,
         name="report_pdf",
     ),
 ]

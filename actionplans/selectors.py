@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.urls import reverse
 
 from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, Goal, ItemLink
 from councils.models import Council
+from councils.tools import PublicDocument
 from minutes.integrity import StoredFile
 from minutes.models import AgendaItem, Meeting, Minutes
 
@@ -147,14 +149,16 @@ def item_link(item: AgendaItem) -> ItemLink | None:
     return ItemLink.objects.select_related("plan", "report").filter(item=item).first()
 
 
-def public_documents(council: Council) -> list:
+def file_name(council: Council, kind: str, year: int) -> str:
+    """The readable name a plan's or report's PDF is served under:
+    ``arboga-forebyggande-radet-handlingsplan-2020.pdf``; ``kind`` is ``handlingsplan`` or
+    ``verksamhetsberattelse``."""
+    return f"{council.municipality.slug}-{council.slug}-{kind}-{year}.pdf"
+
+
+def public_documents(council: Council) -> list[PublicDocument]:
     """The council page's list: adopted plans (their pages) and adopted reports (their PDFs),
     newest year first; two queries."""
-    from django.urls import reverse
-
-    from actionplans import documents
-    from councils.tools import PublicDocument
-
     slugs = (council.municipality.slug, council.slug)
     entries = [
         (
@@ -175,7 +179,7 @@ def public_documents(council: Council) -> list:
                     args=[
                         *slugs,
                         report.year,
-                        documents.file_name(council, "verksamhetsberattelse", report.year),
+                        file_name(council, "verksamhetsberattelse", report.year),
                     ],
                 ),
             ),

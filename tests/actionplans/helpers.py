@@ -1,4 +1,5 @@
-"""The shortest ways to a plan adopted, followed up and reported on by approved minutes."""
+"""The shortest ways to a plan adopted, followed up and reported on by approved minutes, and the
+checks that a set of the secretaries' pages is closed to everyone else."""
 
 import datetime
 
@@ -59,3 +60,25 @@ def follow_up(plan, cast, date, entries):
     )
     submit_and_approve(minutes, cast)
     return item
+
+
+def assert_sign_in_needed(client, urls):
+    """Anonymous visitors are sent to sign in from each of ``urls``, by GET (or get 405 where
+    the page only takes POST) and by POST."""
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (302, 405), url
+        if response.status_code == 302:
+            assert "/konto/" in response["Location"]
+        response = client.post(url, {"action": "plan"})
+        assert response.status_code == 302 and "/konto/" in response["Location"], url
+
+
+def assert_outsider_404_member_403(client, cast, urls, data):
+    """Another council's secretary gets 404 and a member of the council 403 from each of
+    ``urls``, by GET and by POST of ``data`` (or 405 where the page takes only the other)."""
+    for user, status in ((cast.outsider, 404), (cast.member, 403)):
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code in (status, 405), (user, url)
+            assert client.post(url, data).status_code in (status, 405), (user, url)

@@ -7,6 +7,8 @@ import pytest
 from actionplans import services
 from actionplans.models import ActionPlan, Activity, Goal
 from core.models import AuditEvent
+from minutes.models import StandingItem
+from tests.actionplans.helpers import meeting_draft, plan_with_goals
 
 pytestmark = pytest.mark.django_db
 S = Activity.Status
@@ -109,3 +111,14 @@ def test_activities_are_checked_and_updated(cast, plan_2020):
     services.activity_delete(activity=activity, actor=cast.secretary)
     assert not Activity.objects.filter(pk=activity.pk).exists()
     assert AuditEvent.objects.filter(action="actionplan.activity_deleted").exists()
+
+
+def test_a_council_with_a_plan_gets_the_follow_up_standing_item(cast):
+    plan_with_goals(cast.council)
+    services.plan_create(council=cast.council, year=2021, actor=None, copy_previous=True)
+    assert (
+        StandingItem.objects.filter(council=cast.council, title=services.FOLLOW_UP_TITLE).count()
+        == 1
+    )
+    minutes = meeting_draft(cast)
+    assert minutes.items.filter(title=services.FOLLOW_UP_TITLE).exists()

@@ -1,10 +1,18 @@
-"""The secretaries' action plan pages: happy paths, and who may not."""
+"""The secretaries' action plan pages (the plan, its goals and activities, its revision and its
+draft PDF): happy paths, and who may not."""
 
 import pytest
 from django.urls import reverse
 
 from actionplans import services
 from actionplans.models import ActionPlan, Activity, Goal
+from tests.actionplans.helpers import (
+    adopt,
+    assert_outsider_404_member_403,
+    assert_sign_in_needed,
+    plan_with_goals,
+)
+from tests.minutes import pdftext
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +157,42 @@ def test_a_plan_or_goal_of_another_council_or_year_is_404(client, cast, plan):
 def test_an_administrator_may_edit(client, cast, plan):
     client.force_login(cast.admin)
     assert client.get(urls(plan)["plan"]).status_code == 200
+
+
+def test_goals_of_an_adopted_plan_are_a_conflict_and_revising_opens_them(client, cast):
+    plan = plan_with_goals(cast.council)
+    adopt(plan, cast)
+    client.force_login(cast.secretary)
+    p = [*SLUGS, 2020]
+    page = page_text(client.get(reverse("plans:plan", args=p)))
+    assert "Version 1 antagen vid mötet den 24 februari 2020" in page and "Nytt mål" not in page
+    response = client.post(reverse("plans:goal_add", args=p), {"title": "Nytt", "description": ""})
+    assert response.status_code == 409 and "Revidera planen" in page_text(response)
+    assert plan.goals.count() == 2
+    goal_page = page_text(client.get(reverse("plans:goal", args=[*p, plan.goals.first().pk])))
+    assert "målet är låst" in goal_page and "Ta bort målet" not in goal_page
+    assert "Ny insats" in goal_page  # activities go on
+    client.post(reverse("plans:plan_revise", args=p))
+    assert "Nytt mål" in page_text(client.get(reverse("plans:plan", args=p)))
+    client.post(reverse("plans:goal_add", args=p), {"title": "Nytt", "description": ""})
+    assert plan.goals.count() == 3
+    again = client.post(reverse("plans:plan_revise", args=p), follow=True)
+    assert "inte antagen i sin nuvarande version" in page_text(again)
+
+
+def test_the_plan_pdf_for_editors_says_draft_until_adopted(client, cast, plan):
+    client.force_login(cast.secretary)
+    url = reverse("plans:plan_pdf", args=[*SLUGS, 2020])
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    assert "UTKAST" in " ".join(" ".join(p) for p in pdftext.raw_lines(response.content))
+
+
+def test_revising_and_the_draft_pdf_are_for_editors_only(client, cast, plan):
+    p = [*SLUGS, 2020]
+    urls = [reverse("plans:plan_revise", args=p), reverse("plans:plan_pdf", args=p)]
+    assert_sign_in_needed(client, urls)
+    data = {"action": "plan", "target": plan.pk, "year": 2021, "title": "X", "body": "X"}
+    assert_outsider_404_member_403(client, cast, urls, data)
+    plan.refresh_from_db()
+    assert plan.revision == 1

@@ -6,8 +6,9 @@ import subprocess
 
 import pytest
 
-from actionplans import documents, services
+from actionplans import selectors, services
 from actionplans.models import Activity, Goal
+from actionplans.pdf import plan_html, plan_pdf, report_html, report_pdf
 from minutes import pdf as minutes_pdf
 from tests.actionplans.helpers import adopt, follow_up, plan_with_goals
 from tests.minutes import pdftext
@@ -64,11 +65,11 @@ def test_the_plan_pdf_is_archival_tagged_deterministic_and_complete(cast, plan):
     adopt(plan, cast)
     follow_up(plan, cast, datetime.date(2020, 5, 12), [("Trygg handel", "done", "Tolv butiker.")])
     plan.refresh_from_db()
-    pdf = documents.plan_pdf(plan)
+    pdf = plan_pdf(plan)
     _check_archival(pdf, "Handlingsplan 2020 Förebyggande rådet")
     tags = pdftext.structure(pdf)
     assert tags["H1"] == 1 and tags["H2"] == 3 and tags["H3"] == 3  # texts; goals
-    assert documents.plan_pdf(plan) == pdf
+    assert plan_pdf(plan) == pdf
     text = " ".join(" ".join(page) for page in pdftext.raw_lines(pdf))
     for title in Goal.objects.filter(plan=plan).values_list("title", flat=True):
         assert title in text
@@ -81,19 +82,19 @@ def test_the_plan_pdf_is_archival_tagged_deterministic_and_complete(cast, plan):
 
 def test_the_plan_pdf_renders_the_same_in_another_process(cast, plan):
     adopt(plan, cast)
-    _same_bytes_in_a_fresh_renderer(documents.plan_html(plan), documents.plan_pdf(plan))
+    _same_bytes_in_a_fresh_renderer(plan_html(plan), plan_pdf(plan))
 
 
 def test_the_report_pdf_is_archival_tagged_deterministic_and_complete(cast, plan):
     adopt(plan, cast)
     report = services.report_create(council=cast.council, year=2020, actor=None)
     report.introduction = "Ett år av samverkan."
-    pdf = documents.report_pdf(report, adopted_on=datetime.date(2021, 2, 22), draft=False)
+    pdf = report_pdf(report, adopted_on=datetime.date(2021, 2, 22), draft=False)
     _check_archival(pdf, "Verksamhetsberättelse 2020 Förebyggande rådet")
     tags = pdftext.structure(pdf)
     assert tags["H1"] == 1 and tags["H2"] == 2 and tags["H3"] == 3  # meetings, plan; goals
-    assert documents.report_pdf(report, adopted_on=datetime.date(2021, 2, 22), draft=False) == pdf
-    html = documents.report_html(report, adopted_on=datetime.date(2021, 2, 22), draft=False)
+    assert report_pdf(report, adopted_on=datetime.date(2021, 2, 22), draft=False) == pdf
+    html = report_html(report, adopted_on=datetime.date(2021, 2, 22), draft=False)
     _same_bytes_in_a_fresh_renderer(html, pdf)
     text = " ".join(" ".join(page) for page in pdftext.raw_lines(pdf))
     for title in Goal.objects.filter(plan=plan).values_list("title", flat=True):
@@ -101,17 +102,17 @@ def test_the_report_pdf_is_archival_tagged_deterministic_and_complete(cast, plan
     for title in Activity.objects.filter(goal__plan=plan).values_list("title", flat=True):
         assert title in text
     assert "Ett år av samverkan." in text and "UTKAST" not in text
-    draft = documents.report_pdf(report, adopted_on=None, draft=True)
+    draft = report_pdf(report, adopted_on=None, draft=True)
     assert "UTKAST" in " ".join(" ".join(page) for page in pdftext.raw_lines(draft))
 
 
 def test_file_names_are_readable(cast):
     assert (
-        documents.file_name(cast.council, "handlingsplan", 2020)
+        selectors.file_name(cast.council, "handlingsplan", 2020)
         == "arboga-forebyggande-radet-handlingsplan-2020.pdf"
     )
     assert (
-        documents.file_name(cast.council, "verksamhetsberattelse", 2020)
+        selectors.file_name(cast.council, "verksamhetsberattelse", 2020)
         == "arboga-forebyggande-radet-verksamhetsberattelse-2020.pdf"
     )
 
@@ -126,8 +127,8 @@ def test_the_plan_pdf_is_rendered_once_per_content(cast, plan, monkeypatch):
         return original(html, **kwargs)
 
     monkeypatch.setattr(renderer, "render_html", counting)
-    first = documents.plan_pdf(plan)
-    assert documents.plan_pdf(plan) == first and len(renders) == 1
+    first = plan_pdf(plan)
+    assert plan_pdf(plan) == first and len(renders) == 1
     services.goal_create(plan=plan, title="Ett fjärde mål", description="", actor=None)
     plan.refresh_from_db()
-    assert documents.plan_pdf(plan) != first and len(renders) == 2
+    assert plan_pdf(plan) != first and len(renders) == 2

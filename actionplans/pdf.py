@@ -1,6 +1,6 @@
 """Plans and annual reports as PDF documents in the minutes' house style, rendered by the same
-warm, fenced WeasyPrint child as the minutes (PDF/A-2a, tagged, Swedish) and under readable
-file names: ``arboga-forebyggande-radet-handlingsplan-2020.pdf``."""
+warm, fenced WeasyPrint child as the minutes (PDF/A-2a, tagged, Swedish). The readable names
+they are served under come from ``selectors.file_name``."""
 
 from __future__ import annotations
 
@@ -16,18 +16,11 @@ from django.utils.safestring import mark_safe
 from actionplans import selectors
 from actionplans.models import ActionPlan, AnnualReport
 from core.dates import long_date
-from councils.models import Council
 from minutes.pdf import css_string, get_renderer
 
 # The body's own headings (h3 and h4, all the rich text allows) sit one level under the
 # document's title in the PDF: h2 and h3.
 _HEADING = re.compile(r"<(/?)h([34])>")
-
-
-def file_name(council: Council, kind: str, year: int) -> str:
-    """``arboga-forebyggande-radet-handlingsplan-2020.pdf``; ``kind`` is ``handlingsplan`` or
-    ``verksamhetsberattelse``."""
-    return f"{council.municipality.slug}-{council.slug}-{kind}-{year}.pdf"
 
 
 def _stamp(moment: datetime.datetime) -> str:

@@ -9,7 +9,7 @@ from actionplans import selectors, services
 from actionplans.models import ItemLink
 from core.models import AuditEvent
 from minutes import services as minutes_services
-from minutes.models import Minutes, StandingItem
+from minutes.models import Minutes
 from minutes.snapshot import MinutesSnapshot
 from tests.actionplans.helpers import adopt, meeting_draft, new_item, plan_with_goals
 from tests.minutes.drafting_fixtures import submit_and_approve
@@ -135,14 +135,3 @@ def test_unlinking_a_draft_item_takes_its_goals_away(cast):
     assert AuditEvent.objects.filter(action="actionplan.unlinked").exists()
     with pytest.raises(services.PlanError, match="inte kopplat"):
         services.unlink(item=item, actor=None)
-
-
-def test_a_council_with_a_plan_gets_the_follow_up_standing_item(cast):
-    plan_with_goals(cast.council)
-    services.plan_create(council=cast.council, year=2021, actor=None, copy_previous=True)
-    assert (
-        StandingItem.objects.filter(council=cast.council, title=services.FOLLOW_UP_TITLE).count()
-        == 1
-    )
-    minutes = meeting_draft(cast)
-    assert minutes.items.filter(title=services.FOLLOW_UP_TITLE).exists()

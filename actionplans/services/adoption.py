@@ -1,0 +1,136 @@
+"""An agenda item linked to a plan or a report: it adopts the plan's current revision (the
+goals become its bullet list), follows an adopted plan up, or adopts the annual report. The
+links take effect when the minutes holding the item are approved."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from actionplans import selectors
+from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, ItemLink
+from actionplans.services.errors import PlanError, PlanFrozen, minutes_errors
+from actionplans.services.plans import goal_points, lock_plan
+from actionplans.services.reports import report_freeze
+from core import audit
+from councils.models import Council
+from minutes import services as minutes_services
+from minutes.models import AgendaItem, Minutes
+
+
+def _check_item(item: AgendaItem, council: Council) -> AgendaItem:
+    item = AgendaItem.objects.select_related("minutes__meeting").get(pk=item.pk)
+    if item.minutes.meeting.council_id != council.pk:
+        raise PlanError("Ärendet hör till ett annat råd.")
+    if item.minutes.status != Minutes.Status.DRAFT:
+        raise PlanFrozen(
+            "Minnesanteckningarna är inte längre ett utkast, så ärendet kan inte kopplas om."
+        )
+    if ItemLink.objects.filter(item=item).exists():
+        raise PlanError("Ärendet är redan kopplat. Ta bort kopplingen först.")
+    return item
+
+
+@transaction.atomic
+def link_plan(*, item: AgendaItem, plan: ActionPlan, actor, request=None) -> ItemLink:
+    """Let ``item`` adopt the plan's current revision: its goals become the item's bullet list.
+    The plan counts as adopted once the minutes holding the item are approved."""
+    plan = lock_plan(plan)
+    item = _check_item(item, plan.council)
+    if selectors.is_adopted(plan, revision=plan.revision):
+        raise PlanFrozen(
+            "Den här versionen av handlingsplanen är redan antagen. Revidera planen om ett "
+            "möte ska anta ändrade mål."
+        )
+    points = goal_points(plan)
+    if not points:
+        raise PlanError("Handlingsplanen har inga mål att anta ännu.")
+    link = ItemLink.objects.create(
+        item=item, kind=ItemLink.Kind.ADOPTS_PLAN, plan=plan, plan_revision=plan.revision
+    )
+    with minutes_errors():
+        minutes_services.item_set_points(
+            item=item, points=points, source="actionplans.plan", actor=actor, request=request
+        )
+    audit.record(
+        "actionplan.linked", request=request, actor=actor, obj=plan, item=item.pk, kind=link.kind
+    )
+    return link
+
+
+@transaction.atomic
+def link_follow_up(*, item: AgendaItem, plan: ActionPlan, actor, request=None) -> ItemLink:
+    """Let ``item`` follow up an adopted plan: per open activity a short text and a new status
+    (:func:`actionplans.services.follow_ups.follow_ups_save`)."""
+    plan = lock_plan(plan)
+    item = _check_item(item, plan.council)
+    if not selectors.is_adopted(plan):
+        raise PlanError("Handlingsplanen måste vara antagen av ett möte innan den följs upp.")
+    link = ItemLink.objects.create(item=item, kind=ItemLink.Kind.FOLLOWS_UP, plan=plan)
+    audit.record(
+        "actionplan.linked", request=request, actor=actor, obj=plan, item=item.pk, kind=link.kind
+    )
+    return link
+
+
+@transaction.atomic
+def link_report(*, item: AgendaItem, report: AnnualReport, actor, request=None) -> ItemLink:
+    """Let ``item`` adopt the annual report: once the minutes are approved, the report's PDF is
+    rendered and kept."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    item = _check_item(item, report.council)
+    if report.is_adopted:
+        raise PlanFrozen("Verksamhetsberättelsen är redan antagen.")
+    link = ItemLink.objects.create(item=item, kind=ItemLink.Kind.ADOPTS_REPORT, report=report)
+    audit.record("annualreport.linked", request=request, actor=actor, obj=report, item=item.pk)
+    return link
+
+
+@transaction.atomic
+def unlink(*, item: AgendaItem, actor, request=None) -> None:
+    """Remove a draft item's link, with the bullet list and follow-ups it brought."""
+    link = (
+        ItemLink.objects.select_related("item__minutes", "plan", "report").filter(item=item).first()
+    )
+    if link is None:
+        raise PlanError("Ärendet är inte kopplat.")
+    if link.item.minutes.status != Minutes.Status.DRAFT:
+        raise PlanFrozen(
+            "Minnesanteckningarna är inte längre ett utkast, så kopplingen kan inte tas bort."
+        )
+    FollowUp.objects.filter(item=item).delete()
+    link.delete()
+    with minutes_errors():
+        minutes_services.item_set_points(
+            item=link.item, points=[], source="actionplans.unlink", actor=actor, request=request
+        )
+    audit.record(
+        "actionplan.unlinked",
+        request=request,
+        actor=actor,
+        obj=link.plan or link.report,
+        item=item.pk,
+        kind=link.kind,
+    )
+
+
+def minutes_approved(*, minutes: Minutes, revision, **_kwargs) -> None:
+    """Receiver of ``minutes.signals.minutes_approved``, inside the approval's transaction: the
+    statuses the follow-ups set take effect, and the reports the meeting adopted are frozen."""
+    follow_ups = FollowUp.objects.filter(item__minutes=minutes).select_related(
+        "activity__goal__plan"
+    )
+    for follow_up in follow_ups:
+        if follow_up.activity.status != follow_up.status:
+            Activity.objects.filter(pk=follow_up.activity_id).update(status=follow_up.status)
+            audit.record(
+                "actionplan.activity_status_followed_up",
+                obj=follow_up.activity.goal.plan,
+                activity=follow_up.activity_id,
+                status=follow_up.status,
+                meeting=minutes.meeting_id,
+            )
+    links = ItemLink.objects.filter(item__minutes=minutes, kind=ItemLink.Kind.ADOPTS_REPORT)
+    for link in links.select_related("report"):
+        report_freeze(
+            report=link.report, adopted_at=revision.approved_at, adopted_on=minutes.meeting.date
+        )
