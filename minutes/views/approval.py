@@ -19,7 +19,7 @@ from councils.access import Need
 from councils.views import locked_out
 from minutes import selectors, services, snapshot
 from minutes.pdf import RenderError
-from minutes.views.loading import MeetingPage, load_meeting, not_editable_as_conflict
+from minutes.views.loading import MeetingPage, meeting_view, not_editable_as_conflict
 
 
 def _secretary_transition(
@@ -33,13 +33,9 @@ def _secretary_transition(
 @login_required
 @require_POST
 @not_editable_as_conflict
-def minutes_submit(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
+@meeting_view(need=Need.EDIT, action="minutes.submit")
+def minutes_submit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """The secretary sends the draft to the person who chaired the meeting."""
-    page = load_meeting(
-        request, municipality, council, meeting_id, need=Need.EDIT, action="minutes.submit"
-    )
     return _secretary_transition(
         request,
         page,
@@ -51,13 +47,9 @@ def minutes_submit(
 @login_required
 @require_POST
 @not_editable_as_conflict
-def minutes_withdraw(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
+@meeting_view(need=Need.EDIT, action="minutes.withdraw")
+def minutes_withdraw(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """The reverse: the secretary takes a submitted draft back to change it."""
-    page = load_meeting(
-        request, municipality, council, meeting_id, need=Need.EDIT, action="minutes.withdraw"
-    )
     return _secretary_transition(
         request,
         page,
@@ -86,14 +78,10 @@ def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | str:
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_editable_as_conflict
-def minutes_review(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
+@meeting_view(need=Need.REVIEW, action="minutes.review")
+def minutes_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """The approver reads the minutes exactly as they will be published, then approves with
     their password or returns them with a comment."""
-    page = load_meeting(
-        request, municipality, council, meeting_id, need=Need.REVIEW, action="minutes.review"
-    )
     error, error_status = None, 400
     if request.method == "POST":
         access.require(request, page.rights.can_sign, action="minutes.approve", obj=page.meeting)
@@ -150,13 +138,9 @@ def minutes_review(
 @login_required
 @require_POST
 @not_editable_as_conflict
-def correction_start(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
+@meeting_view(need=Need.CORRECT, action="minutes.correct")
+def correction_start(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """The chair (or an administrator) starts a correction of approved minutes, with a reason."""
-    page = load_meeting(
-        request, municipality, council, meeting_id, need=Need.CORRECT, action="minutes.correct"
-    )
     revision = getattr(page.minutes, "approved_revision", None)
     if revision is None:
         raise services.NotAllowed(_("Bara godkända minnesanteckningar kan rättas."))

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from councils.access import Need
 from minutes import item_tools, services
 from minutes.forms import DocumentEditForm, DocumentForm, ItemForm, ItemTitleForm, SectionFormSet
-from minutes.views.loading import ensure_draft, load_meeting, not_editable_as_conflict
+from minutes.views.loading import MeetingPage, ensure_draft, meeting_view, not_editable_as_conflict
 
 DOCUMENT_PREFIX = "handling"  # the upload form shares the item page with the item's own fields
 
@@ -28,12 +28,8 @@ DOCUMENT_PREFIX = "handling"  # the upload form shares the item page with the it
 @login_required
 @require_POST
 @not_editable_as_conflict
-def item_add(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
-    page = load_meeting(
-        request, municipality, council, meeting_id, need=Need.EDIT, action="item.create"
-    )
+@meeting_view(need=Need.EDIT, action="item.create")
+def item_add(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     form = ItemTitleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Skriv en rubrik för det nya ärendet."))
@@ -48,7 +44,7 @@ def item_add(
     except services.InvalidInput as error:
         messages.error(request, str(error))
         return redirect(page.url + "#arenden")
-    return redirect("drafting:item", municipality, council, meeting_id, item.pk)
+    return redirect(page.url + f"arenden/{item.pk}/")
 
 
 def _sections_from_post(data) -> list[services.SectionInput]:
@@ -65,19 +61,9 @@ def _sections_from_post(data) -> list[services.SectionInput]:
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_editable_as_conflict
-def item_edit(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
-) -> HttpResponse:
+@meeting_view(need=Need.EDIT, action="item.edit")
+def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """One item: a normal form with a Save button, enhanced by the editor and autosave."""
-    page = load_meeting(
-        request,
-        municipality,
-        council,
-        meeting_id,
-        need=Need.EDIT,
-        action="item.edit",
-        item_id=item_id,
-    )
     ensure_draft(page)
     item = page.item
     conflict = None
@@ -113,7 +99,8 @@ def item_edit(
         sections = SectionFormSet(initial=state["sections"], prefix="sections")
         status = 200
     item.refresh_from_db()
-    args = [municipality, council, meeting_id, item.pk]
+    council = page.meeting.council
+    args = [council.municipality.slug, council.slug, page.meeting.pk, item.pk]
     return render(
         request,
         "minutes/drafting/item.html",
@@ -163,21 +150,11 @@ def json_endpoint(view):
 
 @require_POST
 @json_endpoint
-def item_autosave(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
-) -> JsonResponse:
+@meeting_view(need=Need.EDIT, action="item.autosave")
+def item_autosave(request: HttpRequest, page: MeetingPage) -> JsonResponse:
     """Save an item from the editor: JSON in, JSON out. 401 when the session has expired (never
     a redirect to the login page), 403 for a role that may not edit, 404 outside the council,
     409 with the stored text when someone saved in between or the minutes are no longer a draft."""
-    page = load_meeting(
-        request,
-        municipality,
-        council,
-        meeting_id,
-        need=Need.EDIT,
-        action="item.autosave",
-        item_id=item_id,
-    )
     try:
         payload = json.loads(request.body.decode("utf-8"))
         if not isinstance(payload, dict):
@@ -221,18 +198,8 @@ def item_autosave(
 @login_required
 @require_POST
 @not_editable_as_conflict
-def item_delete(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
-) -> HttpResponse:
-    page = load_meeting(
-        request,
-        municipality,
-        council,
-        meeting_id,
-        need=Need.EDIT,
-        action="item.delete",
-        item_id=item_id,
-    )
+@meeting_view(need=Need.EDIT, action="item.delete")
+def item_delete(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     services.item_delete(item=page.item, actor=request.user, request=request)
     messages.success(request, _("Ärendet ”%(title)s” är borttaget.") % {"title": page.item.title})
     return redirect(page.url + "#arenden")
@@ -241,18 +208,8 @@ def item_delete(
 @login_required
 @require_POST
 @not_editable_as_conflict
-def item_move(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
-) -> HttpResponse:
-    page = load_meeting(
-        request,
-        municipality,
-        council,
-        meeting_id,
-        need=Need.EDIT,
-        action="item.move",
-        item_id=item_id,
-    )
+@meeting_view(need=Need.EDIT, action="item.move")
+def item_move(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     step = {"upp": -1, "ned": 1}.get(request.POST.get("direction", ""))
     if step is None:
         messages.error(request, _("Okänd riktning."))
@@ -263,13 +220,9 @@ def item_move(
 
 @require_POST
 @json_endpoint
-def items_order(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> JsonResponse:
+@meeting_view(need=Need.EDIT, action="items.reorder")
+def items_order(request: HttpRequest, page: MeetingPage) -> JsonResponse:
     """The order after dragging: {"order": [item ids]}."""
-    page = load_meeting(
-        request, municipality, council, meeting_id, need=Need.EDIT, action="items.reorder"
-    )
     try:
         order = [int(i) for i in json.loads(request.body.decode("utf-8"))["order"]]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
@@ -289,19 +242,9 @@ def items_order(
 @login_required
 @require_POST
 @not_editable_as_conflict
-def document_add(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int, item_id: int
-) -> HttpResponse:
+@meeting_view(need=Need.EDIT, action="document.add")
+def document_add(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """Upload a document to a draft item (multipart form from the item page)."""
-    page = load_meeting(
-        request,
-        municipality,
-        council,
-        meeting_id,
-        need=Need.EDIT,
-        action="document.add",
-        item_id=item_id,
-    )
     back = redirect(page.item_url + "#handlingar")
     form = DocumentForm(request.POST, request.FILES, prefix=DOCUMENT_PREFIX)
     if not form.is_valid():
@@ -330,24 +273,8 @@ def document_add(
 @login_required
 @require_POST
 @not_editable_as_conflict
-def document_edit(
-    request: HttpRequest,
-    municipality: str,
-    council: str,
-    meeting_id: int,
-    item_id: int,
-    document_id: int,
-) -> HttpResponse:
-    page = load_meeting(
-        request,
-        municipality,
-        council,
-        meeting_id,
-        need=Need.EDIT,
-        action="document.edit",
-        item_id=item_id,
-        document_id=document_id,
-    )
+@meeting_view(need=Need.EDIT, action="document.edit")
+def document_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     form = DocumentEditForm(request.POST)
     try:
         if not form.is_valid():
@@ -369,24 +296,8 @@ def document_edit(
 @login_required
 @require_POST
 @not_editable_as_conflict
-def document_delete(
-    request: HttpRequest,
-    municipality: str,
-    council: str,
-    meeting_id: int,
-    item_id: int,
-    document_id: int,
-) -> HttpResponse:
-    page = load_meeting(
-        request,
-        municipality,
-        council,
-        meeting_id,
-        need=Need.EDIT,
-        action="document.delete",
-        item_id=item_id,
-        document_id=document_id,
-    )
+@meeting_view(need=Need.EDIT, action="document.delete")
+def document_delete(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     services.document_delete(document=page.document, actor=request.user, request=request)
     messages.success(
         request, _("Handlingen ”%(title)s” är borttagen.") % {"title": page.document.title}

@@ -82,6 +82,38 @@ def load_meeting(
     return MeetingPage(rights, meeting, minutes, item, document)
 
 
+def meeting_view(*, need: Need = Need.READ, action: str = "", minutes_required: bool = True):
+    """A staff view of a meeting gets its MeetingPage from :func:`load_meeting` (404 and 403
+    already answered) instead of the address's slugs and ids: ``view(request, page)``."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(
+            request: HttpRequest,
+            municipality: str,
+            council: str,
+            meeting_id: int,
+            item_id: int | None = None,
+            document_id: int | None = None,
+        ) -> HttpResponse:
+            page = load_meeting(
+                request,
+                municipality,
+                council,
+                meeting_id,
+                need=need,
+                action=action,
+                minutes_required=minutes_required,
+                item_id=item_id,
+                document_id=document_id,
+            )
+            return view(request, page)
+
+        return wrapper
+
+    return decorate
+
+
 def not_editable_page(request: HttpRequest, back_url: str, message: str = "") -> HttpResponse:
     """409: the minutes are not in a state that allows this."""
     return render(

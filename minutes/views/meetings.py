@@ -1,6 +1,6 @@
 """The staff pages of a meeting under /arbete/: the workspace, a new meeting, the meeting's page
 (attendance, items, the minutes as they will read), starting the minutes, the attendance and
-the next meeting. Rights come from ``councils.access`` through ``load_meeting``."""
+the next meeting. Rights come from ``councils.access`` through ``meeting_view``."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from minutes.views.loading import (
     MeetingPage,
     editor_url,
     ensure_draft,
-    load_meeting,
+    meeting_view,
     not_editable_as_conflict,
 )
 
@@ -192,12 +192,10 @@ def _meeting_context(page: MeetingPage, *, attendance=None) -> dict:
 
 @login_required
 @require_GET
-def meeting_edit(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
+@meeting_view(minutes_required=False)
+def meeting_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """The draft: attendance, items, and the minutes as they will read. Members read it;
     secretaries and administrators edit it while it is a draft."""
-    page = load_meeting(request, municipality, council, meeting_id, minutes_required=False)
     if page.minutes is None:
         return render(
             request,
@@ -209,19 +207,9 @@ def meeting_edit(
 
 @login_required
 @require_POST
-def minutes_start(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
+@meeting_view(need=Need.EDIT, action="minutes.start", minutes_required=False)
+def minutes_start(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """Start the minutes of a meeting that has none yet, from the standing agenda."""
-    page = load_meeting(
-        request,
-        municipality,
-        council,
-        meeting_id,
-        need=Need.EDIT,
-        action="minutes.start",
-        minutes_required=False,
-    )
     try:
         services.minutes_start(meeting=page.meeting, actor=request.user, request=request)
     except services.InvalidInput as error:
@@ -232,12 +220,8 @@ def minutes_start(
 @login_required
 @require_POST
 @not_editable_as_conflict
-def attendance_save(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
-    page = load_meeting(
-        request, municipality, council, meeting_id, need=Need.EDIT, action="attendance.save"
-    )
+@meeting_view(need=Need.EDIT, action="attendance.save")
+def attendance_save(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     ensure_draft(page)
     rows = _attendance_forms(page.minutes, request.POST)
     back = redirect(page.url + "#narvaro")
@@ -293,13 +277,9 @@ def attendance_save(
 @login_required
 @require_POST
 @not_editable_as_conflict
-def next_meeting(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
+@meeting_view(need=Need.EDIT, action="minutes.next_meeting")
+def next_meeting(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """The minutes state the next meeting (which is created), or no longer state one."""
-    page = load_meeting(
-        request, municipality, council, meeting_id, need=Need.EDIT, action="minutes.next_meeting"
-    )
     back = redirect(page.url + "#nasta-mote")
     if request.POST.get("action") == "clear":
         services.next_meeting_clear(minutes=page.minutes, actor=request.user, request=request)

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,17 +17,15 @@ from councils.access import Need
 from minutes import notices, services
 from minutes.models import Minutes
 from minutes.pdf import RenderError
-from minutes.views.loading import load_meeting, not_editable_as_conflict
+from minutes.views.loading import MeetingPage, meeting_view, not_editable_as_conflict
 
 
 @login_required
 @require_GET
-def notice_page(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
+@meeting_view(minutes_required=False)
+def notice_page(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """The meeting's notice: the latest one sent (as it was sent), what changed in the agenda
     since, who received each notice and when; for secretaries the button that sends it."""
-    page = load_meeting(request, municipality, council, meeting_id, minutes_required=False)
     meeting, minutes = page.meeting, page.minutes
     sent = list(meeting.notices.order_by("-number").prefetch_related("recipients__person"))
     latest = sent[0] if sent else None
@@ -56,18 +53,8 @@ def notice_page(
 @login_required
 @require_POST
 @not_editable_as_conflict
-def notice_send(
-    request: HttpRequest, municipality: str, council: str, meeting_id: int
-) -> HttpResponse:
-    page = load_meeting(
-        request,
-        municipality,
-        council,
-        meeting_id,
-        need=Need.EDIT,
-        action="notice.send",
-        minutes_required=False,
-    )
+@meeting_view(need=Need.EDIT, action="notice.send", minutes_required=False)
+def notice_send(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     try:
         notice = services.notice_send(meeting=page.meeting, actor=request.user, request=request)
     except services.InvalidInput as error:
@@ -91,4 +78,4 @@ def notice_send(
             )
             % {"n": count},
         )
-    return redirect(reverse("drafting:notice", args=[municipality, council, meeting_id]))
+    return redirect(page.url + "kallelse/")
