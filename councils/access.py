@@ -94,16 +94,25 @@ class MeetingRights:
         }[need]
 
 
+def chaired(user, meeting) -> bool:
+    """Whether the user's person chaired ``meeting`` (anything with ``chaired_by_id``): the one
+    who approves or returns its minutes. No query once the user's person is known."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and meeting.chaired_by_id is not None
+        and _person_id(user) == meeting.chaired_by_id
+    )
+
+
 def chair_of(user, meeting) -> Person | None:
-    """The user's person if that person chaired ``meeting`` (anything with ``chaired_by_id``),
-    else None."""
-    if user is None or not user.is_authenticated or meeting.chaired_by_id is None:
-        return None
-    return Person.objects.filter(user=user, pk=meeting.chaired_by_id).first()
+    """The user's person if that person chaired ``meeting``, else None."""
+    return meeting.chaired_by if chaired(user, meeting) else None
 
 
 def meeting_rights(user, rights: CouncilRights, meeting) -> MeetingRights:
-    return MeetingRights(council=rights, chaired=chair_of(user, meeting) is not None)
+    """``rights`` at ``meeting``."""
+    return MeetingRights(council=rights, chaired=chaired(user, meeting))
 
 
 def roles_in(user, council: Council, on: datetime.date | None = None) -> frozenset[str]:

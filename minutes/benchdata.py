@@ -245,7 +245,7 @@ def _insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
     sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES "  # noqa: S608
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
+            from psycopg2.extras import execute_values  # PostgreSQL's driver, on PostgreSQL only
 
             execute_values(cursor.cursor, sql + "%s", rows, page_size=2000)
         else:

@@ -59,13 +59,15 @@ def parse_file_name(name: str) -> NamedRevision | None:
     return NamedRevision(day, int(match[2] or 1))
 
 
-def readable_url(municipality: str, council: str, day: datetime.date) -> str:
+def readable_url(
+    municipality: str, council: str, day: datetime.date, *, council_url: str = ""
+) -> str:
     """The stable address of a meeting's current public PDF, which redirects to its immutable
-    file: ``/arboga/forebyggande-radet/2020-02-24/arboga-forebyggande-radet-2020-02-24.pdf``."""
-    return reverse(
-        "minutes:meeting_pdf",
-        args=[municipality, council, day.isoformat(), file_name(municipality, council, day)],
-    )
+    file: ``/arboga/forebyggande-radet/2020-02-24/arboga-forebyggande-radet-2020-02-24.pdf``.
+    A page that lists many meetings passes the council page's address (``minutes:council``),
+    reversed once: reversing costs more than the rest of a line."""
+    base = council_url or reverse("minutes:council", args=[municipality, council])
+    return f"{base}{day.isoformat()}/{file_name(municipality, council, day)}"
 
 
 def name_for(

@@ -90,7 +90,7 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
         details = "".join(f", {part}" for part in (time_span(start, end), place) if part)
         pdf = ""
         if approved is not None:
-            pdf = readable_url(council.municipality.slug, council.slug, day)
+            pdf = readable_url(council.municipality.slug, council.slug, day, council_url=base)
         line = MeetingLine(iso, f"{base}{iso}/", long_date(day), details, pdf)
         if day >= today:
             upcoming.insert(0, line)  # the rows come newest first; coming ones soonest first

@@ -8,12 +8,11 @@ from django.db import transaction
 
 from actionplans import selectors
 from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, ItemLink
-from actionplans.services.errors import PlanError, PlanFrozen, minutes_errors
-from actionplans.services.plans import goal_points, lock_plan
+from actionplans.services.errors import PlanError, PlanFrozen
+from actionplans.services.plans import goal_points, lock_plan, set_points
 from actionplans.services.reports import report_freeze
 from core import audit
 from councils.models import Council
-from minutes import services as minutes_services
 from minutes.models import AgendaItem, Minutes
 
 
@@ -47,10 +46,7 @@ def link_plan(*, item: AgendaItem, plan: ActionPlan, actor, request=None) -> Ite
     link = ItemLink.objects.create(
         item=item, kind=ItemLink.Kind.ADOPTS_PLAN, plan=plan, plan_revision=plan.revision
     )
-    with minutes_errors():
-        minutes_services.item_set_points(
-            item=item, points=points, source="actionplans.plan", actor=actor, request=request
-        )
+    set_points(item, points, "actionplans.plan", actor, request)
     audit.record(
         "actionplan.linked", request=request, actor=actor, obj=plan, item=item.pk, kind=link.kind
     )
@@ -99,10 +95,7 @@ def unlink(*, item: AgendaItem, actor, request=None) -> None:
         )
     FollowUp.objects.filter(item=item).delete()
     link.delete()
-    with minutes_errors():
-        minutes_services.item_set_points(
-            item=link.item, points=[], source="actionplans.unlink", actor=actor, request=request
-        )
+    set_points(link.item, [], "actionplans.unlink", actor, request)
     audit.record(
         "actionplan.unlinked",
         request=request,

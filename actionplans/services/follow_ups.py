@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from actionplans.models import Activity, FollowUp, ItemLink
 from actionplans.services.errors import PlanError, PlanFrozen, minutes_errors
-from actionplans.services.plans import OPEN_STATUSES
+from actionplans.services.plans import OPEN_STATUSES, set_points
 from core import audit
 from minutes import services as minutes_services
 from minutes.models import AgendaItem, Minutes
@@ -115,10 +115,7 @@ def follow_ups_save(*, item: AgendaItem, entries: list[FollowUpInput], actor, re
             },
         )
     points = _follow_up_points(item)
-    with minutes_errors():
-        minutes_services.item_set_points(
-            item=item, points=points, source="actionplans.follow_up", actor=actor, request=request
-        )
+    set_points(item, points, "actionplans.follow_up", actor, request)
     count = FollowUp.objects.filter(item=item).count()
     audit.record(
         "actionplan.followed_up",

@@ -14,7 +14,7 @@ from core import audit
 from core.dates import long_date
 from councils.models import Council
 from minutes import services as minutes_services
-from minutes.models import Minutes
+from minutes.models import AgendaItem, Minutes
 
 OPEN_STATUSES = (Activity.Status.PLANNED, Activity.Status.ONGOING)
 FOLLOW_UP_TITLE = "Uppföljning av handlingsplanen"
@@ -279,11 +279,12 @@ def _goals_changed(plan: ActionPlan, actor, request) -> None:
                 "minnesanteckningarna har återtagits eller återsänts."
             )
         points = goal_points(plan) if points is None else points
-        with minutes_errors():
-            minutes_services.item_set_points(
-                item=link.item,
-                points=points,
-                source="actionplans.plan",
-                actor=actor,
-                request=request,
-            )
+        set_points(link.item, points, "actionplans.plan", actor, request)
+
+
+def set_points(item: AgendaItem, points: list[dict], source: str, actor, request) -> None:
+    """The bullet list of a draft item, through the minutes' service, its refusals as ours."""
+    with minutes_errors():
+        minutes_services.item_set_points(
+            item=item, points=points, source=source, actor=actor, request=request
+        )

@@ -3,6 +3,22 @@
 from django.db import migrations, models
 
 
+def store_sent_notices(apps, schema_editor):
+    """The PDFs of the notices sent before they were stored, rendered from what was sent (the
+    same bytes each time) so that every download serves a stored file and none renders."""
+    Notice = apps.get_model("minutes", "Notice")
+    pending = Notice.objects.filter(pdf_name="").order_by("pk")
+    if not pending.exists():
+        return
+    # the renderer and the storage are no models: the service that sends notices stores them
+    from minutes.notices import NoticeSnapshot
+    from minutes.services.notice import notice_pdfs
+
+    for notice in pending.iterator():
+        stored = notice_pdfs(NoticeSnapshot.from_dict(notice.snapshot), notice.changes)
+        Notice.objects.filter(pk=notice.pk).update(**stored)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -35,4 +51,5 @@ class Migration(migrations.Migration):
             name='pdf_size',
             field=models.PositiveIntegerField(blank=True, null=True, verbose_name='PDF:ens storlek'),
         ),
+        migrations.RunPython(store_sent_notices, migrations.RunPython.noop),
     ]

@@ -29,6 +29,7 @@ from minutes.services.drafting import (
     SectionInput,
     attendance_update,
     drop_empty_sections,
+    ensure_draft,
     item_create,
     item_delete,
     item_move,
@@ -52,7 +53,7 @@ from minutes.services.errors import (
 )
 from minutes.services.files import STORAGE_ERRORS, StoredPdf, store_pdf
 from minutes.services.importing import ImportReport, import_legacy_minutes
-from minutes.services.notice import notice_pending_changes, notice_send, notice_store_pdfs
+from minutes.services.notice import notice_pending_changes, notice_send
 from minutes.services.text import check_text, plain_text_to_html
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "document_delete",
     "document_update",
     "drop_empty_sections",
+    "ensure_draft",
     "import_legacy_minutes",
     "item_create",
     "item_delete",
@@ -92,7 +94,6 @@ __all__ = [
     "next_meeting_set",
     "notice_pending_changes",
     "notice_send",
-    "notice_store_pdfs",
     "plain_text_to_html",
     "publication_withdraw",
     "record_historical_revision",

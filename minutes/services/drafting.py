@@ -51,7 +51,8 @@ class SectionInput:
 ATTENDING_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER, Role.REPRESENTATIVE)
 
 
-def _ensure_draft(minutes: Minutes) -> None:
+def ensure_draft(minutes: Minutes) -> None:
+    """NotEditable unless the minutes are a draft."""
     if minutes.status != Minutes.Status.DRAFT:
         raise NotEditable(NotEditable.message)
 
@@ -189,7 +190,7 @@ def attendance_update(
     ).update(attendance_version=F("attendance_version") + 1, others_present=others_present.strip())
     if not updated:
         current = Minutes.objects.get(pk=minutes.pk)
-        _ensure_draft(current)
+        ensure_draft(current)
         raise Conflict({"version": current.attendance_version})
     Attendance.objects.filter(minutes=minutes).delete()
     Attendance.objects.bulk_create(
@@ -257,7 +258,7 @@ def _renumber(minutes: Minutes, ordered_ids: list[int]) -> None:
 def lock_draft(minutes: Minutes) -> Minutes:
     """The minutes row, locked until the transaction ends, and checked to be a draft."""
     locked = Minutes.objects.select_for_update(no_key=True).get(pk=minutes.pk)
-    _ensure_draft(locked)
+    ensure_draft(locked)
     return locked
 
 

@@ -26,10 +26,10 @@ def notice_pending_changes(meeting: Meeting) -> list[str] | None:
     return notices.changes(notices.NoticeSnapshot.from_dict(latest.snapshot), now)
 
 
-def _rendered(snapshot: notices.NoticeSnapshot, changes: list[str]) -> dict[str, str | int]:
-    """The notice's two PDFs, rendered once and stored under their SHA-256 like approved
-    minutes: the public one in the archive, the members' one (internal documents named too) in
-    the private storage. A failed render raises RenderError and nothing is sent."""
+def notice_pdfs(snapshot: notices.NoticeSnapshot, changes: list[str]) -> dict[str, str | int]:
+    """A notice's two PDFs, rendered and stored under their SHA-256 like approved minutes: the
+    public one in the archive, the members' one (internal documents named too) in the private
+    storage. The Notice fields that name them. A failed render raises RenderError."""
     public = store_pdf(render_notice_pdf(snapshot, changes=changes), folder="notices")
     internal = store_pdf(
         render_notice_pdf(snapshot, changes=changes, internal=True),
@@ -43,17 +43,6 @@ def _rendered(snapshot: notices.NoticeSnapshot, changes: list[str]) -> dict[str,
         "internal_pdf_name": internal.name,
         "internal_pdf_sha256": internal.sha256,
     }
-
-
-def notice_store_pdfs(notice: Notice) -> Notice:
-    """The stored PDFs of a notice sent before notices were stored (rendered from what was
-    sent, which gives the same bytes each time); a notice that has them is returned as it is."""
-    if notice.pdf_name:
-        return notice
-    snapshot = notices.NoticeSnapshot.from_dict(notice.snapshot)
-    Notice.objects.filter(pk=notice.pk, pdf_name="").update(**_rendered(snapshot, notice.changes))
-    notice.refresh_from_db()
-    return notice
 
 
 @transaction.atomic
@@ -89,7 +78,7 @@ def notice_send(*, meeting: Meeting, actor, request=None) -> Notice:
         changes=changed,
         sent_by=actor if getattr(actor, "is_authenticated", False) else None,
         sent_at=now,
-        **_rendered(snapshot, changed),
+        **notice_pdfs(snapshot, changed),  # once: every download serves these files
     )
     recipients: dict[int, NoticeRecipient] = {}
     memberships = (

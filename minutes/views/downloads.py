@@ -66,10 +66,15 @@ def stored_file_response(
     cache: str,
     content_type: str = "application/pdf",
     attachment: bool = False,
+    missing: str = "",
 ) -> HttpResponse:
     """A stored file under its readable ``filename``: its SHA-256 as the ETag (a client that
     has it gets 304 and no file is opened), the given cache policy and ``nosniff``; shown
-    inline, or as an ``attachment`` with a sandbox that a browser cannot run anything in."""
+    inline, or as an ``attachment`` with a sandbox that a browser cannot run anything in. With
+    ``missing``, a file that is not in its storage is a 404 that says so (``verify_documents``
+    reports it too) rather than the storage failure's 503."""
+    if missing and not (name and storages[storage].exists(name)):
+        raise Http404(missing)
     etag = f'"{sha256}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
@@ -153,8 +158,6 @@ def document_response(
     type it was found to be, ``attachment``, ``nosniff`` and a sandbox for good measure."""
     if filename != document.download_name:
         raise Http404(_("Handlingen finns inte under det namnet."))
-    if not storages[document.storage].exists(document.file_name):
-        raise Http404(_("Handlingens fil saknas i arkivet."))
     return stored_file_response(
         request,
         storage=document.storage,
@@ -164,6 +167,7 @@ def document_response(
         cache=cache,
         content_type=document.content_type,
         attachment=True,
+        missing=_("Handlingens fil saknas i arkivet."),
     )
 
 
@@ -247,12 +251,7 @@ def document_download(
 
 
 def _notice_response(request: HttpRequest, notice: Notice, *, internal: bool, cache: str):
-    """A notice's PDF as it was stored when the notice was sent (one sent before notices were
-    stored is rendered and stored on its first request)."""
-    try:
-        notice = services.notice_store_pdfs(notice)
-    except RenderError as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    """A notice's PDF as it was stored when the notice was sent: never a render."""
     return stored_file_response(
         request,
         storage="private" if internal else "default",
@@ -260,6 +259,7 @@ def _notice_response(request: HttpRequest, notice: Notice, *, internal: bool, ca
         sha256=notice.internal_pdf_sha256 if internal else notice.pdf_sha256,
         filename=notice.download_name,
         cache=cache,
+        missing=_("Kallelsens PDF saknas i arkivet."),
     )
 
 
@@ -333,10 +333,9 @@ def draft_preview(
     """The draft minutes as the PDF will look, with an UTKAST watermark and no signatures:
     for the council's members only (404 for everyone else)."""
     page = load_meeting(request, municipality, council, meeting_id, minutes_required=False)
-    minutes = (
-        page.meeting.minutes.exclude(status=Minutes.Status.APPROVED).order_by("-revision").first()
-    )
-    if minutes is None:
+    # only the latest revision can be unapproved: a correction starts from approved minutes
+    minutes = page.minutes
+    if minutes is None or minutes.status == Minutes.Status.APPROVED:
         raise Http404(_("Mötet har inget utkast att förhandsgranska."))
     return rendered_pdf_response(
         lambda: render_minutes_pdf(build_snapshot(minutes), draft=True),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from councils.access import Need
 from minutes import item_tools, services
 from minutes.forms import DocumentEditForm, DocumentForm, ItemForm, ItemTitleForm, SectionFormSet
-from minutes.views.loading import MeetingPage, ensure_draft, meeting_view, not_editable_as_conflict
+from minutes.views.loading import MeetingPage, meeting_view, not_editable_as_conflict
 
 DOCUMENT_PREFIX = "handling"  # the upload form shares the item page with the item's own fields
 
@@ -44,7 +44,7 @@ def item_add(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     except services.InvalidInput as error:
         messages.error(request, str(error))
         return redirect(page.url + "#arenden")
-    return redirect(page.url + f"arenden/{item.pk}/")
+    return redirect(page.address("item", item.pk))
 
 
 def _sections_from_post(data) -> list[services.SectionInput]:
@@ -64,7 +64,7 @@ def _sections_from_post(data) -> list[services.SectionInput]:
 @meeting_view(need=Need.EDIT, action="item.edit")
 def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """One item: a normal form with a Save button, enhanced by the editor and autosave."""
-    ensure_draft(page)
+    services.ensure_draft(page.minutes)
     item = page.item
     conflict = None
     if request.method == "POST":
@@ -99,8 +99,6 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
         sections = SectionFormSet(initial=state["sections"], prefix="sections")
         status = 200
     item.refresh_from_db()
-    council = page.meeting.council
-    args = [council.municipality.slug, council.slug, page.meeting.pk, item.pk]
     return render(
         request,
         "minutes/drafting/item.html",
@@ -114,9 +112,10 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             "document_form": DocumentForm(prefix=DOCUMENT_PREFIX),
             "max_size": settings.DOCUMENT_MAX_BYTES,
             "tools": [
-                (tool.label, reverse(tool.url_name, args=args)) for tool in item_tools.item_tools()
+                (tool.label, reverse(tool.url_name, args=[*page.args, item.pk]))
+                for tool in item_tools.item_tools()
             ],
-            "autosave_url": reverse("drafting:item_autosave", args=args),
+            "autosave_url": page.address("item_autosave", item.pk),
         },
         status=status,
     )

@@ -28,22 +28,28 @@ class MeetingPage:
     document: ItemDocument | None = None
 
     @property
+    def args(self) -> list:
+        """What every address of the meeting's workspace pages starts with."""
+        council = self.meeting.council
+        return [council.municipality.slug, council.slug, self.meeting.pk]
+
+    def address(self, name: str, *extra: int) -> str:
+        """The meeting's workspace page ``drafting:<name>``, with ``extra`` ids (an item's)."""
+        return workspace_url(name, *self.args, *extra)
+
+    @property
     def url(self) -> str:
         """The meeting's page in the workspace."""
-        return editor_url(self.meeting)
+        return self.address("meeting")
 
     @property
     def item_url(self) -> str:
-        council = self.meeting.council
-        return reverse(
-            "drafting:item",
-            args=[council.municipality.slug, council.slug, self.meeting.pk, self.item.pk],
-        )
+        return self.address("item", self.item.pk)
 
 
-def editor_url(meeting: Meeting) -> str:
-    council = meeting.council
-    return reverse("drafting:meeting", args=[council.municipality.slug, council.slug, meeting.pk])
+def workspace_url(name: str, municipality: str, council: str, meeting_id: int, *extra) -> str:
+    """A meeting's workspace page ``drafting:<name>`` by its address's slugs and ids."""
+    return reverse(f"drafting:{name}", args=[municipality, council, meeting_id, *extra])
 
 
 def load_meeting(
@@ -134,16 +140,9 @@ def not_editable_as_conflict(view):
         try:
             return view(request, *args, **kwargs)
         except (services.NotEditable, services.NotAllowed) as refusal:
-            back = reverse(
-                "drafting:meeting",
-                args=[kwargs["municipality"], kwargs["council"], kwargs["meeting_id"]],
+            back = workspace_url(
+                "meeting", kwargs["municipality"], kwargs["council"], kwargs["meeting_id"]
             )
             return not_editable_page(request, back, str(refusal))
 
     return wrapper
-
-
-def ensure_draft(page: MeetingPage) -> None:
-    """For a page that only a draft has (the item form, the attendance): NotEditable otherwise."""
-    if page.minutes.status != Minutes.Status.DRAFT:
-        raise services.NotEditable(services.NotEditable.message)

@@ -30,10 +30,9 @@ from minutes.models import ApprovedRevision, Meeting, Minutes, MinutesEvent
 from minutes.snapshot import build_snapshot
 from minutes.views.loading import (
     MeetingPage,
-    editor_url,
-    ensure_draft,
     meeting_view,
     not_editable_as_conflict,
+    workspace_url,
 )
 
 
@@ -101,7 +100,7 @@ def meeting_new(request: HttpRequest, municipality: str, council: str) -> HttpRe
             request=request,
         )
         messages.success(request, _("Mötet är skapat med rådets stående dagordning."))
-        return redirect(editor_url(meeting))
+        return redirect(workspace_url("meeting", municipality, council, meeting.pk))
     return render(
         request, "minutes/drafting/meeting_form.html", {"council": rights.council, "form": form}
     )
@@ -222,7 +221,7 @@ def minutes_start(request: HttpRequest, page: MeetingPage) -> HttpResponse:
 @not_editable_as_conflict
 @meeting_view(need=Need.EDIT, action="attendance.save")
 def attendance_save(request: HttpRequest, page: MeetingPage) -> HttpResponse:
-    ensure_draft(page)
+    services.ensure_draft(page.minutes)
     rows = _attendance_forms(page.minutes, request.POST)
     back = redirect(page.url + "#narvaro")
     if not all(form.is_valid() for _, form in rows):

@@ -78,4 +78,4 @@ def notice_send(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             )
             % {"n": count},
         )
-    return redirect(page.url + "kallelse/")
+    return redirect(page.address("notice"))

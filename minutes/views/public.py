@@ -181,6 +181,7 @@ def meeting_detail(
             "notice": NoticeSnapshot.from_dict(notice.snapshot) if notice else None,
             "notice_number": notice.number if notice else 0,
             "notice_sent": notice.sent_at if notice else None,
+            "notice_size": notice.pdf_size if notice else None,
         },
     )
 

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         meeting = Meeting.objects.filter(pk=meeting_id).first()
         if meeting is None:
             raise CommandError(f"Möte {meeting_id} finns inte.")
-        minutes = meeting.minutes.order_by("-revision").first()
+        minutes = meeting.latest_minutes()
         if minutes is None:
             raise CommandError(f"Möte {meeting_id} har inga minnesanteckningar.")
         snapshot = build_snapshot(minutes)

@@ -1,8 +1,11 @@
 """Downloads: the stable address redirects to an immutable, content-addressed published file."""
 
+import datetime
+
 import pytest
 from django.core.files.storage import default_storage, storages
 from django.core.management import call_command
+from django.urls import resolve, reverse
 
 from minutes import publication, services
 from tests.minutes.drafting_fixtures import submit_and_approve
@@ -164,3 +167,23 @@ def test_slugs_with_capitals_and_underscores_have_addresses_too(client, cast, dr
         f"/filer/{revision.pdf_sha256}/Arboga_K-forebyggande-radet-2025-02-24.pdf"
     )
     assert client.get(stable["Location"]).status_code == 200
+
+
+def test_the_readable_address_is_the_one_the_url_configuration_serves():
+    day = datetime.date(2025, 2, 24)
+    built = publication.readable_url("arboga", "forebyggande-radet", day)
+    assert built == STABLE
+    assert (
+        publication.readable_url(
+            "arboga", "forebyggande-radet", day, council_url="/arboga/forebyggande-radet/"
+        )
+        == built
+    )
+    name = publication.file_name("arboga", "forebyggande-radet", day)
+    assert (
+        reverse("minutes:meeting_pdf", args=["arboga", "forebyggande-radet", "2025-02-24", name])
+        == built
+    )
+    assert resolve(built).url_name == "meeting_pdf"
+    assert publication.parse_file_name(name) == publication.NamedRevision(day, 1)
+    assert publication.parse_file_name(publication.file_name("a", "b", day, 3)).revision == 3

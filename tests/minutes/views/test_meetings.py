@@ -1,13 +1,18 @@
-"""The meeting views: the workspace, a new meeting, the draft page, starting the minutes and the
-attendance: happy path, anonymous, other council (404), wrong role (403), wrong state."""
+"""The meeting views: the workspace, a new meeting, the draft page, starting the minutes, the
+attendance and the next meeting: happy path, anonymous, other council (404), wrong role (403),
+wrong state."""
+
+import datetime
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from core.models import AuditEvent
 from minutes import services
 from minutes.models import Meeting, Minutes
-from tests.minutes.drafting_fixtures import drafting_url
+from tests.minutes import pdftext
+from tests.minutes.drafting_fixtures import drafting_url, submit_and_approve
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +240,42 @@ def test_a_crafted_attendance_form_cannot_add_someone_else(client, cast, draft):
     response = attendance_post(client, draft, **{"a0-person_id": str(stranger.pk)})
     assert response.status_code == 302
     assert not draft.attendance.filter(person=stranger).exists()
+
+
+def test_the_minutes_state_the_next_meeting_which_is_created(client, cast, draft):
+    following = services.next_meeting_set(
+        minutes=draft, date=datetime.date(2025, 5, 12), start_time=datetime.time(8, 30),
+        end_time=datetime.time(10, 30), place="Kommunstyrelsesalen", actor=cast.secretary,
+    )  # fmt: skip
+    assert following.minutes.get().items.count() == 3  # the standing agenda, not the year's first
+    draft.refresh_from_db()
+    assert draft.next_meeting == following
+    revision = submit_and_approve(draft, cast)
+    line = "Nästa möte: måndag 12 maj 2025 kl 08.30 – 10.30, Kommunstyrelsesalen."
+    assert revision.snapshot["next_meeting"] == line
+    text = " ".join(
+        " ".join(p) for p in pdftext.raw_lines(default_storage.open(revision.pdf_name).read())
+    )
+    assert line in text
+
+
+def test_next_meeting_input_is_checked_and_the_page_works(client, cast, draft):
+    with pytest.raises(services.InvalidInput, match="efter det här mötet"):
+        services.next_meeting_set(
+            minutes=draft, date=datetime.date(2025, 1, 1), start_time=None, end_time=None,
+            place="", actor=None,
+        )  # fmt: skip
+    existing = Meeting.objects.get(date=datetime.date(2024, 11, 26))
+    client.force_login(cast.secretary)
+    response = client.post(url("next_meeting", draft), {"date": "2025-05-12", "start_time": "08:30", "end_time": "10:30", "place": "Salen"}, follow=True)  # fmt: skip
+    assert "Nästa möte är den 12 maj 2025" in page_text(response)
+    bad = client.post(url("next_meeting", draft), {"date": "igår"}, follow=True)
+    assert "giltigt datum" in page_text(bad)
+    client.post(url("next_meeting", draft), {"action": "clear"})
+    draft.refresh_from_db()
+    assert draft.next_meeting is None and Meeting.objects.filter(date="2025-05-12").exists()
+    client.force_login(cast.member)
+    assert client.post(url("next_meeting", draft), {"date": "2025-06-01"}).status_code == 403
+    client.force_login(cast.outsider)
+    assert client.post(url("next_meeting", draft), {"date": "2025-06-01"}).status_code == 404
+    assert existing.pk and not Meeting.objects.filter(date="2025-06-01").exists()
