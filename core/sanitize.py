@@ -28,6 +28,44 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+# Tags dropped together with their content (the rest of what is not allowed keeps its text).
+CONTENT_TAGS = {"script", "style"}
+
+# Link addresses, read the same way by the editor (static/minutes/drafting.js reads these
+# patterns from allow_list()): a full http(s) or mailto address is kept, an e-mail address
+# becomes mailto:, an address without a scheme ("www.polisen.se") becomes https://, and
+# anything else (other schemes, relative paths) is no link.
+LINK_PATTERNS = {
+    "web": r"^https?://[^\s/?#@]+[^\s]*$",
+    "mail": r"^mailto:[^\s@]+@[^\s@]+$",
+    "email": r"^[^\s@/:]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$",
+    "host": r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(:[0-9]+)?([/?#][^\s]*)?$",
+}
+_LINK = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in LINK_PATTERNS.items()}
+
+
+def normalize_link(address: str) -> str | None:
+    """The address a link may have, or None when it may not be one: ``www.polisen.se`` is
+    ``https://www.polisen.se``, ``namn@arboga.se`` is ``mailto:namn@arboga.se``."""
+    address = (address or "").strip()
+    if _LINK["web"].match(address) or _LINK["mail"].match(address):
+        return address
+    if _LINK["email"].match(address):
+        return "mailto:" + address
+    if _LINK["host"].match(address):
+        return "https://" + address
+    return None
+
+
+def allow_list() -> dict:
+    """The allow-list as JSON for the editor, which cleans pasted HTML by the same rules."""
+    return {
+        "tags": sorted(ALLOWED_TAGS),
+        "attributes": {tag: sorted(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        "contentTags": sorted(CONTENT_TAGS),
+        "synonyms": {"b": "strong", "i": "em"},
+        "links": LINK_PATTERNS,
+    }
 
 
 BLOCK_TAGS = {"p", "ul", "ol", "li", "h3", "h4", "blockquote"}
@@ -36,6 +74,12 @@ _TAG_NAME = re.compile(r"</?([a-z0-9]+)")
 _SYNONYMS = {"<b>": "<strong>", "</b>": "</strong>", "<i>": "<em>", "</i>": "</em>"}
 _EMPTY_BLOCK = re.compile(r"<(p|h3|h4)>(\s|&nbsp;|<br>)*</\1>")
 _LONE_NBSP = re.compile(r"(?<=[^\s;])&nbsp;(?=[^\s&])")
+# An anchor without an address (pasted bookmarks, refused addresses) is only its text; an
+# anchor or inline element with no text is nothing. Applied until nothing changes, so
+# "<p><strong><a></a></strong></p>" goes as a whole.
+_ANCHOR_WITHOUT_HREF = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
+_EMPTY_INLINE = re.compile(r"<(a|strong|em|u|s|sub|sup)(\s[^>]*)?>(\s|&nbsp;)*</\1>")
+_EMPTY_LIST = re.compile(r"<(ul|ol)(\s[^>]*)?>(\s|<li>(\s|&nbsp;|<br>)*</li>)*</\1>")
 
 
 def sanitize_html(html: str) -> str:
@@ -78,7 +122,13 @@ def _normalize(html: str) -> str:
         else:
             out.append(text)
     flush()
-    result = _EMPTY_BLOCK.sub("", "".join(out))
+    result = _ANCHOR_WITHOUT_HREF.sub(r"\1", "".join(out))
+    previous = None
+    while previous != result:
+        previous = result
+        result = _EMPTY_INLINE.sub("", result)
+        result = _EMPTY_BLOCK.sub("", result)
+        result = _EMPTY_LIST.sub("", result)
     return _LONE_NBSP.sub(" ", result).strip()
 
 
@@ -89,6 +139,13 @@ def _clean(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
-        clean_content_tags={"script", "style"},
+        clean_content_tags=CONTENT_TAGS,
+        attribute_filter=_filter_attribute,
         strip_comments=True,
     ).strip()
+
+
+def _filter_attribute(tag: str, name: str, value: str) -> str | None:
+    if tag == "a" and name == "href":
+        return normalize_link(value)
+    return value

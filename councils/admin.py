@@ -43,7 +43,15 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Council)
 class CouncilAdmin(AuditedModelAdmin):
-    list_display = ["name", "municipality", "kind", "document_title", "default_place"]
+    list_display = [
+        "name",
+        "municipality",
+        "kind",
+        "document_title",
+        "default_place",
+        "usual_start_time",
+        "usual_end_time",
+    ]
     list_filter = ["kind", "municipality"]
     list_select_related = ["municipality"]
     search_fields = ["name", "slug", "municipality__name"]

@@ -80,6 +80,8 @@ def load_council() -> DemoCouncil:
             "kind": Council.Kind.COUNCIL,
             "document_title": Council.DocumentTitle.NOTES,
             "default_place": "Kommunstyrelsesalen",
+            "usual_start_time": datetime.time(8, 30),
+            "usual_end_time": datetime.time(10, 30),
             "description": (
                 "Rådet samordnar kommunens, polisens och andra aktörers brottsförebyggande och "
                 "trygghetsskapande arbete i Arboga."
@@ -88,6 +90,13 @@ def load_council() -> DemoCouncil:
     )
     if new:
         created.append("council")
+    elif council.usual_start_time is None and council.usual_end_time is None:
+        # a demo database from before councils had usual times
+        council.usual_start_time, council.usual_end_time = (
+            datetime.time(8, 30),
+            datetime.time(10, 30),
+        )
+        council.save(update_fields=["usual_start_time", "usual_end_time"])
 
     people: dict[str, Person] = {}
     names = [n for n, _, _ in ELECTED] + [n for _, _, n in REPRESENTATIVES]

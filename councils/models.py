@@ -10,7 +10,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +66,18 @@ class Council(models.Model):
     kind = models.CharField(_("typ"), max_length=20, choices=Kind, default=Kind.COUNCIL)
     description = models.TextField(_("beskrivning"), blank=True)
     default_place = models.CharField(_("vanlig mötesplats"), max_length=150, blank=True)
+    usual_start_time = models.TimeField(
+        _("vanlig starttid"),
+        null=True,
+        blank=True,
+        help_text=_("Föreslås när ett nytt möte skapas, till exempel 08.30."),
+    )
+    usual_end_time = models.TimeField(
+        _("vanlig sluttid"),
+        null=True,
+        blank=True,
+        help_text=_("Föreslås när ett nytt möte skapas, till exempel 10.30."),
+    )
     document_title = models.CharField(
         _("dokumentets titel"),
         max_length=30,
@@ -85,6 +97,13 @@ class Council(models.Model):
                 violation_error_message=_(
                     "Kommunen har redan ett råd eller en nämnd med det kortnamnet."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(usual_start_time__isnull=True)
+                | Q(usual_end_time__isnull=True)
+                | Q(usual_end_time__gt=F("usual_start_time")),
+                name="council_usual_end_after_start",
+                violation_error_message=_("Den vanliga sluttiden måste vara efter starttiden."),
             ),
         ]
 

@@ -17,10 +17,14 @@ NOT_ATTENDING = ""
 class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
-        label=_("Starttid"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Starttid"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end_time = forms.TimeField(
-        label=_("Sluttid"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Sluttid"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     place = forms.CharField(label=_("Plats"), max_length=150, required=False)
 
@@ -37,6 +41,15 @@ class MeetingForm(forms.Form):
             Field("place"),
             Submit("submit", _("Skapa mötet")),
         )
+
+    @staticmethod
+    def usual_for(council) -> dict:
+        """The council's usual place and times, what a new meeting starts from."""
+        return {
+            "place": council.default_place,
+            "start_time": council.usual_start_time,
+            "end_time": council.usual_end_time,
+        }
 
     def clean(self) -> dict:
         data = super().clean()
@@ -110,9 +123,14 @@ class AttendanceRowForm(forms.Form):
         label=_("Närvaro"),
         required=False,
         choices=[*Attendance.Status.choices, (NOT_ATTENDING, _("Deltar inte"))],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     substitute_for = forms.TypedChoiceField(
-        label=_("Ersättare för"), required=False, coerce=int, empty_value=None
+        label=_("Ersättare för"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, *args, substitute_choices=(), **kwargs) -> None:

@@ -226,20 +226,41 @@ def item_state(item: AgendaItem) -> dict:
     }
 
 
+# Items that close a meeting ("Övriga frågor", "Nästa möte", "Mötets avslutande"): they stay at
+# the end of the standing agenda and of the minutes, and what is added goes before them.
+CLOSING_TITLES = ("övrig", "nästa möte", "mötets avslut", "mötet avslutas", "avslutning")
+
+
+def is_closing(title: str) -> bool:
+    """Whether an item with ``title`` is one of those that close a meeting."""
+    return title.strip().casefold().startswith(CLOSING_TITLES)
+
+
+def _closing_run(titles: list[str]) -> int:
+    """How many of ``titles`` (in order) at the end are closing items."""
+    count = 0
+    for title in reversed(titles):
+        if not is_closing(title):
+            break
+        count += 1
+    return count
+
+
 @transaction.atomic
 def standing_item_ensure(*, council: Council, title: str, actor, request=None) -> StandingItem:
     """The council's standing item with ``title``, added at the end of its standing agenda (before
-    "Övriga frågor") if it has none: for a tool of another app that needs an item at every
-    meeting."""
+    the closing items, "Övriga frågor") if it has none: for a tool of another app that needs an
+    item at every meeting."""
     existing = StandingItem.objects.filter(council=council, title=title).first()
     if existing is not None:
         return existing
-    last = StandingItem.objects.filter(council=council).order_by("-position").first()
-    position = (last.position if last else 0) + 1
-    if last is not None and last.title.casefold().startswith("övrig"):
-        # "Övriga frågor" stays last
-        position = last.position
-        StandingItem.objects.filter(pk=last.pk).update(position=position + 1)
+    standing = list(StandingItem.objects.filter(council=council).order_by("position"))
+    closing = standing[len(standing) - _closing_run([s.title for s in standing]) :]
+    position = (standing[-1].position if standing else 0) + 1
+    if closing:
+        position = closing[0].position
+        for entry in reversed(closing):  # from the end, so no two share a position on the way
+            StandingItem.objects.filter(pk=entry.pk).update(position=F("position") + 1)
     item = StandingItem.objects.create(council=council, position=position, title=title)
     audit.record("standing_item.added", request=request, actor=actor, obj=council, title=title)
     return item
@@ -264,22 +285,30 @@ def lock_draft(minutes: Minutes) -> Minutes:
 
 @transaction.atomic
 def item_create(*, minutes: Minutes, title: str, actor, request=None) -> AgendaItem:
-    """A new item at the end of the agenda."""
+    """A new item at the end of the agenda, before the items that close the meeting ("Övriga
+    frågor", "Nästa möte")."""
     check_text(title)
     title = title.strip()
     if not title:
         raise InvalidInput("Ärendet behöver en rubrik.")
     minutes = lock_draft(minutes)
-    last = (
+    current = list(
         AgendaItem.objects.filter(minutes=minutes)
-        .order_by("-position")
-        .values_list("position", flat=True)
-        .first()
+        .order_by("position")
+        .values_list("pk", "position", "title")
     )
-    position = (last or 0) + 1
     item = AgendaItem.objects.create(
-        minutes=minutes, position=position, number=str(position), title=title[:255]
+        minutes=minutes,
+        position=(current[-1][1] if current else 0) + 1,
+        number=str(len(current) + 1),
+        title=title[:255],
     )
+    closing = _closing_run([t for _pk, _position, t in current])
+    if closing:
+        order = [pk for pk, _position, _title in current]
+        order.insert(len(order) - closing, item.pk)
+        _renumber(minutes, order)
+        item.refresh_from_db()
     audit.record("item.created", request=request, actor=actor, obj=item)
     return item
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.sanitize import allow_list
 from councils.access import Need
 from minutes import item_tools, services
 from minutes.forms import DocumentEditForm, DocumentForm, ItemForm, ItemTitleForm, SectionFormSet
@@ -116,6 +117,7 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
                 for tool in item_tools.item_tools()
             ],
             "autosave_url": page.address("item_autosave", item.pk),
+            "richtext_rules": allow_list(),
         },
         status=status,
     )

@@ -88,7 +88,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
 def meeting_new(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
     rights = access.get_council_for_member(request, municipality, council)
     access.require(request, rights.can_edit_minutes, action="meeting.create", obj=rights.council)
-    form = MeetingForm(request.POST or None, initial={"place": rights.council.default_place})
+    form = MeetingForm(request.POST or None, initial=MeetingForm.usual_for(rights.council))
     if request.method == "POST" and form.is_valid():
         meeting = services.meeting_create(
             council=rights.council,

@@ -16,6 +16,93 @@
     ["unlink", "Ta bort länk", null],
   ];
 
+  // The server's allow-list (core/sanitize.py allow_list()), given by the page as JSON: pasted
+  // HTML and link addresses are judged by the same rules here as on the server.
+  var RULES = (function () {
+    var el = document.getElementById("richtext-rules");
+    try { return el ? JSON.parse(el.textContent) : null; } catch (e) { return null; }
+  })();
+
+  function matches(pattern, text) { return !!pattern && new RegExp(pattern, "i").test(text); }
+
+  // The address a link gets, or null: "www.polisen.se" is "https://www.polisen.se" (as
+  // normalize_link on the server reads it).
+  function linkFor(address) {
+    var a = (address || "").trim();
+    var p = RULES ? RULES.links : {};
+    if (!RULES) return /^(https?:\/\/|mailto:)\S+$/i.test(a) ? a : null;
+    if (matches(p.web, a) || matches(p.mail, a)) return a;
+    if (matches(p.email, a)) return "mailto:" + a;
+    if (matches(p.host, a)) return "https://" + a;
+    return null;
+  }
+
+  function linkRefusal(address) {
+    var a = (address || "").trim();
+    if (!a) return "Ingen länk lades in: ange en adress, till exempel www.polisen.se.";
+    var scheme = /^([a-z][a-z0-9+.-]*):/i.exec(a);
+    if (scheme && !/^(https?|mailto)$/i.test(scheme[1])) {
+      return "Ingen länk lades in: adresser som börjar med ”" + scheme[1] + ":” kan inte bli länkar. " +
+        "Ange en webbadress (https://…) eller en e-postadress.";
+    }
+    return "Ingen länk lades in: ”" + a + "” är varken en webbadress eller en e-postadress. " +
+      "Skriv till exempel www.polisen.se eller https://polisen.se/arboga.";
+  }
+
+  // --- Pasted HTML: parsed in an inert document (DOMParser loads no image and runs no script),
+  // then rebuilt from the allowed tags and attributes only; empty anchors and paragraphs go.
+  var RENAMES = { h1: "h3", h2: "h3", h5: "h4", h6: "h4" };
+  var BLOCKISH = /^(div|section|article|header|footer|main|aside|nav|figure|figcaption|address|pre|td|th|dd|dt|caption)$/;
+  var BLOCKS = /^(p|ul|ol|li|h[1-6]|blockquote|div|section|article|header|footer|main|aside|nav|figure|address|pre|table|tbody|thead|tr|td|th|dl|dd|dt)$/;
+
+  function cleanPastedHtml(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var tags = {}, attributes = RULES.attributes || {}, drop = {}, synonyms = RULES.synonyms || {};
+    RULES.tags.forEach(function (t) { tags[t] = true; });
+    (RULES.contentTags || []).forEach(function (t) { drop[t] = true; });
+    var out = doc.createElement("div");
+
+    function hasBlockChild(el) {
+      return Array.prototype.some.call(el.children, function (c) { return BLOCKS.test(c.nodeName.toLowerCase()); });
+    }
+    function copy(from, into) {
+      Array.prototype.forEach.call(from.childNodes, function (child) {
+        if (child.nodeType === 3) { into.appendChild(doc.createTextNode(child.nodeValue)); return; }
+        if (child.nodeType !== 1) return;  // comments, processing instructions
+        var name = child.nodeName.toLowerCase();
+        if (drop[name]) return;
+        name = synonyms[name] || RENAMES[name] || name;
+        if (BLOCKISH.test(name) && !hasBlockChild(child)) name = "p";
+        if (!tags[name]) { copy(child, into); return; }  // not allowed: its text stays
+        var el = doc.createElement(name);
+        (attributes[name] || []).forEach(function (attr) {
+          var value = child.getAttribute(attr);
+          if (value === null) return;
+          if (attr === "href") value = linkFor(value);
+          if (value !== null) el.setAttribute(attr, value);
+        });
+        copy(child, el);
+        into.appendChild(el);
+      });
+    }
+    function prune(el) {
+      Array.prototype.slice.call(el.children).forEach(function (child) {
+        prune(child);
+        var name = child.nodeName.toLowerCase();
+        if (name === "br") return;
+        if (name === "a" && !child.hasAttribute("href")) {  // a bookmark or a refused address
+          while (child.firstChild) el.insertBefore(child.firstChild, child);
+          el.removeChild(child);
+        } else if (!child.textContent.replace(/[\s\u00a0]/g, "")) {
+          el.removeChild(child);  // an empty paragraph, list item, anchor or emphasis
+        }
+      });
+    }
+    copy(doc.body, out);
+    prune(out);
+    return out.innerHTML.trim();
+  }
+
   function looksLikeHtml(text) { return /<[a-z][\s\S]*>/i.test(text); }
 
   function textToHtml(text) {
@@ -44,6 +131,13 @@
       area.setAttribute("aria-labelledby", label.id);
       label.addEventListener("click", function () { area.focus(); });
     }
+    var message = document.createElement("div");
+    message.className = "richtext-message small text-danger px-2";
+    message.setAttribute("role", "alert");
+    function say(text) {
+      message.textContent = text;
+      message.classList.toggle("py-1", !!text);
+    }
     area.innerHTML = looksLikeHtml(textarea.value) ? textarea.value : textToHtml(textarea.value);
     TOOLS.forEach(function (tool) {
       var button = document.createElement("button");
@@ -59,8 +153,15 @@
           var inHeading = document.queryCommandValue("formatBlock").toLowerCase() === "h3";
           document.execCommand("formatBlock", false, inHeading ? "p" : "h3");
         } else if (tool[0] === "createLink") {
-          var url = window.prompt("Länkens adress (https://…)", "https://");
-          if (url && /^(https?:|mailto:)/i.test(url)) document.execCommand("createLink", false, url);
+          var typed = window.prompt("Länkens adress, till exempel www.polisen.se eller https://…", "");
+          if (typed === null) return;  // cancelled
+          var url = linkFor(typed);
+          if (url) {
+            say("");
+            document.execCommand("createLink", false, url);
+          } else {
+            say(linkRefusal(typed));
+          }
         } else {
           document.execCommand(tool[0], false, null);
         }
@@ -73,6 +174,20 @@
       textarea.dispatchEvent(new Event("input", { bubbles: true }));
     }
     area.addEventListener("input", sync);
+    area.addEventListener("paste", function (e) {
+      var data = e.clipboardData;
+      if (!data) return;
+      var html = data.getData("text/html");
+      if (!html) return;  // plain text: the browser inserts it as text
+      e.preventDefault();
+      if (RULES) {
+        var clean = cleanPastedHtml(html);
+        if (clean) document.execCommand("insertHTML", false, clean);
+      } else {
+        document.execCommand("insertText", false, data.getData("text/plain"));
+      }
+      sync();
+    });
     area.addEventListener("keydown", function (e) {
       if ((e.ctrlKey || e.metaKey) && !e.altKey) {
         var key = e.key.toLowerCase();
@@ -85,8 +200,10 @@
     });
     document.execCommand("defaultParagraphSeparator", false, "p");
     wrapper.appendChild(toolbar);
+    wrapper.appendChild(message);
     wrapper.appendChild(area);
-    var hint = document.getElementById("hint_" + textarea.id);
+    // crispy-forms names the help text "<field id>_helptext"
+    var hint = document.getElementById(textarea.id + "_helptext");
     if (hint) hint.classList.add("d-none");  // "separate paragraphs with a blank line" is for the plain form
     textarea.classList.add("d-none");
     textarea.setAttribute("aria-hidden", "true");

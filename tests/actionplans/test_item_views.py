@@ -51,7 +51,10 @@ def test_the_secretary_links_an_item_to_the_plan_from_the_item_page(client, cast
     item.refresh_from_db()
     assert [p["text"] for p in item.points] == ["Ökad trygghet", "Meningsfull fritid"]
     editor = client.get(response["Location"])
-    assert "Ökad trygghet" in page_text(editor) and "Punktlista" in page_text(editor)
+    assert "Ökad trygghet" in page_text(editor)
+    # the box is named for what it holds; "Punktlista" is the editor's list button only
+    assert "Punkter från handlingsplanen" in page_text(editor)
+    assert "Punktlista" not in page_text(editor)
     assert "Ärendet antar Handlingsplan 2020" in page_text(client.get(item_url("item_link", item)))
     client.post(item_url("item_link", item), {"action": "unlink"})
     assert not ItemLink.objects.exists()

@@ -2,7 +2,9 @@
 attendance, an item written in the editor and saved by itself, and nothing lost offline or
 when two people edit the same item."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -220,4 +222,131 @@ def test_text_typed_after_the_session_expired_is_kept_and_saved_after_signing_in
     wait_state(page, "^Sparat")
     item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
     assert item.body == "<p>Skrivet efter att sessionen gick ut.</p>"
+    context.close()
+
+
+# --- The editor's rough edges (issue 17, points 11, 12, 13 and 16) -------------------------------
+
+
+def test_the_plain_text_hint_shows_only_without_the_editor(browser, site):
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    sign_in(page, site)
+    create_meeting(page)
+    open_item(page, "Övriga frågor")
+    item_url = page.url
+    expect(page.locator("#id_body_helptext")).to_be_hidden()
+    context.close()
+
+    plain = browser.new_context(locale="sv-SE", java_script_enabled=False)
+    page = plain.new_page()
+    sign_in(page, site)
+    page.goto(item_url)
+    expect(page.locator("#id_body_helptext")).to_have_text("Stycken skiljs åt med en tom rad.")
+    expect(page.locator("#id_body_helptext")).to_be_visible()
+    plain.close()
+
+
+def test_the_link_button_says_why_it_refuses_and_completes_a_bare_address(browser, site):
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    sign_in(page, site)
+    create_meeting(page)
+    open_item(page, "Övriga frågor")
+    editor = page.locator(".richtext-area").first
+    message = page.locator(".richtext-message").first
+    editor.click()
+    page.keyboard.type("Polisen")
+    page.keyboard.press("Control+a")
+
+    page.once("dialog", lambda dialog: dialog.accept("javascript:alert(1)"))
+    page.get_by_role("button", name="Länk", exact=True).first.click()
+    expect(message).to_be_visible()
+    expect(message).to_have_attribute("role", "alert")
+    expect(message).to_contain_text("Ingen länk lades in")
+    expect(message).to_contain_text("javascript:")
+    assert editor.locator("a").count() == 0
+
+    page.once("dialog", lambda dialog: dialog.accept("www.polisen.se"))
+    page.get_by_role("button", name="Länk", exact=True).first.click()
+    expect(editor.locator("a")).to_have_attribute("href", "https://www.polisen.se")
+    expect(message).to_have_text("")
+    wait_state(page, "^Sparat")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    assert item.body == (
+        '<p><a href="https://www.polisen.se" rel="noopener noreferrer">Polisen</a></p>'
+    )
+    context.close()
+
+
+def test_pasted_html_is_cleaned_before_it_reaches_the_page(browser, site):
+    context = browser.new_context(locale="sv-SE")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    sign_in(page, site)
+    create_meeting(page)
+    open_item(page, "Övriga frågor")
+    editor = page.locator(".richtext-area").first
+    probe = site + "/static/pasted-probe.png"
+    pasted = (
+        '<p>Första <a name="_Toc1">stycket</a></p><p></p><p>&nbsp;</p>'
+        f'<p><img src="{probe}" alt="trasig"></p>'
+        '<div><b>Andra</b> <a href="https://polisen.se/arboga">länk</a><a href="https://x.se"></a></div>'
+        "<p><span> </span></p><script>window.pasted = 1</script>"
+    )
+    # Onto the system clipboard and pasted with the keyboard, as a secretary does.
+    page.evaluate(
+        """html => navigator.clipboard.write([new ClipboardItem({
+            "text/html": new Blob([html], {type: "text/html"}),
+            "text/plain": new Blob(["Första stycket Andra länk"], {type: "text/plain"}),
+        })])""",
+        pasted,
+    )
+    editor.click()
+    page.keyboard.press("Control+v")
+    expect(editor).to_contain_text("Andra")
+    html = editor.inner_html()
+    assert "<img" not in html and "<script" not in html and "<a>" not in html
+    assert html.count("<a") == 1 and 'href="https://polisen.se/arboga"' in html
+    assert "<p></p>" not in html and "&nbsp;</p>" not in html
+    wait_state(page, "^Sparat")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    assert item.body == (
+        "<p>Första stycket</p><p><strong>Andra</strong> "
+        '<a href="https://polisen.se/arboga" rel="noopener noreferrer">länk</a></p>'
+    )
+    assert not [url for url in requested if "pasted-probe" in url]
+    assert page.evaluate("window.pasted") is None
+    context.close()
+
+
+def test_the_new_meeting_form_and_the_attendance_look_even(browser, site, tmp_path):
+    # Screenshots to look at: PROTOKOLLET_SCREENSHOTS=/some/dir keeps them.
+    tmp_path = Path(os.environ.get("PROTOKOLLET_SCREENSHOTS") or tmp_path)
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    sign_in(page, site)
+    page.get_by_role("link", name="Nytt möte").click()
+    expect(page.get_by_label("Starttid")).to_have_value("08:30")
+    expect(page.get_by_label("Sluttid")).to_have_value("10:30")
+    expect(page.get_by_label("Plats")).to_have_value("Kommunstyrelsesalen")
+    page.screenshot(path=str(tmp_path / "new-meeting.png"), full_page=True)
+    page.get_by_label("Datum").fill("2027-01-18")
+    page.get_by_role("button", name="Skapa mötet").click()
+    page.wait_for_url("**/moten/*/")
+
+    table = page.locator("table.attendance-table")
+    table.screenshot(path=str(tmp_path / "attendance.png"))
+    selects = table.locator("select")
+    widths = {round(box["width"]) for box in (s.bounding_box() for s in selects.all())}
+    assert len(widths) == 1, widths  # one width for every select, both columns
+    assert all("form-select" in s.get_attribute("class") for s in selects.all())
+
+    open_item(page, "Aktuell information från verksamheterna")
+    legend = page.locator("#sections legend").bounding_box()
+    first_box = page.locator("#sections .section-form").first.bounding_box()
+    page.locator("#sections").screenshot(path=str(tmp_path / "sections.png"))
+    assert legend["y"] + legend["height"] <= first_box["y"], (legend, first_box)
     context.close()

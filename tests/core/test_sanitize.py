@@ -1,4 +1,6 @@
-from core.sanitize import sanitize_html
+import pytest
+
+from core.sanitize import allow_list, normalize_link, sanitize_html
 
 
 def test_formatting_a_secretary_uses_is_kept():
@@ -12,9 +14,7 @@ def test_scripts_styles_and_event_handlers_are_removed():
 
 
 def test_javascript_links_lose_their_target_and_others_get_rel():
-    assert sanitize_html('<p><a href="javascript:alert(1)">x</a></p>') == (
-        '<p><a rel="noopener noreferrer">x</a></p>'
-    )
+    assert sanitize_html('<p><a href="javascript:alert(1)">x</a></p>') == "<p>x</p>"
     assert sanitize_html('<p><a href="https://arboga.se">x</a></p>') == (
         '<p><a href="https://arboga.se" rel="noopener noreferrer">x</a></p>'
     )
@@ -31,3 +31,53 @@ def test_what_the_browser_editor_produces_is_brought_to_one_shape():
 def test_empty_input_gives_empty_output():
     assert sanitize_html("") == ""
     assert sanitize_html(None) == ""
+
+
+def test_an_address_without_a_scheme_is_kept_as_the_editor_makes_it():
+    assert sanitize_html('<p><a href="www.polisen.se">Polisen</a></p>') == (
+        '<p><a href="https://www.polisen.se" rel="noopener noreferrer">Polisen</a></p>'
+    )
+    assert sanitize_html('<p><a href="namn@arboga.se">mejla</a></p>') == (
+        '<p><a href="mailto:namn@arboga.se" rel="noopener noreferrer">mejla</a></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "link"),
+    [
+        ("www.polisen.se", "https://www.polisen.se"),
+        ("  polisen.se/arboga?x=1 ", "https://polisen.se/arboga?x=1"),
+        ("https://arboga.se/", "https://arboga.se/"),
+        ("HTTP://ARBOGA.SE", "HTTP://ARBOGA.SE"),
+        ("mailto:namn@arboga.se", "mailto:namn@arboga.se"),
+        ("namn@arboga.se", "mailto:namn@arboga.se"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,x", None),
+        ("/arbete/", None),
+        ("Polisen", None),
+        ("www.polisen .se", None),
+        ("", None),
+    ],
+)
+def test_link_addresses_are_normalized_or_refused(typed, link):
+    assert normalize_link(typed) == link
+
+
+def test_anchors_without_an_address_keep_only_their_text():
+    pasted = '<p><a name="_Toc1">Rubrik</a> och <a href="ftp://x">mer</a><a id="b"></a></p>'
+    assert sanitize_html(pasted) == "<p>Rubrik och mer</p>"
+
+
+def test_empty_paragraphs_anchors_and_lists_are_dropped():
+    pasted = (
+        "<p> </p><p><strong>&nbsp;</strong></p><p>Text</p><p><a href='https://a.se'> </a></p>"
+        "<h3><em></em></h3><ul><li> </li></ul><p><br><br></p>"
+    )
+    assert sanitize_html(pasted) == "<p>Text</p>"
+
+
+def test_the_editor_gets_the_same_allow_list_as_json():
+    rules = allow_list()
+    assert "strong" in rules["tags"] and "img" not in rules["tags"]
+    assert rules["attributes"]["a"] == ["href", "title"]
+    assert set(rules["links"]) == {"web", "mail", "email", "host"}

@@ -96,3 +96,15 @@ def test_a_representative_is_labelled_by_title_before_organisation():
     )
     assert police.label == "Kommunpolis"
     assert social.label == "Socialförvaltningen"
+
+
+def test_a_councils_usual_meeting_ends_after_it_starts():
+    council = factories.council(factories.municipality())
+    council.usual_start_time, council.usual_end_time = datetime.time(10), datetime.time(9)
+    with pytest.raises(ValidationError, match="sluttiden måste vara efter starttiden"):
+        council.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        council.save()
+    council.usual_end_time = None  # a start time alone is fine
+    council.full_clean()
+    council.save()

@@ -4,7 +4,7 @@ import pytest
 
 from core.models import AuditEvent
 from minutes import services
-from minutes.models import AgendaItem, AgendaItemSection, Attendance, Minutes
+from minutes.models import AgendaItem, AgendaItemSection, Attendance, Minutes, StandingItem
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -159,11 +159,38 @@ def test_moving_and_deleting_renumber_the_items(draft):
     assert AgendaItem.objects.get(pk=first.pk).number == "1"
 
 
-def test_new_items_go_last(draft):
+def test_new_items_go_before_the_closing_items(draft):
     item = services.item_create(minutes=draft, title="  Nytt ärende ", actor=None)
-    assert (item.position, item.number, item.title) == (5, "5", "Nytt ärende")
+    assert (item.position, item.number, item.title) == (4, "4", "Nytt ärende")
+    last = draft.items.get(title="Övriga frågor")
+    assert (last.position, last.number) == (5, "5")
+    following = services.item_create(minutes=draft, title="Nästa möte", actor=None)
+    services.item_move(item=following, step=+1, actor=None)  # after "Övriga frågor"
+    services.item_create(minutes=draft, title="Trygghetsvandring", actor=None)
+    assert list(draft.items.order_by("position").values_list("number", "title"))[3:] == [
+        ("4", "Nytt ärende"),
+        ("5", "Trygghetsvandring"),
+        ("6", "Övriga frågor"),
+        ("7", "Nästa möte"),
+    ]
     with pytest.raises(services.InvalidInput):
         services.item_create(minutes=draft, title="  ", actor=None)
+
+
+def test_new_items_go_last_when_nothing_closes_the_meeting(draft):
+    services.item_delete(item=draft.items.get(title="Övriga frågor"), actor=None)
+    item = services.item_create(minutes=draft, title="Nytt ärende", actor=None)
+    assert (item.position, item.number) == (4, "4")
+
+
+def test_a_standing_item_a_tool_needs_goes_before_the_closing_ones(cast, draft):
+    last = cast.council.standing_items.order_by("position").last()
+    StandingItem.objects.create(
+        council=cast.council, position=last.position + 1, title="Nästa möte"
+    )
+    services.standing_item_ensure(council=cast.council, title="Uppföljning", actor=None)
+    titles = list(cast.council.standing_items.values_list("title", flat=True))
+    assert titles[-3:] == ["Uppföljning", "Övriga frågor", "Nästa möte"]
 
 
 def test_attendance_is_replaced_with_its_version_checked(cast, draft):

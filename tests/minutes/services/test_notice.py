@@ -96,7 +96,7 @@ def test_an_update_says_what_changed_and_nothing_changed_is_refused(
     attach(draft.items.get(position=2), "Karta", public=False)
     pending = services.notice_pending_changes(draft.meeting)
     assert pending == [
-        "Ny punkt 5: Trygghetsvandring i centrum",
+        "Ny punkt 4: Trygghetsvandring i centrum",
         "Ny handling till punkt 2: Karta",
     ]
     mail.outbox.clear()
@@ -104,7 +104,7 @@ def test_an_update_says_what_changed_and_nothing_changed_is_refused(
         update = services.notice_send(meeting=draft.meeting, actor=cast.secretary)
     assert update.number == 2 and update.changes == pending
     assert mail.outbox[0].subject.startswith("Kallelse (uppdaterad):")
-    assert "- Ny punkt 5: Trygghetsvandring i centrum" in mail.outbox[0].body
+    assert "- Ny punkt 4: Trygghetsvandring i centrum" in mail.outbox[0].body
 
 
 def test_renamed_and_removed_items_are_named_as_such(cast, draft):

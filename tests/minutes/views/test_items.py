@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from core.sanitize import allow_list
 from minutes.models import AgendaItem, Minutes
 from tests.minutes.drafting_fixtures import drafting_url
 
@@ -39,7 +40,17 @@ def test_secretary_adds_an_item_and_lands_in_its_editor(client, cast, draft):
     response = client.post(url("item_add", draft), {"title": "Trygghetsvandring"})
     item = draft.items.get(title="Trygghetsvandring")
     assert response["Location"] == url("item", draft, item)
-    assert item.position == 5
+    assert item.position == 4  # before "Övriga frågor"
+
+
+def test_the_item_page_gives_the_editor_the_servers_allow_list(client, cast, draft):
+    client.force_login(cast.secretary)
+    html = client.get(url("item", draft, draft.items.get(position=4))).content.decode()
+    start = html.index('<script id="richtext-rules" type="application/json">')
+    rules = html[html.index(">", start) + 1 : html.index("</script>", start)]
+    assert json.loads(rules) == allow_list()
+    # the plain form's hint, which the editor hides, by the id the script looks for
+    assert 'id="id_body_helptext"' in html
 
 
 def test_the_item_form_saves_without_javascript(client, cast, draft):

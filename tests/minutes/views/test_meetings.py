@@ -3,6 +3,7 @@ attendance and the next meeting: happy path, anonymous, other council (404), wro
 wrong state."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -66,6 +67,25 @@ def test_secretary_creates_a_meeting_with_the_default_place_prefilled(client, ca
     assert (
         meeting.minutes.get().items.count() == 3
     )  # the year's report is for the first meeting only
+
+
+def test_the_new_meeting_form_starts_from_the_councils_usual_times(client, cast, draft):
+    client.force_login(cast.secretary)
+    form = client.get(url("meeting_new")).content.decode()
+    assert 'name="start_time"' in form and 'name="start_time" value=' not in form
+    cast.council.usual_start_time = datetime.time(8, 30)
+    cast.council.usual_end_time = datetime.time(10, 30)
+    cast.council.save()
+    form = client.get(url("meeting_new")).content.decode()
+    assert re.search(r'<input type="time" name="start_time" value="08:30"', form)
+    assert re.search(r'<input type="time" name="end_time" value="10:30"', form)
+
+
+def test_the_attendance_selects_are_bootstrap_selects(client, cast, draft):
+    client.force_login(cast.secretary)
+    html = client.get(url("meeting", draft)).content.decode()
+    selects = re.findall(r"<select[^>]*>", html)
+    assert selects and all('class="form-select form-select-sm"' in s for s in selects), selects
 
 
 def test_a_meeting_that_ends_before_it_starts_gets_a_message(client, cast, draft):
