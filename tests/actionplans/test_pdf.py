@@ -45,6 +45,7 @@ def _check_archival(pdf: bytes, title: str) -> None:
     assert "Tagged:          yes" in _info(pdf)
     assert f"Title:           {title}" in _info(pdf)
     _check_title(pdf, title)
+    assert pdftext.untagged_content(pdf) == []  # header and page number: artifacts
     assert "Author:          Förebyggande rådet, Arboga kommun" in _info(pdf)
     meta = _info(pdf, "-meta")
     assert 'pdfaid:part="2"' in meta and 'pdfaid:conformance="A"' in meta
