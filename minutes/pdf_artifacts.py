@@ -3,8 +3,9 @@
 WeasyPrint (70) tags the text of the page margin boxes (the running header with the council's
 name, "Sida N av M") as marked content with an MCID, and builds structure elements for it that
 it leaves out of the tree ("it could be included in tree as Artifact, but that's only allowed in
-PDF 2.0", weasyprint/pdf/tags.py). Content that is neither in the structure tree nor an artifact
-is what PDF/UA-1 (ISO 14289-1, 7.1) forbids, and what every PDF/UA checker reports.
+PDF 2.0", weasyprint/pdf/tags.py; WeasyPrint#1836 is open, with no option for it). Content that
+is neither in the structure tree nor an artifact is what PDF/UA-1 (ISO 14289-1, 7.1) forbids,
+and what every PDF/UA checker reports.
 
 :func:`mark_page_furniture` is WeasyPrint's ``finisher``: it runs on the PDF's objects after
 tagging and the PDF/A variant, before they are written. Every marked-content sequence whose
