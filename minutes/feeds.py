@@ -1,10 +1,23 @@
-"""Atom feeds of approved minutes: for all councils and per council."""
+"""Atom feeds of approved minutes: for all councils and per council.
+
+Each feed names its author (RFC 4287 4.1.1): the council, or Protokollet for the feed of all
+councils; each entry names its council. Readers poll, so the feeds answer conditional GETs: one
+aggregate query gives Last-Modified and the ETag, and an unchanged feed is a 304 without the
+query of its entries.
+"""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+from dataclasses import dataclass
+
 from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.views.decorators.http import condition
 
 from councils import access
 from councils.models import Council
@@ -12,10 +25,59 @@ from minutes import publication
 from minutes.models import ApprovedRevision
 
 ITEMS = 50
+SITE_NAME = "Protokollet"
+# Part of every ETag: raise it when the feed's form changes, so readers fetch it anew.
+FORMAT = "2"
+
+
+@dataclass(frozen=True)
+class FeedState:
+    last_modified: datetime.datetime | None
+    etag: str
+
+
+def feed_state(council: Council | None) -> FeedState:
+    """What the feed's content depends on, in one aggregate query: the newest approval and the
+    newest withdrawal (which removes an entry), the counts of both, and the names in the texts.
+    A council renamed without new minutes changes the ETag of its own feed, not the date."""
+    revisions = ApprovedRevision.objects.all()
+    if council is not None:
+        revisions = revisions.filter(minutes__meeting__council=council)
+    state = revisions.aggregate(
+        approved=Max("approved_at"),
+        withdrawn=Max("withdrawal__withdrawn_at"),
+        revisions=Count("pk"),
+        withdrawals=Count("withdrawal"),
+    )
+    moments = [moment for moment in (state["approved"], state["withdrawn"]) if moment]
+    names = (
+        () if council is None else (council.name, council.municipality.name, council.document_title)
+    )
+    key = repr((FORMAT, sorted(state.items()), names))
+    return FeedState(
+        last_modified=max(moments) if moments else None,
+        etag=hashlib.sha256(key.encode()).hexdigest()[:32],
+    )
 
 
 class ApprovedMinutesFeed(Feed):
     feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        obj = self.get_object(request, *args, **kwargs)
+        state = feed_state(obj)
+
+        @condition(
+            etag_func=lambda request: state.etag,
+            last_modified_func=lambda request: state.last_modified,
+        )
+        def respond(request) -> HttpResponse:
+            feed = self.get_feed(obj, request)
+            response = HttpResponse(content_type=feed.content_type)
+            feed.write(response, "utf-8")
+            return response
+
+        return respond(request)
 
     def get_object(
         self, request, municipality: str | None = None, council: str | None = None
@@ -34,6 +96,9 @@ class ApprovedMinutesFeed(Feed):
             return reverse("councils:index")
         return reverse("minutes:council", args=[obj.municipality.slug, obj.slug])
 
+    def author_name(self, obj: Council | None) -> str:
+        return SITE_NAME if obj is None else f"{obj.name}, {obj.municipality.name}"
+
     def subtitle(self, obj: Council | None) -> str:
         return "Nya godkända minnesanteckningar och protokoll, med länk till PDF-filen."
 
@@ -49,6 +114,10 @@ class ApprovedMinutesFeed(Feed):
         meeting = item.minutes.meeting
         suffix = f" (rättad version {item.minutes.revision})" if item.minutes.revision > 1 else ""
         return f"{meeting.council.name} {meeting.date:%Y-%m-%d}{suffix}"
+
+    def item_author_name(self, item: ApprovedRevision) -> str:
+        council = item.minutes.meeting.council
+        return f"{council.name}, {council.municipality.name}"
 
     def item_description(self, item: ApprovedRevision) -> str:
         snapshot = item.snapshot

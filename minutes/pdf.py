@@ -10,7 +10,9 @@ web worker that asked for it.
 The child fetches nothing but the project's own static files and ``data:`` URIs: every other URL
 (``file://`` outside ``static/``, ``http(s)://``, paths that climb out) is refused and logged.
 The output is PDF/A-2a: archival (PDF/A-2, which Swedish archives accept most readily) and
-tagged for accessibility (level A) in one file.
+tagged for accessibility (level A) in one file; the running header and page numbers are
+pagination artifacts (``minutes.pdf_artifacts``), so every piece of content is either in the
+structure tree or an artifact, as PDF/UA asks.
 """
 
 from __future__ import annotations
@@ -146,6 +148,8 @@ class Engine:
         )
 
     def render(self, html: str) -> RenderResult:
+        from minutes.pdf_artifacts import mark_page_furniture
+
         fetcher = self._fetcher()
         document = self._weasyprint.HTML(
             string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher
@@ -154,6 +158,7 @@ class Engine:
             stylesheets=[self.stylesheet],
             font_config=self.font_config,
             pdf_variant=PDF_VARIANT,
+            finisher=mark_page_furniture,  # running headers and page numbers as artifacts
         )
         return RenderResult(pdf, tuple(fetcher.refused))
 

@@ -10,8 +10,9 @@ GIN index (migration 0006): every word of the query must match, each as a prefix
 finds "brottsutveckling" (the Swedish dictionary does not split compounds) and, through the
 stemmer, "ungdomarna" finds "ungdomar". Hits come newest first (ranking by relevance would read
 every hit's tsvector, which a common word makes slow at national scale), highlighted by
-``ts_headline``. SQLite has no such index: every word must occur in the casefolded text, newest
-first, highlighted here.
+``ts_headline``. SQLite has no such index: every word must begin a word of the casefolded text (as
+the help text promises: "brott" finds "brottsutveckling", not "inbrott"), newest first,
+highlighted here.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ _MARKERS = re.compile(f"[{START}{STOP}]")
 _WORD = re.compile(r"[^\W_]+")
 _BLOCK_END = re.compile(r"</(?:p|li|h3|h4|blockquote)>|<br\s*/?>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+# A word begins where no letter or digit goes before (the words of query_words, without "_").
+_NOT_AFTER_LETTER = r"(?<![^\W_])"
 
 
 # --- Indexing -------------------------------------------------------------------------------------
@@ -318,10 +321,14 @@ def _search_simple(words: list[str], council: Council | None, page: int):
     if council is not None:
         entries = entries.filter(council=council)
     for word in words:
-        entries = entries.filter(folded__contains=word)
+        # LIKE narrows cheaply; the expression (SQLite's REGEXP is Python's re) keeps only a
+        # word's beginning. A word starts after anything that is not a letter or digit.
+        entries = entries.filter(folded__contains=word, folded__regex=_word_start(word))
     start = (page - 1) * PAGE_SIZE
     rows = list(entries.order_by("-meeting_date", "position", "id")[start : start + PAGE_SIZE])
-    pattern = re.compile(r"\w*(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    pattern = re.compile(
+        _NOT_AFTER_LETTER + "(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE
+    )
     for row in rows:
         row.marked_title = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", row.title)
         row.marked_text = _excerpt(row.text, pattern)
@@ -329,6 +336,10 @@ def _search_simple(words: list[str], council: Council | None, page: int):
     full_page = page > 1 or len(rows) == PAGE_SIZE
     total = entries[: COUNT_LIMIT + 1].count() if full_page else len(rows)
     return rows, total
+
+
+def _word_start(word: str) -> str:
+    return _NOT_AFTER_LETTER + re.escape(word)
 
 
 def _excerpt(text: str, pattern: re.Pattern, width: int = 220) -> str:

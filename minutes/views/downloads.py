@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import storages
@@ -16,8 +17,10 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseNotModified,
+    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
@@ -56,6 +59,54 @@ def storage_failure_is_503(view):
     return wrapped
 
 
+# A single range of bytes: "bytes=0-1023", "bytes=1024-" or the last bytes, "bytes=-500".
+_RANGE = re.compile(r"^bytes=(?:(\d+)-(\d*)|-(\d+))$")
+_CHUNK = 64 * 1024
+UNSATISFIABLE = "unsatisfiable"
+
+
+def requested_range(request: HttpRequest, size: int, etag: str):
+    """The one byte range a GET asks for, as (first, last) inclusive; None for the whole file
+    (no Range, a Range this does not answer, or an If-Range that names another version); or
+    UNSATISFIABLE. Several ranges are answered with the whole file, which RFC 9110 (14.2)
+    allows; nginx would send multipart/byteranges, which PDF viewers do not need."""
+    header = request.headers.get("Range")
+    if request.method != "GET" or not header:
+        return None
+    if_range = request.headers.get("If-Range")
+    if if_range is not None and if_range.strip() != etag:
+        return None  # another version (or a date: these files send no Last-Modified)
+    match = _RANGE.match(header.replace(" ", ""))
+    if match is None:
+        return None  # several ranges, another unit or nonsense: the whole file
+    first, last, suffix = match.groups()
+    if suffix is not None:
+        length = int(suffix)
+        if length == 0 or size == 0:
+            return UNSATISFIABLE
+        return max(0, size - length), size - 1
+    first = int(first)
+    if first >= size:
+        return UNSATISFIABLE
+    if last and int(last) < first:
+        return None  # "bytes=5-2" is no range (RFC 9110 14.1.1): the whole file
+    return first, min(int(last), size - 1) if last else size - 1
+
+
+def _read_range(file, first: int, last: int):
+    try:
+        file.seek(first)
+        left = last - first + 1
+        while left > 0:
+            chunk = file.read(min(_CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
+    finally:
+        file.close()
+
+
 def stored_file_response(
     request: HttpRequest,
     *,
@@ -72,21 +123,47 @@ def stored_file_response(
     has it gets 304 and no file is opened), the given cache policy and ``nosniff``; shown
     inline, or as an ``attachment`` with a sandbox that a browser cannot run anything in. With
     ``missing``, a file that is not in its storage is a 404 that says so (``verify_documents``
-    reports it too) rather than the storage failure's 503."""
+    reports it too) rather than the storage failure's 503.
+
+    A single byte range is answered with 206 (PDF viewers fetch large files in parts), an
+    unsatisfiable one with 416, as nginx answers in production. A 304 carries the headers of
+    the 200 (a cache merges them into its stored copy) but those of the body: the same
+    Content-Security-Policy, or none for a PDF shown inline."""
     if missing and not (name and storages[storage].exists(name)):
         raise Http404(missing)
     etag = f'"{sha256}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
     else:
-        response = FileResponse(
-            storages[storage].open(name, "rb"),
-            as_attachment=attachment,
-            filename=filename,
-            content_type=content_type,
-        )
-        if attachment:
-            response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        file = storages[storage].open(name, "rb")
+        size = file.size
+        byte_range = requested_range(request, size, etag)
+        if byte_range is None:
+            response = FileResponse(file, content_type=content_type)
+        elif byte_range == UNSATISFIABLE:
+            file.close()
+            response = HttpResponse(
+                _("Den begärda delen av filen finns inte: filen är {size} byte.").format(size=size),
+                status=416,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Content-Range"] = f"bytes */{size}"
+        else:
+            first, last = byte_range
+            response = StreamingHttpResponse(
+                _read_range(file, first, last), status=206, content_type=content_type
+            )
+            response["Content-Length"] = str(last - first + 1)
+            response["Content-Range"] = f"bytes {first}-{last}/{size}"
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    if attachment:
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    elif content_type == "application/pdf":
+        # the page policy stays off a PDF shown inline (core.middleware.PolicyMiddleware), and
+        # off its 304, which has no Content-Type to tell it by
+        response._csp_config = {}
+        response._csp_ro_config = {}
+    response["Accept-Ranges"] = "bytes"
     response["ETag"] = etag
     response["Cache-Control"] = cache
     response["X-Content-Type-Options"] = "nosniff"

@@ -1,9 +1,6 @@
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
-import icalendar
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import (
     Http404,
@@ -20,7 +17,7 @@ from councils import access
 from councils import selectors as council_selectors
 from councils import tools as council_tools
 from councils.models import Council
-from minutes import publication, search, selectors
+from minutes import ical, publication, search, selectors
 from minutes.models import ApprovedRevision, Meeting, Notice
 from minutes.notices import NoticeSnapshot
 from minutes.snapshot import MinutesSnapshot
@@ -213,32 +210,28 @@ def council_calendar(request: HttpRequest, municipality: str, council: str) -> H
         .annotate(notice_sent=Exists(Notice.objects.filter(meeting=OuterRef("pk"))))
         .order_by("date")[:100]
     )
-    zone = ZoneInfo(settings.TIME_ZONE)
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Protokollet//Mötesplan//SV")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{council_obj.name}, {council_obj.municipality.name}")
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    domain = ical.uid_domain()
+    events = []
     for meeting in meetings:
-        event = icalendar.Event()
-        event.add("uid", f"meeting-{meeting.pk}@{request.get_host()}")
-        event.add("summary", f"{council_obj.name}: möte")
-        if meeting.start_time:
-            start = datetime.datetime.combine(meeting.date, meeting.start_time, tzinfo=zone)
-            end_time = meeting.end_time or (start + datetime.timedelta(hours=2)).time()
-            event.add("dtstart", start)
-            event.add("dtend", datetime.datetime.combine(meeting.date, end_time, tzinfo=zone))
-        else:
-            event.add("dtstart", meeting.date)
-            event.add("dtend", meeting.date + datetime.timedelta(days=1))
-        event.add("dtstamp", meeting.updated_at)
-        if meeting.place:
-            event.add("location", meeting.place)
-        page = reverse("minutes:meeting", args=[municipality, council, f"{meeting.date:%Y-%m-%d}"])
-        event.add("url", request.build_absolute_uri(page))
-        if meeting.notice_sent:
-            event.add("description", f"Kallelse och dagordning: {request.build_absolute_uri(page)}")
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+        page = request.build_absolute_uri(
+            reverse("minutes:meeting", args=[municipality, council, f"{meeting.date:%Y-%m-%d}"])
+        )
+        events.append(
+            {
+                "uid": f"meeting-{meeting.pk}@{domain}",
+                "summary": f"{council_obj.name}: möte",
+                "date": meeting.date,
+                "start": meeting.start_time,
+                "end": meeting.end_time,
+                "stamp": meeting.updated_at,
+                "place": meeting.place,
+                "url": page,
+                "description": f"Kallelse och dagordning: {page}" if meeting.notice_sent else "",
+            }
+        )
+    name = f"{council_obj.name}, {council_obj.municipality.name}"
+    response = HttpResponse(
+        ical.meeting_calendar(name, events), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'inline; filename="{municipality}-{council}.ics"'
     return response

@@ -2,8 +2,10 @@
 only, the same bytes every time; and their text holds every goal and activity."""
 
 import datetime
+import io
 import subprocess
 
+import pikepdf
 import pytest
 
 from actionplans import selectors, services
@@ -42,6 +44,8 @@ def _info(pdf: bytes, *args: str) -> str:
 def _check_archival(pdf: bytes, title: str) -> None:
     assert "Tagged:          yes" in _info(pdf)
     assert f"Title:           {title}" in _info(pdf)
+    _check_title(pdf, title)
+    assert pdftext.untagged_content(pdf) == []  # header and page number: artifacts
     assert "Author:          Förebyggande rådet, Arboga kommun" in _info(pdf)
     meta = _info(pdf, "-meta")
     assert 'pdfaid:part="2"' in meta and 'pdfaid:conformance="A"' in meta
@@ -51,6 +55,15 @@ def _check_archival(pdf: bytes, title: str) -> None:
     ).stdout.decode()
     for row in [line.split() for line in fonts.splitlines()[2:]]:
         assert "+Liberation-" in row[0] and row[-5:-2] == ["yes", "yes", "yes"], row
+
+
+def _check_title(pdf: bytes, title: str) -> None:
+    """The title bar (document info, shown by DisplayDocTitle) and the XMP both carry the
+    title with the council set apart, not run together with it."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert str(document.docinfo["/Title"]) == title
+        with document.open_metadata() as xmp:
+            assert xmp["dc:title"] == title
 
 
 def _same_bytes_in_a_fresh_renderer(html: str, pdf: bytes) -> None:
@@ -66,7 +79,7 @@ def test_the_plan_pdf_is_archival_tagged_deterministic_and_complete(cast, plan):
     follow_up(plan, cast, datetime.date(2020, 5, 12), [("Trygg handel", "done", "Tolv butiker.")])
     plan.refresh_from_db()
     pdf = plan_pdf(plan)
-    _check_archival(pdf, "Handlingsplan 2020 Förebyggande rådet")
+    _check_archival(pdf, "Handlingsplan 2020 – Förebyggande rådet, Arboga kommun")
     tags = pdftext.structure(pdf)
     assert tags["H1"] == 1 and tags["H2"] == 3 and tags["H3"] == 3  # texts; goals
     assert plan_pdf(plan) == pdf
@@ -90,7 +103,7 @@ def test_the_report_pdf_is_archival_tagged_deterministic_and_complete(cast, plan
     report = services.report_create(council=cast.council, year=2020, actor=None)
     report.introduction = "Ett år av samverkan."
     pdf = report_pdf(report, adopted_on=datetime.date(2021, 2, 22), draft=False)
-    _check_archival(pdf, "Verksamhetsberättelse 2020 Förebyggande rådet")
+    _check_archival(pdf, "Verksamhetsberättelse 2020 – Förebyggande rådet, Arboga kommun")
     tags = pdftext.structure(pdf)
     assert tags["H1"] == 1 and tags["H2"] == 2 and tags["H3"] == 3  # meetings, plan; goals
     assert report_pdf(report, adopted_on=datetime.date(2021, 2, 22), draft=False) == pdf

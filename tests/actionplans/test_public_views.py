@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from actionplans import services
+from actionplans.pdf import plan_html
 from minutes import services as minutes_services
 from tests.actionplans.helpers import adopt, follow_up, meeting_draft, new_item, plan_with_goals
 from tests.minutes import pdftext
@@ -184,3 +185,20 @@ def test_follow_ups_of_confidential_items_and_withdrawn_minutes_stay_off_the_pub
     pdf = " ".join(" ".join(page) for page in pdftext.raw_lines(client.get(PLAN_PDF).content))
     assert "Sommarlovet" not in pdf and "Namngiven ungdom" not in pdf
     assert "Lovaktiviteter" in pdf  # the plan itself stays
+
+
+def test_the_plan_keeps_digit_groups_together_on_its_page_and_in_its_pdf(client, cast, plan):
+    nbsp = "\u00a0"
+    plan.introduction = "Kommunen satsar 250 000 kronor."
+    plan.situation_picture = "Anmälningarna ökade med 1 200 på ett år."
+    plan.save()
+    html = client.get(f"{LIST}2020/").content.decode()
+    assert f"250{nbsp}000 kronor" in html and f"1{nbsp}200 på" in html
+    plan.refresh_from_db()
+    assert plan.introduction == "Kommunen satsar 250 000 kronor."  # stored as written
+    # the PDF's HTML holds them together (its fonts draw the no-break space with the space's
+    # glyph, so the text read back from the PDF has a plain space)
+    source = plan_html(plan)
+    assert f"250{nbsp}000 kronor" in source and f"1{nbsp}200 på" in source
+    text = " ".join(" ".join(page) for page in pdftext.raw_lines(client.get(PLAN_PDF).getvalue()))
+    assert "250 000 kronor" in text.replace(nbsp, " ")

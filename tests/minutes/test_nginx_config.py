@@ -91,3 +91,25 @@ def test_nginx_serves_no_withdrawn_file_and_not_the_archive(nginx, cast, draft):
     assert get(f"{nginx}/filer/{revision.pdf_sha256}/").status == 404
     # (the archive under /media/ is not routed by the app: tests/minutes/test_downloads.py; the
     # test's live server adds a media handler of its own, so it is not asked here)
+
+
+def test_nginx_and_the_app_answer_a_range_alike(nginx, live_server, cast, draft):
+    """A PDF viewer's range request gets the same 206 from nginx in production as from the app
+    in the embedded set-up; an unsatisfiable one the same 416."""
+    revision = submit_and_approve(draft, cast)
+    name = publication.published_name(revision)
+    assert storages["published"].exists(name)
+    size = revision.pdf_size
+    for asked, status in (("bytes=100-299", 206), ("bytes=-64", 206), (f"bytes={size}-", 416)):
+        answers = []
+        for base in (nginx, live_server.url):
+            request = urllib.request.Request(  # noqa: S310 (local test servers)
+                f"{base}/filer/{name}", headers={"Range": asked}
+            )
+            response = get(request)
+            answers.append((response.status, response.headers["Content-Range"], response.read()))
+        (by_nginx, by_app) = answers
+        assert by_nginx[0] == by_app[0] == status, asked
+        assert by_nginx[1] == by_app[1], asked
+        if status == 206:
+            assert by_nginx[2] == by_app[2], asked

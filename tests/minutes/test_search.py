@@ -38,6 +38,22 @@ def test_every_word_must_match_in_any_letter_case(client, cast, draft):
     assert "Inga träffar" in page_text(client.get(URL, {"q": "ängen skolan"}))
 
 
+def test_words_match_at_their_beginning_only(client, cast, draft):
+    """As the help text promises, and as PostgreSQL's prefix search does: "brott" finds
+    "brottsutvecklingen" and "Brott" but not "inbrott" or "Cykelbrott"."""
+    write(draft, 4, "<p>Fler inbrott i förråd under hösten.</p>", title="Cykelstölder")
+    write(draft, 2, "<p>Brottsutvecklingen i centrum.</p>", title="Lägesbild")
+    submit_and_approve(draft, cast)
+    response = client.get(URL, {"q": "brott"})
+    assert "1 träff" in page_text(response)
+    html = response.content.decode()
+    assert "<mark>Brottsutvecklingen</mark>" in html and "inbrott" not in html
+    assert "1 träff" in page_text(client.get(URL, {"q": "inbrott"}))
+    assert "1 träff" in page_text(client.get(URL, {"q": "förråd höst"}))
+    assert "Inga träffar" in page_text(client.get(URL, {"q": "stölder"}))
+    assert "Inga träffar" in page_text(client.get(URL, {"q": "brott inbrott"}))
+
+
 def test_a_word_in_a_confidential_item_finds_nothing(client, cast, draft):
     write(
         draft,

@@ -28,6 +28,10 @@ def test_rendering_imported_minutes_gives_back_exactly_their_words(request, whic
     header = meeting.council.name
     title = ["Minnesanteckningar", *build_snapshot(meeting.minutes.get()).date_in_words.split()]
     assert pdftext.words(pdf, header=header, title_words=title) == pdftext.seed_words(text, header)
+    # the running header and page numbers are pagination artifacts, the rest is in the tree
+    assert len(pdftext.raw_lines(pdf)) > 1
+    assert pdftext.untagged_content(pdf) == []
+    assert pdftext.artifacts(pdf) == {"/Pagination"}
 
 
 def test_the_seeds_item_five_has_seven_sub_sections(seed_text):

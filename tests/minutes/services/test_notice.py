@@ -153,6 +153,7 @@ def test_the_notice_pdf_is_archival_tagged_deterministic_and_says_its_words(cast
             expected += ["Handling:", *d.title.split()]
     title = ["Kallelse", *doc.date_in_words.split()]
     assert pdftext.words(pdf, header="Förebyggande rådet", title_words=title) == expected
+    assert pdftext.untagged_content(pdf) == []  # header and page number: artifacts
     assert minutes_pdf.render_notice_pdf(doc, internal=True) == pdf
     fresh = minutes_pdf.Renderer()
     try:

@@ -187,3 +187,104 @@ def test_the_readable_address_is_the_one_the_url_configuration_serves():
     assert resolve(built).url_name == "meeting_pdf"
     assert publication.parse_file_name(name) == publication.NamedRevision(day, 1)
     assert publication.parse_file_name(publication.file_name("a", "b", day, 3)).revision == 3
+
+
+# --- Revalidation and ranges, as nginx answers them in production ------------------------------
+
+BODY_ONLY = {"content-length", "content-type", "content-range"}
+
+
+def _headers(response) -> dict[str, str]:
+    return {k.lower(): v for k, v in response.headers.items() if k.lower() not in BODY_ONLY}
+
+
+def test_a_304_carries_the_headers_of_the_200_and_no_page_policy(client, cast, draft):
+    """A cache merges a 304's headers into its stored copy: the page's Content-Security-Policy
+    on the 304 would land on the PDF, whose 200 leaves it out (browsers' PDF viewers refuse a
+    PDF under object-src 'none')."""
+    revision = submit_and_approve(draft, cast)
+    full = client.get(published(revision))
+    assert full.status_code == 200 and "Content-Security-Policy" not in full
+    again = client.get(published(revision), headers={"If-None-Match": full["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert "Content-Security-Policy" not in again
+    assert _headers(again) == _headers(full)
+    assert full["Accept-Ranges"] == "bytes"
+
+
+def test_a_range_of_the_published_file_is_a_206(client, cast, draft):
+    revision = submit_and_approve(draft, cast)
+    whole = default_storage.open(revision.pdf_name).read()
+    size = len(whole)
+    for asked, first, last in (
+        ("bytes=0-1023", 0, 1023),
+        ("bytes=1000-", 1000, size - 1),
+        ("bytes=-500", size - 500, size - 1),
+        (f"bytes=10-{size + 5000}", 10, size - 1),  # the end is cut to the file
+    ):
+        response = client.get(published(revision), headers={"Range": asked})
+        assert response.status_code == 206, asked
+        assert response["Content-Range"] == f"bytes {first}-{last}/{size}"
+        body = b"".join(response.streaming_content)
+        assert body == whole[first : last + 1]
+        assert int(response["Content-Length"]) == len(body)
+        assert response["ETag"] == f'"{revision.pdf_sha256}"'
+        assert response["Accept-Ranges"] == "bytes"
+        assert response["Content-Type"] == "application/pdf"
+        assert "Content-Security-Policy" not in response
+        assert _headers(response) == _headers(client.get(published(revision)))
+
+
+def test_an_unsatisfiable_range_is_a_416(client, cast, draft):
+    revision = submit_and_approve(draft, cast)
+    size = revision.pdf_size
+    for asked in (f"bytes={size}-", f"bytes={size + 10}-{size + 20}", "bytes=-0"):
+        response = client.get(published(revision), headers={"Range": asked})
+        assert response.status_code == 416, asked
+        assert response["Content-Range"] == f"bytes */{size}"
+        assert "filen är" in response.content.decode()
+
+
+def test_ranges_it_does_not_answer_get_the_whole_file(client, cast, draft):
+    """Several ranges, another unit, nonsense or a backwards range: the whole file (200), as
+    RFC 9110 allows; so does a HEAD."""
+    revision = submit_and_approve(draft, cast)
+    for asked in ("bytes=0-10,20-30", "items=0-1", "bytes=abc", "bytes=50-10"):
+        response = client.get(published(revision), headers={"Range": asked})
+        assert response.status_code == 200, asked
+        assert len(b"".join(response.streaming_content)) == revision.pdf_size
+    assert client.head(published(revision), headers={"Range": "bytes=0-9"}).status_code == 200
+
+
+def test_if_range_answers_the_range_only_for_the_same_version(client, cast, draft):
+    revision = submit_and_approve(draft, cast)
+    etag = f'"{revision.pdf_sha256}"'
+    same = client.get(published(revision), headers={"Range": "bytes=0-99", "If-Range": etag})
+    assert same.status_code == 206 and len(b"".join(same.streaming_content)) == 100
+    for other in ('"0000"', "Mon, 30 Nov 2026 12:00:00 GMT"):
+        response = client.get(
+            published(revision), headers={"Range": "bytes=0-99", "If-Range": other}
+        )
+        assert response.status_code == 200
+        assert len(b"".join(response.streaming_content)) == revision.pdf_size
+
+
+def test_stored_documents_answer_ranges_and_keep_their_sandbox_on_a_304(client, cast, draft):
+    from tests.minutes.services.test_attachments import PDF, add
+
+    document = add(draft.items.get(position=2))
+    submit_and_approve(draft, cast)
+    url = (
+        f"/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/handlingar/"
+        f"{document.pk}/verksamhetsberattelse-2019.pdf"
+    )
+    full = client.get(url)
+    assert full.status_code == 200
+    assert full["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    part = client.get(url, headers={"Range": "bytes=5-9"})
+    assert part.status_code == 206 and b"".join(part.streaming_content) == PDF[5:10]
+    assert part["Content-Range"] == f"bytes 5-9/{len(PDF)}"
+    assert _headers(part) == _headers(full)
+    again = client.get(url, headers={"If-None-Match": full["ETag"]})
+    assert again.status_code == 304 and _headers(again) == _headers(full)
+    assert client.get(url, headers={"Range": f"bytes={len(PDF)}-"}).status_code == 416
