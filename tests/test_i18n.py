@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from config.urls import urlpatterns as project_urls
-from tests.actionplans.helpers import adopt, plan_with_goals
+from tests.actionplans.helpers import adopt, meeting_draft, new_item, plan_with_goals
 from tests.minutes import pdftext
 from tests.pages import page_text
 
@@ -154,6 +154,23 @@ def test_the_public_pages_are_english_under_en_and_swedish_without(
     assert english in page_text(en) and swedish not in chrome(en)
     left = [phrase for phrase in swedish_phrases() if phrase in chrome(en)]
     assert left == [], path
+
+
+def test_a_coming_meetings_notice_page_in_english(client, cast, public):
+    from minutes import services
+
+    coming = datetime.date.today() + datetime.timedelta(days=30)
+    minutes = meeting_draft(cast, coming)
+    new_item(minutes, "Trygghetsvandring")
+    services.notice_send(meeting=minutes.meeting, actor=None)
+    path = f"{COUNCIL}{coming:%Y-%m-%d}/"
+    sv, en = client.get(path), client.get("/en" + path)
+    assert "Kallelse och dagordning" in page_text(sv) and "Kallelsen som PDF" in page_text(sv)
+    english = chrome(en)
+    assert "Notice and agenda" in english and "The notice as PDF" in english
+    assert "The meeting has not been held yet." in english
+    assert "Trygghetsvandring" in english  # the agenda as it was sent
+    assert [phrase for phrase in swedish_phrases() if phrase in english] == []
 
 
 def test_the_meeting_record_stays_swedish_on_the_english_page(client, public):
