@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.test import Client
-from django.urls import path, reverse
+from django.urls import clear_url_caches, path, reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
@@ -262,8 +262,17 @@ def test_the_staff_pages_stay_swedish_and_have_no_english_address(client, cast, 
     assert client.get("/en/konto/logga-in/").status_code == 404
 
 
-def test_the_staff_pages_stay_swedish_with_english_as_the_default(client, cast, settings):
+@pytest.fixture
+def english_default(settings):
+    """LANGUAGE_CODE=en. The resolver keeps its addresses per language, prefixes included, so
+    they are forgotten before and after."""
     settings.LANGUAGE_CODE = "en"
+    clear_url_caches()
+    yield
+    clear_url_caches()
+
+
+def test_the_staff_pages_stay_swedish_with_english_as_the_default(client, cast, english_default):
     front = client.get("/")
     assert '<html lang="en">' in front.content.decode()
     assert "Municipalities and councils" in page_text(front)

@@ -138,18 +138,20 @@ class DeliveryRound:
 
 
 def _notice_email(notice: Notice) -> tuple[str, str, str]:
-    """The notice e-mail's subject, text and HTML (the same for every recipient, in Swedish)."""
+    """The notice e-mail's subject, text and HTML (the same for every recipient, in Swedish,
+    linking the Swedish pages whatever language the worker runs in)."""
     meeting, council = notice.meeting, notice.meeting.council
     slugs = [council.municipality.slug, council.slug]
     site = settings.SITE_URL.rstrip("/")
-    context = {
-        "notice": notice,
-        "doc": notices.NoticeSnapshot.from_dict(notice.snapshot),
-        "url": site + reverse("drafting:notice", args=[*slugs, meeting.pk]),
-        "public_url": site + reverse("minutes:meeting", args=[*slugs, f"{meeting.date:%Y-%m-%d}"]),
-    }
     update = " (uppdaterad)" if notice.number > 1 else ""
     with translation.override("sv"):
+        day = f"{meeting.date:%Y-%m-%d}"
+        context = {
+            "notice": notice,
+            "doc": notices.NoticeSnapshot.from_dict(notice.snapshot),
+            "url": site + reverse("drafting:notice", args=[*slugs, meeting.pk]),
+            "public_url": site + reverse("minutes:meeting", args=[*slugs, day]),
+        }
         subject = f"Kallelse{update}: {council.name} {long_date(meeting.date)}"
         text = render_to_string("minutes/email/notice.txt", context)
         html = render_to_string("minutes/email/notice.html", context)

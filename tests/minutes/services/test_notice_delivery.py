@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.urls import reverse
+from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
 from minutes import services, tasks
@@ -20,6 +20,16 @@ pytestmark = pytest.mark.django_db
 SLUGS = ["arboga", "forebyggande-radet"]
 Delivery = NoticeRecipient.Delivery
 BUSY = "ledamot@example.org"
+
+
+@pytest.fixture
+def english_default(settings):
+    """LANGUAGE_CODE=en, a worker's language; the resolver's addresses (kept per language,
+    prefixes included) are forgotten before and after."""
+    settings.LANGUAGE_CODE = "en"
+    clear_url_caches()
+    yield
+    clear_url_caches()
 
 
 @pytest.fixture
@@ -142,3 +152,13 @@ def test_the_notice_page_says_who_got_it_and_who_did_not_yet(
     assert "sekreterare@example.org, skickad" in text
     assert f"{BUSY} – inte mottagen ännu, nytt försök" in text and "Mailbox busy" in text
     assert "ingen e-postadress" in text
+
+
+def test_the_notice_links_the_swedish_pages_whatever_the_workers_language(
+    cast, draft, refusing, english_default
+):
+    notice = services.notice_send(meeting=draft.meeting, actor=None)
+    notice_service.notice_deliver(notice.pk)
+    body = mail.outbox[0].body
+    assert f"/sv/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/" in body
+    assert mail.outbox[0].subject.startswith("Kallelse: ")
