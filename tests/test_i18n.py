@@ -148,6 +148,7 @@ def test_the_public_pages_are_english_under_en_and_swedish_without(
     sv = client.get(path)
     en = client.get("/en" + path)
     assert sv.status_code == en.status_code == 200
+    assert "{#" not in sv.content.decode() + en.content.decode()  # no comment shows
     assert '<html lang="sv">' in sv.content.decode() and sv["Content-Language"] == "sv"
     assert '<html lang="en">' in en.content.decode() and en["Content-Language"] == "en"
     assert swedish in page_text(sv) and english not in page_text(sv)
