@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "core.middleware.PolicyMiddleware",  # Django's ContentSecurityPolicyMiddleware, PDFs aside
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.LocaleMiddleware",  # the language from the address: /en/… (config.urls)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "core.context_processors.languages",
             ],
         },
     },

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -6,16 +7,22 @@ from core import views as core_views
 from minutes.views.downloads import published_file
 
 urlpatterns = [
+    # The staff pages: Swedish, never prefixed (core.middleware.STAFF_PATHS).
     path("admin/", admin.site.urls),
     path("konto/", include("councils.account_urls")),
     path("arbete/", include("minutes.drafting_urls")),
     path("arbete/", include("actionplans.urls")),
+]
+# The public pages in LANGUAGE_CODE without a prefix, and in the other language under its own
+# (/en/…): one language per address, for caches and search engines (README, "Languages").
+urlpatterns += i18n_patterns(
     path("tillganglighet/", core_views.accessibility, name="accessibility"),
     path("", include("councils.urls")),
     path("", include("actionplans.public_urls")),
     # Public council pages come last: /<municipality>/<council>/ matches any two slugs.
     path("", include("minutes.urls")),
-]
+    prefix_default_language=False,
+)
 
 if settings.PUBLISHED_URL.startswith("/"):
     # The immutable published files, for the embedded set-up; in production the front web

@@ -26,9 +26,10 @@ def long_date(day: datetime.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def time_span(start: datetime.time | None, end: datetime.time | None) -> str:
-    """``kl 08.30 – 10.30``; ``kl 08.30`` without an end; empty without a start."""
+def time_span(start: datetime.time | None, end: datetime.time | None, *, clock: str = "kl") -> str:
+    """``kl 08.30 – 10.30``; ``kl 08.30`` without an end; empty without a start. ``clock=""``
+    leaves the "kl" out (the English pages)."""
     if start is None:
         return ""
-    text = f"kl {start:%H.%M}"
+    text = f"{clock} {start:%H.%M}" if clock else f"{start:%H.%M}"
     return f"{text} – {end:%H.%M}" if end is not None else text

@@ -6,7 +6,10 @@ import json
 import logging
 import time
 
+from django.conf import settings
 from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 
 from core.audit import client_ip
 
@@ -23,6 +26,32 @@ class PolicyMiddleware(ContentSecurityPolicyMiddleware):
             response._csp_config = {}
             response._csp_ro_config = {}
         return super().process_response(request, response)
+
+
+# The staff pages are Swedish whatever LANGUAGE_CODE says: their text is written in Swedish and
+# only the public pages have an English catalogue.
+STAFF_PATHS = ("/arbete/", "/konto/", "/admin/")
+STAFF_LANGUAGE = "sv"
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """The language comes from the address alone: the public pages in LANGUAGE_CODE without a
+    prefix and in the other language under its prefix (``/en/…``, config.urls), the staff
+    pages (``STAFF_PATHS``, never prefixed) in Swedish. Neither ``Accept-Language`` nor a
+    cookie is read, so a response does not vary by them and caches keep one copy per address
+    (Django's middleware would add ``Vary: Accept-Language`` to every unprefixed response)."""
+
+    def process_request(self, request):
+        language = translation.get_language_from_path(request.path_info)
+        if not language:
+            staff = request.path_info.startswith(STAFF_PATHS)
+            language = STAFF_LANGUAGE if staff else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 SEEN = "_seen"  # when the signed-in user last made a request, in whole seconds

@@ -1,9 +1,11 @@
+import datetime
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import csrf
 
-ACCESSIBILITY_UPDATED = "27 november 2026"
+ACCESSIBILITY_UPDATED = datetime.date(2026, 11, 27)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -10,6 +10,8 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from core.dates import long_date, time_span
 from councils.models import Council
@@ -81,17 +83,23 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
     known = {c.year for c in counts}
     shown = {year} if year in known else {c.year for c in counts[:SHOWN_YEARS]}
     base = reverse("minutes:council", args=[council.municipality.slug, council.slug])
+    # Swedish as the minutes write it; another language in Django's formats for it
+    swedish = get_language() == "sv"
+    day_text = long_date if swedish else lambda day: date_format(day, "j F Y")
+    clock = "kl" if swedish else ""
     upcoming: list[MeetingLine] = []
     years: list[MeetingYear] = []
     for day, start, end, place, approved in rows:
         if day < today and day.year not in shown:
             continue
         iso = day.isoformat()
-        details = "".join(f", {part}" for part in (time_span(start, end), place) if part)
+        details = "".join(
+            f", {part}" for part in (time_span(start, end, clock=clock), place) if part
+        )
         pdf = ""
         if approved is not None:
             pdf = readable_url(council.municipality.slug, council.slug, day, council_url=base)
-        line = MeetingLine(iso, f"{base}{iso}/", long_date(day), details, pdf)
+        line = MeetingLine(iso, f"{base}{iso}/", day_text(day), details, pdf)
         if day >= today:
             upcoming.insert(0, line)  # the rows come newest first; coming ones soonest first
         elif years and years[-1].year == day.year:

@@ -3,17 +3,19 @@ default; a database-backed worker in production). Each task takes ids, not objec
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
-from core.dates import long_date
 from councils.models import Membership
-from minutes.models import Minutes, MinutesEvent, Notice, NoticeRecipient
-from minutes.notices import NoticeSnapshot
+from minutes.models import Minutes, MinutesEvent
+
+logger = logging.getLogger(__name__)
 
 
 def _send(template: str, subject: str, recipients: list[str], context: dict) -> int:
@@ -94,30 +96,19 @@ def notify_approved(minutes_id: int) -> int:
 
 @task
 def send_notice(notice_id: int) -> int:
-    """The notice to each of its recipients, one e-mail each, with the time it left recorded;
-    those without an address are left as they are (the notice page lists them)."""
-    notice = Notice.objects.select_related("meeting__council__municipality").get(pk=notice_id)
-    meeting, council = notice.meeting, notice.meeting.council
-    slugs = [council.municipality.slug, council.slug]
-    site = settings.SITE_URL.rstrip("/")
-    context = {
-        "notice": notice,
-        "doc": NoticeSnapshot.from_dict(notice.snapshot),
-        "url": site + reverse("drafting:notice", args=[*slugs, meeting.pk]),
-        "public_url": site + reverse("minutes:meeting", args=[*slugs, f"{meeting.date:%Y-%m-%d}"]),
-    }
-    update = " (uppdaterad)" if notice.number > 1 else ""
-    subject = f"Kallelse{update}: {council.name} {long_date(meeting.date)}"
-    sent = 0
-    for recipient in notice.recipients.filter(emailed_at__isnull=True).exclude(email=""):
-        with translation.override("sv"):
-            text = render_to_string("minutes/email/notice.txt", context)
-            html = render_to_string("minutes/email/notice.html", context)
-        message = EmailMultiAlternatives(
-            subject, text, settings.DEFAULT_FROM_EMAIL, to=[recipient.email]
-        )
-        message.attach_alternative(html, "text/html")
-        message.send()
-        NoticeRecipient.objects.filter(pk=recipient.pk).update(emailed_at=timezone.now())
-        sent += 1
-    return sent
+    """A delivery round of the notice (``minutes.services.notice.notice_deliver``): each
+    recipient not yet sent gets the e-mail once. When the mail server refused someone, the
+    round is queued again for when the retry is due, where the task backend can defer
+    (``django_tasks_db``); otherwise ``manage.py send_notices`` runs the due retries."""
+    from minutes.services.notice import notice_deliver  # the service enqueues this task
+
+    delivered = notice_deliver(notice_id)
+    if delivered.next_attempt_at is not None:
+        if send_notice.get_backend().supports_defer:
+            send_notice.using(run_after=delivered.next_attempt_at).enqueue(notice_id)
+        else:
+            logger.warning(
+                "Notice %s: retries are due from %s; run manage.py send_notices to send them",
+                notice_id, delivered.next_attempt_at,
+            )  # fmt: skip
+    return delivered.sent

@@ -51,6 +51,19 @@ ACCEPTED = "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument e
 _OOXML_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX, "ppt/presentation.xml": PPTX}
 _ODF = {ODT.content_type: ODT, ODS.content_type: ODS}
 _HEAD = 4096
+# Programs, whatever they are called: Linux ELF, Windows PE (and DOS MZ), macOS Mach-O (thin in
+# either byte order, and universal binaries), and scripts that name their interpreter (#!).
+_EXECUTABLES = (
+    b"\x7fELF",
+    b"MZ",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+    b"#!",
+)
+_BY_EXTENSION = {kind.extension: kind for kind in KINDS.values()} | {"jpeg": JPEG}
 
 
 def _zip_kind(data: io.BufferedIOBase) -> Kind:
@@ -76,11 +89,27 @@ def _zip_kind(data: io.BufferedIOBase) -> Kind:
     raise Refused(f"Filtypen tas inte emot. Ladda upp {ACCEPTED}.")
 
 
-def detect(data: io.BufferedIOBase) -> Kind:
-    """The kind of the file in ``data`` (a seekable binary stream), from its content."""
+def _executable(name: str) -> Refused:
+    """The refusal of a program, saying what the file was found to be and, when its name
+    claims a type we take, that it is not that."""
+    claimed = _BY_EXTENSION.get(PurePosixPath(display_name(name)).suffix.lower().lstrip("."))
+    if claimed is PDF:
+        found = "Filen är ett körbart program, inte en PDF."
+    elif claimed is not None:
+        found = f"Filen är ett körbart program, inte en fil av typen {claimed.label}."
+    else:
+        found = "Filen är ett körbart program, inte ett dokument."
+    return Refused(f"{found} Program tas inte emot. Ladda upp {ACCEPTED}.")
+
+
+def detect(data: io.BufferedIOBase, name: str = "") -> Kind:
+    """The kind of the file in ``data`` (a seekable binary stream), from its content; ``name``,
+    the name it was uploaded under, only makes a refusal say what the file is not."""
     data.seek(0)
     head = data.read(_HEAD)
     data.seek(0)
+    if head.startswith(_EXECUTABLES):
+        raise _executable(name)
     if head.startswith(b"%PDF-"):
         return PDF
     if head.startswith(b"\x89PNG\r\n\x1a\n"):

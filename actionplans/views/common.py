@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from actionplans import services
 from actionplans.models import ActionPlan, AnnualReport
 from councils import access
 from councils.models import Council
+from minutes.services import stored_file_exists
 from minutes.views.downloads import stored_file_response
 
 
@@ -63,8 +63,9 @@ def stored_report_pdf(
     """The frozen PDF of an adopted report. A file lost from the storage (a restore without
     the files) is rendered again from the report, and stored back only when the bytes are
     exactly the adopted ones."""
-    if not default_storage.exists(report.pdf_name) and not services.report_restore_pdf(report):
-        raise Http404(_("Verksamhetsberättelsens PDF saknas i arkivet."))
+    missing = _("Verksamhetsberättelsens PDF saknas i arkivet.")
+    if not stored_file_exists("default", report.pdf_name):
+        services.report_restore_pdf(report)
     return stored_file_response(
         request,
         storage="default",
@@ -72,4 +73,5 @@ def stored_report_pdf(
         sha256=report.pdf_sha256,
         filename=name,
         cache=cache,
+        missing=missing,
     )

@@ -51,6 +51,13 @@ class Notice(models.Model):
         return f"{self.meeting} kallelse {self.number}"
 
     @property
+    def delivered(self) -> tuple[int, int]:
+        """(sent, all) of its recipients' e-mails; reads the prefetched recipients."""
+        recipients = list(self.recipients.all())
+        sent = sum(r.delivery == NoticeRecipient.Delivery.SENT for r in recipients)
+        return sent, len(recipients)
+
+    @property
     def download_name(self) -> str:
         """``kallelse-arboga-forebyggande-radet-2020-02-24.pdf``; needs the meeting's council
         and municipality."""
@@ -61,7 +68,16 @@ class Notice(models.Model):
 
 
 class NoticeRecipient(models.Model):
-    """Who a notice went to, at which address, and when the e-mail left (or why it did not)."""
+    """Who a notice went to, at which address, and the delivery of its e-mail: pending until it
+    leaves (retried with back-off while the mail server refuses), sending while one worker has
+    claimed it, sent once it left, failed once the retries are used up. A recipient is claimed
+    before the e-mail is handed to the server, so nobody receives one notice twice."""
+
+    class Delivery(models.TextChoices):
+        PENDING = "pending", _("väntar")
+        SENDING = "sending", _("skickas")
+        SENT = "sent", _("skickad")
+        FAILED = "failed", _("misslyckades")
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
     person = models.ForeignKey(
@@ -70,6 +86,12 @@ class NoticeRecipient(models.Model):
     role = models.CharField(_("uppdrag"), max_length=50)
     email = models.EmailField(_("e-postadress"), blank=True)
     emailed_at = models.DateTimeField(_("e-post skickad"), null=True, blank=True)
+    delivery = models.CharField(
+        _("leverans"), max_length=10, choices=Delivery.choices, default=Delivery.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
+    last_error = models.CharField(_("senaste fel"), max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(_("nästa försök"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mottagare av kallelse")

@@ -51,7 +51,7 @@ from minutes.services.errors import (
     NotEditable,
     StorageUnavailable,
 )
-from minutes.services.files import STORAGE_ERRORS, StoredPdf, store_pdf
+from minutes.services.files import STORAGE_ERRORS, StoredPdf, store_pdf, stored_file_exists
 from minutes.services.importing import ImportReport, import_legacy_minutes
 from minutes.services.notice import notice_pending_changes, notice_send
 from minutes.services.text import check_text, plain_text_to_html
@@ -100,4 +100,5 @@ __all__ = [
     "signed_text",
     "standing_item_ensure",
     "store_pdf",
+    "stored_file_exists",
 ]

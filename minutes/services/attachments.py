@@ -57,7 +57,7 @@ def document_add(
     if not upload.size:
         raise InvalidInput("Filen är tom.")
     try:
-        kind = uploads.detect(upload)
+        kind = uploads.detect(upload, upload.name or "")
     except uploads.Refused as refusal:
         raise InvalidInput(str(refusal)) from None
     original = uploads.display_name(upload.name)

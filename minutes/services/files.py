@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 
 from minutes.services.errors import StorageUnavailable
 
@@ -39,6 +40,23 @@ def file_storage():
     except STORAGE_ERRORS as error:
         logger.exception("File storage failed")
         raise StorageUnavailable from error
+
+
+def stored_file_exists(storage_alias: str, name: str) -> bool:
+    """Whether ``name`` is in the storage. A storage that fails raises (one of
+    ``STORAGE_ERRORS``) rather than answering "not there": a lost file is a 404, a disk or an
+    object store that does not answer a 503. (``FileSystemStorage.exists`` would take an I/O
+    error for a missing file; S3's ``exists`` already raises anything but a 404.)"""
+    if not name:
+        return False
+    storage = storages[storage_alias]
+    if isinstance(storage, FileSystemStorage):
+        try:
+            os.stat(storage.path(name))
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        return True
+    return storage.exists(name)
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,37 @@
 """The notice (kallelse): the agenda of the draft minutes frozen when it is sent, its PDF
-rendered once and stored, and an e-mail to everyone who serves the council on the day."""
+rendered once and stored, and an e-mail to everyone who serves the council on the day,
+delivered to each recipient once: one the mail server refuses is tried again later, with
+back-off, until the attempts are used up."""
 
 from __future__ import annotations
 
+import datetime
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Min, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from core import audit
+from core.dates import long_date
 from councils.models import Membership
 from minutes import notices, tasks
 from minutes.models import Meeting, Minutes, Notice, NoticeRecipient
 from minutes.pdf import render_notice_pdf
 from minutes.services.errors import InvalidInput, NotAllowed
 from minutes.services.files import store_pdf
+
+logger = logging.getLogger(__name__)
+Delivery = NoticeRecipient.Delivery
+# The waits after the 1st, 2nd … failed attempt; after the last the delivery has failed.
+RETRY_DELAYS = tuple(datetime.timedelta(minutes=m) for m in (1, 5, 30, 120, 480))
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 
 def notice_pending_changes(meeting: Meeting) -> list[str] | None:
@@ -109,3 +128,102 @@ def notice_send(*, meeting: Meeting, actor, request=None) -> Notice:
     )
     transaction.on_commit(lambda: tasks.send_notice.enqueue(notice.pk))
     return notice
+
+
+@dataclass(frozen=True)
+class DeliveryRound:
+    sent: int
+    failed: int  # failed this round (to be retried, or given up)
+    next_attempt_at: datetime.datetime | None  # the earliest retry now due later
+
+
+def _notice_email(notice: Notice) -> tuple[str, str, str]:
+    """The notice e-mail's subject, text and HTML (the same for every recipient, in Swedish,
+    linking the Swedish pages whatever language the worker runs in)."""
+    meeting, council = notice.meeting, notice.meeting.council
+    slugs = [council.municipality.slug, council.slug]
+    site = settings.SITE_URL.rstrip("/")
+    update = " (uppdaterad)" if notice.number > 1 else ""
+    with translation.override("sv"):
+        day = f"{meeting.date:%Y-%m-%d}"
+        context = {
+            "notice": notice,
+            "doc": notices.NoticeSnapshot.from_dict(notice.snapshot),
+            "url": site + reverse("drafting:notice", args=[*slugs, meeting.pk]),
+            "public_url": site + reverse("minutes:meeting", args=[*slugs, day]),
+        }
+        subject = f"Kallelse{update}: {council.name} {long_date(meeting.date)}"
+        text = render_to_string("minutes/email/notice.txt", context)
+        html = render_to_string("minutes/email/notice.html", context)
+    return subject, text, html
+
+
+def _due(now: datetime.datetime) -> Q:
+    return Q(delivery=Delivery.PENDING) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
+def notice_deliver(notice_id: int, *, now: datetime.datetime | None = None) -> DeliveryRound:
+    """One round of the notice's e-mails: each recipient with an address whose delivery is due
+    is claimed (pending → sending, by one conditional update, so two workers never both send
+    it), sent one e-mail, and recorded as sent; one the mail server refuses is recorded with
+    the error and tried again after the next back-off delay, or failed after the last. A
+    recipient already sent (or being sent by another worker) is never sent again."""
+    now = now or timezone.now()
+    notice = Notice.objects.select_related("meeting__council__municipality").get(pk=notice_id)
+    subject, text, html = _notice_email(notice)
+    sent = failed = 0
+    due = notice.recipients.filter(_due(now)).exclude(email="").order_by("id")
+    for recipient in due:
+        mine = NoticeRecipient.objects.filter(_due(now), pk=recipient.pk)
+        if not mine.update(delivery=Delivery.SENDING):
+            continue  # another worker claimed it
+        attempts = recipient.attempts + 1
+        message = EmailMultiAlternatives(
+            subject, text, settings.DEFAULT_FROM_EMAIL, to=[recipient.email]
+        )
+        message.attach_alternative(html, "text/html")
+        try:
+            message.send()
+        except (smtplib.SMTPException, OSError) as error:
+            failed += 1
+            retry = attempts < MAX_ATTEMPTS
+            logger.warning(
+                "Notice %s to recipient %s refused (attempt %s%s): %s",
+                notice.pk, recipient.pk, attempts, "" if retry else ", giving up", error,
+            )  # fmt: skip
+            NoticeRecipient.objects.filter(pk=recipient.pk).update(
+                delivery=Delivery.PENDING if retry else Delivery.FAILED,
+                attempts=attempts,
+                last_error=(str(error) or type(error).__name__)[:500],
+                next_attempt_at=now + RETRY_DELAYS[attempts - 1] if retry else None,
+            )
+        else:
+            sent += 1
+            NoticeRecipient.objects.filter(pk=recipient.pk).update(
+                delivery=Delivery.SENT,
+                attempts=attempts,
+                emailed_at=timezone.now(),
+                next_attempt_at=None,
+            )
+    later = (
+        notice.recipients.filter(delivery=Delivery.PENDING, next_attempt_at__gt=now)
+        .exclude(email="")
+        .aggregate(first=Min("next_attempt_at"))["first"]
+    )
+    return DeliveryRound(sent, failed, later)
+
+
+def notices_retry_due(*, now: datetime.datetime | None = None) -> int:
+    """A delivery round for every notice with a recipient whose retry is due (for a task
+    backend that cannot defer a task, run by ``manage.py send_notices`` from cron). The
+    e-mails sent."""
+    now = now or timezone.now()
+    due = (
+        NoticeRecipient.objects.filter(_due(now), attempts__gt=0)
+        .exclude(email="")
+        .values_list("notice_id", flat=True)
+        .distinct()
+    )
+    return sum(notice_deliver(notice_id, now=now).sent for notice_id in sorted(set(due)))

@@ -107,6 +107,14 @@ def _read_range(file, first: int, last: int):
         file.close()
 
 
+def missing_file(request: HttpRequest, storage: str, name: str, message: str = "") -> Http404:
+    """The 404 for a file the database names but its storage does not hold, logged as such."""
+    logger.error(
+        "Stored file missing: %r in storage %r, asked for at %s", name, storage, request.path
+    )
+    return Http404(message or _("Filen saknas i arkivet."))
+
+
 def stored_file_response(
     request: HttpRequest,
     *,
@@ -121,16 +129,16 @@ def stored_file_response(
 ) -> HttpResponse:
     """A stored file under its readable ``filename``: its SHA-256 as the ETag (a client that
     has it gets 304 and no file is opened), the given cache policy and ``nosniff``; shown
-    inline, or as an ``attachment`` with a sandbox that a browser cannot run anything in. With
-    ``missing``, a file that is not in its storage is a 404 that says so (``verify_documents``
-    reports it too) rather than the storage failure's 503.
+    inline, or as an ``attachment`` with a sandbox that a browser cannot run anything in. A
+    file that is not in its storage is a 404 that says so (``missing``), logged as missing
+    (``verify_documents`` reports it too); only a storage that fails is the 503.
 
     A single byte range is answered with 206 (PDF viewers fetch large files in parts), an
     unsatisfiable one with 416, as nginx answers in production. A 304 carries the headers of
     the 200 (a cache merges them into its stored copy) but those of the body: the same
     Content-Security-Policy, or none for a PDF shown inline."""
-    if missing and not (name and storages[storage].exists(name)):
-        raise Http404(missing)
+    if not services.stored_file_exists(storage, name):
+        raise missing_file(request, storage, name, missing)
     etag = f'"{sha256}"'
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
@@ -198,6 +206,8 @@ def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResp
         stored = _published_revision(sha256, filename)
         if stored is None:
             raise Http404(_("Filen finns inte."))
+        if not services.stored_file_exists("default", stored.pdf_name):
+            raise missing_file(request, "default", stored.pdf_name)
         publication.publish(stored)
     return stored_file_response(
         request,
@@ -400,6 +410,7 @@ def internal_pdf(
         sha256=revision.internal_pdf_sha256,
         filename=f"intern-{municipality}-{council}-{page.meeting.date:%Y-%m-%d}.pdf",
         cache="private, no-store",
+        missing=_("Den interna PDF:en saknas i arkivet."),
     )
 
 

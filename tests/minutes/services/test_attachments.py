@@ -42,6 +42,10 @@ SVG = (
     b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 )
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100
+ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 120
+MACHO = b"\xcf\xfa\xed\xfe\x07\x00\x00\x01" + b"\x00" * 120
+UNIVERSAL = b"\xca\xfe\xba\xbe\x00\x00\x00\x02" + b"\x00" * 120
+SCRIPT = b"#!/bin/sh\nrm -rf ~\n"
 
 
 @pytest.mark.parametrize(
@@ -56,12 +60,27 @@ def test_documents_are_known_by_their_bytes(data, kind):
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [(EXE, "Filtypen tas inte emot"), (SVG, "SVG"), (DOCM, "makron"), (OLE, "Äldre Office"),
+    [(EXE, "körbart program"), (SVG, "SVG"), (DOCM, "makron"), (OLE, "Äldre Office"),
      (b"PK\x03\x04broken", "skadad"), (b"just text", "Filtypen tas inte emot")],
 )  # fmt: skip
 def test_anything_else_is_refused_with_a_reason(data, message):
     with pytest.raises(uploads.Refused, match=message):
         uploads.detect(io.BytesIO(data))
+
+
+@pytest.mark.parametrize("data", [EXE, ELF, MACHO, UNIVERSAL, SCRIPT])
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [("arsredovisning.pdf", "Filen är ett körbart program, inte en PDF."),
+     ("budget.DOCX", "Filen är ett körbart program, inte en fil av typen Word."),
+     ("setup.exe", "Filen är ett körbart program, inte ett dokument."),
+     ("", "Filen är ett körbart program, inte ett dokument.")],
+)  # fmt: skip
+def test_a_program_under_any_name_is_refused_as_what_it_is(data, name, said):
+    with pytest.raises(uploads.Refused) as refusal:
+        uploads.detect(io.BytesIO(data), name)
+    assert str(refusal.value).startswith(said)
+    assert "Filtypen tas inte emot" not in str(refusal.value)
 
 
 @pytest.mark.parametrize(
@@ -128,7 +147,7 @@ def test_bad_uploads_are_refused_and_leave_nothing(draft, settings):
     cases = [
         (upload(PDF + b"x" * 1000), "för stor"),
         (upload(b""), "tom"),
-        (upload(EXE, "arsredovisning.pdf"), "Filtypen tas inte emot"),
+        (upload(EXE, "arsredovisning.pdf"), "Filen är ett körbart program, inte en PDF"),
         (upload(SVG, "logga.svg"), "SVG"),
         (upload(DOCM, "budget.docx"), "makron"),
     ]
@@ -225,7 +244,8 @@ def test_the_secretary_uploads_renames_and_deletes_on_the_item_page(client, cast
     bad = client.post(
         item_url("document_add", item), {"handling-file": upload(EXE, "x.pdf")}, follow=True
     )
-    assert "Filtypen tas inte emot" in page_text(bad) and ItemDocument.objects.count() == 1
+    said = "Filen är ett körbart program, inte en PDF"
+    assert said in page_text(bad) and ItemDocument.objects.count() == 1
     none = client.post(item_url("document_add", item), {"handling-title": "Utan fil"}, follow=True)
     assert "Detta fält måste fyllas i" in page_text(none)
     client.post(item_url("document_edit", item, document.pk), {"title": "Berättelsen"})
