@@ -72,7 +72,7 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
     )
     counts: list[YearCount] = []
     for row in rows:
-        if row[0] >= today:
+        if _coming(row[0], row[4], today):
             continue
         if counts and counts[-1].year == row[0].year:
             counts[-1] = YearCount(row[0].year, counts[-1].meetings + 1)
@@ -84,7 +84,8 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
     upcoming: list[MeetingLine] = []
     years: list[MeetingYear] = []
     for day, start, end, place, approved in rows:
-        if day < today and day.year not in shown:
+        coming = _coming(day, approved, today)
+        if not coming and day.year not in shown:
             continue
         iso = day.isoformat()
         details = "".join(f", {part}" for part in (time_span(start, end), place) if part)
@@ -92,7 +93,7 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
         if approved is not None:
             pdf = readable_url(council.municipality.slug, council.slug, day, council_url=base)
         line = MeetingLine(iso, f"{base}{iso}/", long_date(day), details, pdf)
-        if day >= today:
+        if coming:
             upcoming.insert(0, line)  # the rows come newest first; coming ones soonest first
         elif years and years[-1].year == day.year:
             years[-1].meetings.append(line)
@@ -104,6 +105,12 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
         other_years=[c for c in counts if c.year not in shown],
         year=year if year in known else None,
     )
+
+
+def _coming(day: datetime.date, approved: int | None, today: datetime.date) -> bool:
+    """A meeting is coming until its day has passed or its minutes are approved (a meeting
+    approved on its own day is listed with its PDF under its year, never as coming)."""
+    return day >= today and approved is None
 
 
 @dataclass(frozen=True)
