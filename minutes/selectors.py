@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import long_date, time_span
-from councils.models import Council
+from councils.models import Council, Municipality
 from minutes.models import Meeting, Minutes, MinutesEvent
 from minutes.publication import readable_url
 
@@ -111,6 +111,57 @@ def _coming(day: datetime.date, approved: int | None, today: datetime.date) -> b
     """A meeting is coming until its day has passed or its minutes are approved (a meeting
     approved on its own day is listed with its PDF under its year, never as coming)."""
     return day >= today and approved is None
+
+
+@dataclass(frozen=True)
+class CouncilLatest:
+    """A council as its municipality's page lists it, with its latest approved minutes."""
+
+    council: Council
+    url: str
+    latest: MeetingLine | None  # the meeting of the latest approved minutes
+
+
+def municipality_councils(municipality: Municipality) -> list[CouncilLatest]:
+    """The municipality's councils by name, each with the meeting of its latest approved
+    minutes: one query whatever the number of councils."""
+    latest = Meeting.objects.filter(
+        council=OuterRef("pk"), minutes__status=Minutes.Status.APPROVED
+    ).order_by("-date", "-start_time")
+    councils = (
+        Council.objects.filter(municipality=municipality)
+        .annotate(
+            latest_date=Subquery(latest.values("date")[:1]),
+            latest_start=Subquery(latest.values("start_time")[:1]),
+            latest_end=Subquery(latest.values("end_time")[:1]),
+            latest_place=Subquery(latest.values("place")[:1]),
+        )
+        .order_by("name")
+    )
+    out = []
+    for council in councils:
+        council.municipality = municipality
+        base = reverse("minutes:council", args=[municipality.slug, council.slug])
+        line = None
+        if council.latest_date is not None:
+            day = council.latest_date
+            details = "".join(
+                f", {part}"
+                for part in (
+                    time_span(council.latest_start, council.latest_end),
+                    council.latest_place,
+                )
+                if part
+            )
+            line = MeetingLine(
+                day.isoformat(),
+                f"{base}{day.isoformat()}/",
+                long_date(day),
+                details,
+                readable_url(municipality.slug, council.slug, day, council_url=base),
+            )
+        out.append(CouncilLatest(council, base, line))
+    return out
 
 
 @dataclass(frozen=True)
