@@ -116,6 +116,10 @@ class FollowUpForm(forms.Form):
 
 
 class ReportCreateForm(forms.Form):
+    # It shares the plans page with the new plan's form: prefixed, so its field is
+    # ``report-year`` (id ``id_report-year``) and each year field has its own label.
+    prefix = "report"
+
     year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2200)
 
 
