@@ -125,7 +125,8 @@ def test_the_refusal_is_a_swedish_page_in_the_site_s_layout(cast):
     html = response.content.decode()
     assert '<html lang="sv">' in html
     assert "Formuläret kunde inte skickas" in html and "Inget har ändrats." in html
-    assert 'skip-link" href="#main"' in html and 'href="/tillganglighet/"' in html  # the site's frame
+    # the site's frame
+    assert 'skip-link" href="#main"' in html and 'href="/tillganglighet/"' in html
     assert "CSRF verification failed" not in html and "Forbidden" not in html
     assert '<meta name="description"' in html
 
