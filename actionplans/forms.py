@@ -8,19 +8,24 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import ActionPlan, Activity, AnnualReport, Goal
+from core import widgets
 
 
-def _helper(*fields, submit: str, action: str | None = None) -> FormHelper:
-    """``action``: where the form posts, when not to the page that shows it."""
+def _helper(*fields, submit: str, action: str | None = None, form=None) -> FormHelper:
+    """``action``: where the form posts, when not to the page that shows it. The button's id
+    follows the ``form``'s ids, so two forms on one page (a goal and a new goal's) differ."""
     helper = FormHelper()
-    helper.layout = Layout(*fields, Submit("submit", submit))
+    button_id = form.auto_id % "submit" if form is not None and form.auto_id else None
+    helper.layout = Layout(*fields, Submit("submit", submit, css_id=button_id))
     if action:
         helper.form_action = action
     return helper
 
 
 class PlanCreateForm(forms.Form):
-    year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2200)
+    year = forms.IntegerField(
+        label=_("År"), min_value=1900, max_value=2200, widget=widgets.NumberInput()
+    )
     copy_previous = forms.BooleanField(
         label=_("Utgå från föregående plan (mål och pågående eller planerade insatser följer med)"),
         required=False,
@@ -57,7 +62,7 @@ class GoalForm(forms.ModelForm):
     def __init__(self, *args, submit: str | None = None, action: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            "title", "description", submit=submit or _("Spara målet"), action=action
+            "title", "description", submit=submit or _("Spara målet"), action=action, form=self
         )
 
 
@@ -66,8 +71,8 @@ class ActivityForm(forms.ModelForm):
         model = Activity
         fields = ["title", "responsible", "start_date", "end_date", "status", "indicator"]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": widgets.DateInput(),
+            "end_date": widgets.DateInput(),
             "indicator": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -85,6 +90,7 @@ class ActivityForm(forms.ModelForm):
             "indicator",
             submit=submit or _("Spara insatsen"),
             action=action,
+            form=self,
         )
 
     def clean(self) -> dict:
@@ -116,7 +122,13 @@ class FollowUpForm(forms.Form):
 
 
 class ReportCreateForm(forms.Form):
-    year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2200)
+    # It shares the plans page with the new plan's form: prefixed, so its field is
+    # ``report-year`` (id ``id_report-year``) and each year field has its own label.
+    prefix = "report"
+
+    year = forms.IntegerField(
+        label=_("År"), min_value=1900, max_value=2200, widget=widgets.NumberInput()
+    )
 
 
 class ReportForm(forms.ModelForm):

@@ -16,7 +16,22 @@ from django.utils.translation import gettext_lazy as _
 
 # First path segments the site itself uses; a municipality with such a slug would be unreachable.
 RESERVED_SLUGS = frozenset(
-    {"admin", "konto", "arbete", "static", "media", "filer", "api", "sok", "flode", "om"}
+    {
+        "admin",
+        "konto",
+        "arbete",
+        "static",
+        "media",
+        "filer",
+        "api",
+        "sok",
+        "flode",
+        "om",
+        "tillganglighet",
+        # the language prefixes of the public pages (/en/…, config/urls.py)
+        "sv",
+        "en",
+    }
 )
 
 

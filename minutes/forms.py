@@ -9,22 +9,19 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import widgets
 from minutes.models import Attendance
 
 NOT_ATTENDING = ""
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Datum"), widget=widgets.DateInput())
     start_time = forms.TimeField(
-        label=_("Starttid"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        label=_("Starttid"), required=False, widget=widgets.TimeInput(format="%H:%M")
     )
     end_time = forms.TimeField(
-        label=_("Sluttid"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        label=_("Sluttid"), required=False, widget=widgets.TimeInput(format="%H:%M")
     )
     place = forms.CharField(label=_("Plats"), max_length=150, required=False)
 

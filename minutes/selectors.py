@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 
 from core.dates import long_date, time_span
-from councils.models import Council
+from councils.models import Council, Municipality
 from minutes.models import Meeting, Minutes, MinutesEvent
 from minutes.publication import readable_url
 
@@ -74,7 +74,7 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
     )
     counts: list[YearCount] = []
     for row in rows:
-        if row[0] >= today:
+        if _coming(row[0], row[4], today):
             continue
         if counts and counts[-1].year == row[0].year:
             counts[-1] = YearCount(row[0].year, counts[-1].meetings + 1)
@@ -90,7 +90,8 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
     upcoming: list[MeetingLine] = []
     years: list[MeetingYear] = []
     for day, start, end, place, approved in rows:
-        if day < today and day.year not in shown:
+        coming = _coming(day, approved, today)
+        if not coming and day.year not in shown:
             continue
         iso = day.isoformat()
         details = "".join(
@@ -100,7 +101,7 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
         if approved is not None:
             pdf = readable_url(council.municipality.slug, council.slug, day, council_url=base)
         line = MeetingLine(iso, f"{base}{iso}/", day_text(day), details, pdf)
-        if day >= today:
+        if coming:
             upcoming.insert(0, line)  # the rows come newest first; coming ones soonest first
         elif years and years[-1].year == day.year:
             years[-1].meetings.append(line)
@@ -112,6 +113,63 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
         other_years=[c for c in counts if c.year not in shown],
         year=year if year in known else None,
     )
+
+
+def _coming(day: datetime.date, approved: int | None, today: datetime.date) -> bool:
+    """A meeting is coming until its day has passed or its minutes are approved (a meeting
+    approved on its own day is listed with its PDF under its year, never as coming)."""
+    return day >= today and approved is None
+
+
+@dataclass(frozen=True)
+class CouncilLatest:
+    """A council as its municipality's page lists it, with its latest approved minutes."""
+
+    council: Council
+    url: str
+    latest: MeetingLine | None  # the meeting of the latest approved minutes
+
+
+def municipality_councils(municipality: Municipality) -> list[CouncilLatest]:
+    """The municipality's councils by name, each with the meeting of its latest approved
+    minutes: one query whatever the number of councils."""
+    latest = Meeting.objects.filter(
+        council=OuterRef("pk"), minutes__status=Minutes.Status.APPROVED
+    ).order_by("-date", "-start_time")
+    councils = (
+        Council.objects.filter(municipality=municipality)
+        .annotate(
+            latest_date=Subquery(latest.values("date")[:1]),
+            latest_start=Subquery(latest.values("start_time")[:1]),
+            latest_end=Subquery(latest.values("end_time")[:1]),
+            latest_place=Subquery(latest.values("place")[:1]),
+        )
+        .order_by("name")
+    )
+    out = []
+    for council in councils:
+        council.municipality = municipality
+        base = reverse("minutes:council", args=[municipality.slug, council.slug])
+        line = None
+        if council.latest_date is not None:
+            day = council.latest_date
+            details = "".join(
+                f", {part}"
+                for part in (
+                    time_span(council.latest_start, council.latest_end),
+                    council.latest_place,
+                )
+                if part
+            )
+            line = MeetingLine(
+                day.isoformat(),
+                f"{base}{day.isoformat()}/",
+                long_date(day),
+                details,
+                readable_url(municipality.slug, council.slug, day, council_url=base),
+            )
+        out.append(CouncilLatest(council, base, line))
+    return out
 
 
 @dataclass(frozen=True)

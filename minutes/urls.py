@@ -54,4 +54,7 @@ urlpatterns = [
         downloads.draft_preview,
         name="draft_preview",
     ),
+    # Last of all: /<municipality>/ matches any one slug (the site's own words are reserved,
+    # councils.models.RESERVED_SLUGS, and come before this in config/urls.py).
+    path("<slug:municipality>/", public.municipality_detail, name="municipality"),
 ]

@@ -107,7 +107,7 @@ def forms(site) -> list[tuple[str, str, str, list[str], dict]]:
          ["title", "responsible", "start_date", "end_date", "indicator", "status"], {}),
         ("secretary", "post", reverse("plans:report", args=year),
          ["title", "introduction", "body"], {}),
-        ("secretary", "post", reverse("plans:report_add", args=SLUGS), ["year"], {}),
+        ("secretary", "post", reverse("plans:report_add", args=SLUGS), ["report-year"], {}),
         ("chair", "post", reverse("drafting:correction", args=[*SLUGS, site["approved"].meeting_id]),
          ["reason"], {}),
         ("secretary", "post", reverse("plans:goal", args=[*year, site["goal"].pk]),

@@ -97,6 +97,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "plans_public:plan_pdf": PUBLIC,
     "plans_public:report_pdf": PUBLIC,
     "minutes:feed": PUBLIC,
+    "minutes:municipality": PUBLIC,
     "minutes:search": PUBLIC,
     "minutes:council": PUBLIC,
     "minutes:calendar": PUBLIC,

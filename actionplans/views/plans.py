@@ -260,7 +260,8 @@ def activity_delete(
 def _new_goal_form(plan: ActionPlan, data=None) -> GoalForm:
     council = plan.council
     action = reverse("plans:goal_add", args=[council.municipality.slug, council.slug, plan.year])
-    return GoalForm(data, submit=_("Lägg till målet"), action=action)
+    # on the plan's page beside the plan's own form: ids of its own (the names stay)
+    return GoalForm(data, submit=_("Lägg till målet"), action=action, auto_id="id_new_goal_%s")
 
 
 def _new_activity_form(goal: Goal, data=None) -> ActivityForm:
@@ -269,7 +270,10 @@ def _new_activity_form(goal: Goal, data=None) -> ActivityForm:
         "plans:activity_add",
         args=[council.municipality.slug, council.slug, plan.year, goal.pk],
     )
-    return ActivityForm(data, submit=_("Lägg till insatsen"), action=action)
+    # on the goal's page beside the goal's own form: ids of its own (the names stay)
+    return ActivityForm(
+        data, submit=_("Lägg till insatsen"), action=action, auto_id="id_new_activity_%s"
+    )
 
 
 def _activity_data(form: ActivityForm) -> dict:

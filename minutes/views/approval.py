@@ -58,8 +58,9 @@ def minutes_withdraw(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     )
 
 
-def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | str:
-    """Approve after the password (and second factor) check: the redirect, or why not."""
+def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple[str, str]:
+    """Approve after the password (and second factor) check: the redirect, or why not and the
+    id of the field to correct."""
     user = authenticate(
         request, username=request.user.get_username(), password=request.POST.get("password", "")
     )
@@ -67,9 +68,9 @@ def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | str:
         return locked_out(request)  # too many wrong passwords, here or at sign-in
     if user is None or user.pk != request.user.pk:
         audit.record("minutes.approve_password_failed", request=request, obj=page.meeting)
-        return _("Lösenordet stämmer inte. Minnesanteckningarna är inte godkända.")
+        return _("Lösenordet stämmer inte. Minnesanteckningarna är inte godkända."), "password"
     if reason := second_factor.require_for_approval(request, request.POST.get("otp_code", "")):
-        return reason
+        return reason, "otp_code"
     services.minutes_approve(minutes=page.minutes, actor=request.user, request=request)
     messages.success(request, _("Minnesanteckningarna är godkända och justerade."))
     return redirect(page.url)
@@ -82,7 +83,7 @@ def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | str:
 def minutes_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """The approver reads the minutes exactly as they will be published, then approves with
     their password or returns them with a comment."""
-    error, error_status = None, 400
+    error, error_status, error_field = None, 400, None
     if request.method == "POST":
         access.require(request, page.rights.can_sign, action="minutes.approve", obj=page.meeting)
         action = request.POST.get("action")
@@ -91,7 +92,7 @@ def minutes_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
                 outcome = _approve(request, page)
                 if isinstance(outcome, HttpResponse):
                     return outcome
-                error = outcome
+                error, error_field = outcome
             elif action == "return":
                 services.minutes_return(
                     minutes=page.minutes,
@@ -128,6 +129,8 @@ def minutes_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             "changes": snapshot.changes(before, doc.as_dict()) if before else None,
             "docs_base": page.url + "handlingar/",
             "error": error,
+            # the approval form's field to correct: the error stands next to it, it has focus
+            "error_field": error_field,
             "is_approver": page.rights.can_sign,
             "otp_needed": settings.OTP_REQUIRED and not request.user.is_verified(),
         },

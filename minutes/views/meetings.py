@@ -52,11 +52,6 @@ def workspace(request: HttpRequest) -> HttpResponse:
         councils = list({m.council_id: m.council for m in memberships}.values())
         editable = {m.council_id for m in memberships if m.role in access.EDITOR_ROLES}
     council_ids = [c.pk for c in councils]
-    upcoming = list(
-        Meeting.objects.filter(council_id__in=council_ids, date__gte=today)
-        .select_related("council__municipality")
-        .order_by("date")[:50]
-    )
     drafts = list(
         Minutes.objects.filter(meeting__council_id__in=council_ids, status=Minutes.Status.DRAFT)
         .select_related("meeting__council__municipality")
@@ -69,6 +64,17 @@ def workspace(request: HttpRequest) -> HttpResponse:
         .select_related("meeting__council__municipality")
         .order_by("meeting__date")
     )
+    # Each meeting is listed once: minutes waiting for the user or in draft are listed as such,
+    # not again among the meetings to prepare.
+    listed = {m.meeting_id for m in drafts} | {m.meeting_id for m in waiting}
+    upcoming = [
+        meeting
+        for meeting in Meeting.objects.filter(council_id__in=council_ids, date__gte=today)
+        .exclude(minutes__status=Minutes.Status.APPROVED)
+        .select_related("council__municipality")
+        .order_by("date")[: 50 + len(listed)]
+        if meeting.pk not in listed
+    ][:50]
     return render(
         request,
         "minutes/drafting/workspace.html",

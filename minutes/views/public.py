@@ -8,7 +8,7 @@ from django.http import (
     HttpResponse,
     HttpResponseRedirect,
 )
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from councils import access
 from councils import selectors as council_selectors
 from councils import tools as council_tools
-from councils.models import Council
+from councils.models import Council, Municipality
 from minutes import ical, publication, search, selectors
 from minutes.models import ApprovedRevision, Meeting, Notice
 from minutes.notices import NoticeSnapshot
@@ -42,6 +42,20 @@ def council_detail(request: HttpRequest, municipality: str, council: str) -> Htt
             "meetings": selectors.council_meetings(council_obj, year=year),
             "pages": council_tools.public_pages(),
             "documents": council_tools.public_documents(council_obj),
+        },
+    )
+
+
+def municipality_detail(request: HttpRequest, municipality: str) -> HttpResponse:
+    """A municipality's public page: its councils, each with its latest approved minutes and
+    their PDF. Two queries whatever the number of councils."""
+    municipality_obj = get_object_or_404(Municipality, slug=municipality)
+    return render(
+        request,
+        "minutes/municipality_detail.html",
+        {
+            "municipality": municipality_obj,
+            "councils": selectors.municipality_councils(municipality_obj),
         },
     )
 

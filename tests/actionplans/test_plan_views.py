@@ -1,6 +1,8 @@
 """The secretaries' action plan pages (the plan, its goals and activities, its revision and its
 draft PDF): happy paths, and who may not."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -59,6 +61,16 @@ def test_the_secretary_creates_next_years_plan_from_this_years(client, cast, pla
     assert again.status_code == 200 and "redan en handlingsplan för 2021" in page_text(again)
     bad = client.post(reverse("plans:list", args=SLUGS), {"year": "tjugo"})
     assert bad.status_code == 200 and ActionPlan.objects.count() == 2
+
+
+def test_each_year_field_on_the_plans_page_has_its_own_id_and_label(client, cast, plan):
+    client.force_login(cast.secretary)
+    html = client.get(reverse("plans:list", args=SLUGS)).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for field in re.findall(r'<input[^>]*name="(?:report-)?year"[^>]*>', html):
+        field_id = re.search(r'\bid="([^"]+)"', field).group(1)
+        assert len(re.findall(rf'<label\s+for="{field_id}"', html)) == 1, field_id
 
 
 def test_the_secretary_edits_the_plan_its_goals_and_activities(client, cast, plan):

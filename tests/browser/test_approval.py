@@ -80,3 +80,55 @@ def test_secretary_and_chair_take_the_minutes_to_approval(browser, site, tmp_pat
     assert "Inga övriga frågor. Mötet avslutades." in text
     secretary.close()
     chair.close()
+
+
+def _submitted_long_minutes():
+    """Minutes of a meeting held today, one item long enough to fill several screens, submitted
+    to the demo's chair: the review page's address."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from councils.models import Council
+    from minutes import services
+    from tests.minutes.drafting_fixtures import write_item
+
+    council = Council.objects.get(slug="forebyggande-radet")
+    secretary = get_user_model().objects.get(username="sekreterare")
+    meeting = services.meeting_create(
+        council=council, date=timezone.localdate(), start_time=datetime.time(8, 30),
+        end_time=datetime.time(10, 30), place="Salen", actor=secretary,
+    )  # fmt: skip
+    minutes = meeting.minutes.get()
+    write_item(
+        minutes, 1, "".join(f"<p>Stycke {n} av en lång redogörelse.</p>" for n in range(150))
+    )
+    services.minutes_submit(minutes=minutes, actor=secretary)
+    return reverse("drafting:review", args=["arboga", "forebyggande-radet", meeting.pk])
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
+def test_a_wrong_password_lands_on_the_field_with_the_error_next_to_it(browser, site, script):
+    review = _submitted_long_minutes()
+    context = browser.new_context(
+        locale="sv-SE", viewport={"width": 1200, "height": 800}, java_script_enabled=script
+    )
+    page = context.new_page()
+    sign_in(page, site, username="ordforande")
+    page.goto(site + review)
+    page.get_by_label("Ditt lösenord").fill("fel lösenord")
+    page.get_by_role("button", name="Godkänn och justera").click()
+    page.wait_for_load_state()
+    field = page.get_by_label("Ditt lösenord")
+    error = page.locator("#password-error")
+    assert error.inner_text().startswith("Lösenordet stämmer inte.")
+    for located in (field, error):
+        box = located.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 800, box
+    assert page.evaluate("document.documentElement.scrollHeight") > 3 * 800
+    if script:
+        assert page.evaluate("document.activeElement.id") == "password"
+    assert field.get_attribute("aria-describedby") == "password-error"
+    context.close()

@@ -113,3 +113,25 @@ def test_signing_in_needs_the_token_too(cast):
     )  # fmt: skip
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
+
+
+def test_the_refusal_is_a_swedish_page_in_the_site_s_layout(cast):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": "sekreterare", "password": "x"},
+        headers={"Origin": ORIGIN},
+    )  # fmt: skip
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<html lang="sv">' in html
+    assert "Formuläret kunde inte skickas" in html and "Inget har ändrats." in html
+    # the site's frame
+    assert 'skip-link" href="#main"' in html and 'href="/tillganglighet/"' in html
+    assert "CSRF verification failed" not in html and "Forbidden" not in html
+    assert '<meta name="description"' in html
+
+
+def test_the_editor_still_gets_json_from_a_refusal(browser, item):
+    url = reverse("drafting:item_autosave", args=[*SLUGS, item.minutes.meeting_id, item.pk])
+    response = browser.post(url, "{}", content_type="application/json", headers={"Origin": ORIGIN})
+    assert response.status_code == 403 and response.json()["csrf"] is True

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 
 import pytest
 from django.core import mail
@@ -130,6 +131,27 @@ def test_the_whole_loop_submit_return_resubmit_approve(
     )
     assert b"".join(download.streaming_content) == stored
     assert download["ETag"] == f'"{revision.pdf_sha256}"'
+
+
+def test_a_wrong_password_stands_next_to_the_field_which_has_focus(client, cast, draft):
+    """Without script: the form comes before the long minutes, the error next to the field
+    (and read with it), which has focus."""
+    services.minutes_submit(minutes=draft, actor=cast.secretary)
+    client.force_login(cast.chair)
+    html = approve(client, cast, draft, password="fel").content.decode()
+    field = re.search(r'<input[^>]*\bid="password"[^>]*>', html).group(0)
+    assert "autofocus" in field and 'aria-invalid="true"' in field
+    assert 'aria-describedby="password-error"' in field
+    after = html[html.index(field) + len(field) :]
+    assert re.match(
+        r'\s*<p class="invalid-feedback d-block" id="password-error">Lösenordet stämmer inte', after
+    )
+    assert html.index(field) < html.index('class="minutes-doc"')  # the form comes first
+    assert html.count("autofocus") == 1
+    # a page without an error focuses nothing, and the form follows the minutes
+    html = client.get(u("review", draft)).content.decode()
+    assert "autofocus" not in html
+    assert html.index('class="minutes-doc"') < html.index('id="password"')
 
 
 def test_the_approved_record_cannot_be_changed_by_any_path(client, cast, draft):

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditEvent
 from minutes import services
@@ -32,6 +33,30 @@ def test_workspace_shows_the_users_councils_drafts_and_coming_meetings(client, c
     assert "Förebyggande rådet" in text and "Trygghetsrådet" not in text
     assert "Utkast Förebyggande rådet 24 februari 2025" in text
     assert "Nytt möte" in text
+
+
+def test_workspace_lists_each_meeting_once(client, cast, draft):
+    """Submitted minutes of a meeting held today wait for the chair: listed there, not again
+    among the meetings to prepare; a coming meeting's draft is listed among the drafts only."""
+    today = timezone.localdate()
+    held = services.meeting_create(
+        council=cast.council, date=today, start_time=None, end_time=None, place="Salen",
+        actor=cast.secretary,
+    )  # fmt: skip
+    services.minutes_submit(minutes=held.minutes.get(), actor=cast.secretary)
+    coming = services.meeting_create(
+        council=cast.council, date=today + datetime.timedelta(days=7), start_time=None,
+        end_time=None, place="Salen", actor=cast.secretary,
+    )  # fmt: skip
+    bare = Meeting.objects.create(council=cast.council, date=today + datetime.timedelta(days=9))
+    client.force_login(cast.chair)
+    html = client.get(reverse("drafting:workspace")).content.decode()
+    for meeting in (held, coming, bare):
+        link = reverse("drafting:meeting", args=[*SLUGS, meeting.pk])
+        assert html.count(f'href="{link}"') == 1, meeting.date
+    text = page_text(client.get(reverse("drafting:workspace")))
+    assert f"Väntar på dig Förebyggande rådet {today.day}" in text
+    assert "Möten att förbereda Förebyggande rådet" in text  # the bare meeting
 
 
 def test_workspace_of_a_member_offers_no_new_meeting(client, cast, draft):

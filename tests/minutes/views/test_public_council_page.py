@@ -75,6 +75,20 @@ def test_council_page_lists_coming_meetings_and_past_meetings_by_year(client, ca
     assert text.count("Godkända minnesanteckningar") == 1
 
 
+def test_a_meeting_approved_today_is_listed_with_its_pdf_under_its_year_not_as_coming(client, cast):
+    today = timezone.localdate()
+    approved = factories.meeting(cast.council, today)
+    factories.minutes(approved, status=Minutes.Status.APPROVED)
+    factories.meeting(cast.council, today + datetime.timedelta(days=30))
+    html = client.get(url(cast.council)).content.decode()
+    upcoming = html[html.index('<h3 class="h5">Kommande möten') :].split("</ul>")[0]
+    assert f'datetime="{today + datetime.timedelta(days=30):%Y-%m-%d}"' in upcoming
+    assert f'datetime="{today:%Y-%m-%d}"' not in upcoming
+    listed = html[html.index(f'<h3 class="h5">{today.year}</h3>') :].split("</ul>")[0]
+    assert f'datetime="{today:%Y-%m-%d}"' in listed
+    assert "Godkända minnesanteckningar (PDF)" in listed
+
+
 def test_council_page_does_not_mix_up_councils_of_the_same_slug(client):
     a = factories.council(factories.municipality("Arboga kommun"), "Kommunstyrelsen", slug="ks")
     b = factories.council(factories.municipality("Köping kommun"), "Kommunstyrelsen", slug="ks")

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from minutes import services
+from tests.minutes import pdftext
 from tests.minutes.drafting_fixtures import submit_and_approve, write_item
 from tests.pages import page_text
 
@@ -42,6 +43,26 @@ def test_approved_minutes_are_shown_with_the_pdf_its_size_and_hash(client, cast,
     download = client.get(stable["Location"])
     assert b"".join(download.streaming_content) == default_storage.open(revision.pdf_name).read()
     assert 'filename="arboga-forebyggande-radet-2025-02-24.pdf"' in download["Content-Disposition"]
+
+
+def test_the_page_shows_the_signatures_as_the_pdf_does(client, cast, draft):
+    revision = submit_and_approve(draft, cast)
+    signed = services.signed_text(revision.approved_at)
+    assert signed.startswith("Justerat elektroniskt ")
+    text = page_text(client.get(PAGE))
+    signatories = revision.snapshot["signatories"]
+    assert signatories
+    for s in signatories:
+        line = " ".join(part for part in (s["name"], s["role"], s["signed"]) if part)
+        assert line in text
+    assert any(s["signed"] == signed for s in signatories)
+    pdf = default_storage.open(revision.pdf_name).read()
+    assert signed in " ".join(line for page in pdftext.raw_lines(pdf) for line in page)
+
+
+def test_a_meeting_not_yet_approved_shows_no_signatures(client, cast, draft):
+    services.minutes_submit(minutes=draft, actor=cast.secretary)
+    assert "Justerat" not in page_text(client.get(PAGE))
 
 
 def test_wrong_dates_and_file_names_are_404(client, cast, draft):
