@@ -113,6 +113,7 @@ def public(cast):
 PAGES = [
     # (Swedish address, what the Swedish page says, what the English page says)
     ("/", "Kommuner och råd", "Municipalities and councils"),
+    ("/arboga/", "Råd och nämnder", "Councils and committees"),
     (COUNCIL, "Ledamöter", "Members"),
     (MEETING, "Möte 24 februari 2020", "Meeting 24 February 2020"),
     ("/sok/?q=trygghet", "Sök i minnesanteckningar och protokoll", "Search the minutes"),
