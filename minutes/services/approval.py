@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit
+from core.dates import long_date
 from councils import access
 from councils.models import Person
 from minutes import publication, search, selectors, signals, tasks
@@ -60,6 +61,16 @@ def _check_approver(minutes: Minutes, actor) -> Person:
     return person
 
 
+def _check_held(meeting: Meeting, what: str) -> None:
+    """Minutes record a meeting that has taken place: nothing is submitted or approved before
+    the meeting's date (Swedish time)."""
+    if meeting.date > timezone.localdate():
+        raise NotAllowed(
+            f"Mötet hålls den {long_date(meeting.date)}. Minnesanteckningarna kan {what} "
+            "först när mötet har hållits."
+        )
+
+
 def _after_commit(task_name: str, minutes_id: int) -> None:
     transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(minutes_id))
 
@@ -72,6 +83,7 @@ def minutes_submit(*, minutes: Minutes, actor, request=None) -> Minutes:
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.DRAFT:
         raise NotAllowed("Bara ett utkast kan skickas för godkännande.")
+    _check_held(minutes.meeting, "skickas för godkännande")
     if minutes.meeting.chaired_by_id is None:
         raise NotAllowed(
             "Det står inte vem som var ordförande vid mötet; be systemförvaltaren ange det."
@@ -175,6 +187,7 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.SUBMITTED:
         raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan godkännas.")
+    _check_held(minutes.meeting, "godkännas")
     person = _check_approver(minutes, actor)
     now = timezone.now().replace(microsecond=0)
     snapshot = build_snapshot(minutes, created=now, signed={"Ordförande": signed_text(now)})
@@ -216,6 +229,7 @@ def record_historical_revision(*, minutes: Minutes, approved_at: datetime.dateti
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.APPROVED:
         raise NotAllowed("Bara godkända minnesanteckningar kan arkiveras som godkända.")
+    _check_held(minutes.meeting, "arkiveras som godkända")
     if ApprovedRevision.objects.filter(minutes=minutes).exists():
         return minutes.approved_revision
     snapshot = build_snapshot(minutes, created=approved_at)
