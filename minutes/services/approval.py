@@ -285,8 +285,9 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
         )
         for a in source.attendance.all()
     )
+    copies: dict[int, AgendaItem] = {}
     for item in source.items.order_by("position").prefetch_related("sections"):
-        copy = AgendaItem.objects.create(
+        copies[item.pk] = copy = AgendaItem.objects.create(
             minutes=new,
             position=item.position,
             number=item.number,
@@ -306,6 +307,7 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
             ItemDocument(item=copy, **{f: getattr(document, f) for f in DOCUMENT_COPIED})
             for document in item.documents.all()
         )
+    signals.minutes_corrected.send(sender=Minutes, source=source, minutes=new, items=copies)
     audit.record(
         "minutes.correction_started", request=request, actor=actor, obj=meeting, reason=reason[:500]
     )
