@@ -221,10 +221,17 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
 
 
 @transaction.atomic
-def record_historical_revision(*, minutes: Minutes, approved_at: datetime.datetime, actor=None):
+def record_historical_revision(
+    *,
+    minutes: Minutes,
+    approved_at: datetime.datetime,
+    actor=None,
+    closed_on: datetime.date | None = None,
+):
     """Freeze minutes that were approved outside Protokollet (imported, or demo data) in the same
     insert-only revision as online approval: the snapshot, the PDF rendered once from it and its
-    SHA-256, and signature rows for the signatories named in the document (not signed online)."""
+    SHA-256, and signature rows for the signatories named in the document (not signed online).
+    ``closed_on``: the date of the document's closing line, when it is not the meeting's."""
 
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.APPROVED:
@@ -232,7 +239,7 @@ def record_historical_revision(*, minutes: Minutes, approved_at: datetime.dateti
     _check_held(minutes.meeting, "arkiveras som godkända")
     if ApprovedRevision.objects.filter(minutes=minutes).exists():
         return minutes.approved_revision
-    snapshot = build_snapshot(minutes, created=approved_at)
+    snapshot = build_snapshot(minutes, created=approved_at, closed_on=closed_on)
     revision = _freeze(minutes, snapshot, approved_at)
     Signature.objects.bulk_create(
         Signature(

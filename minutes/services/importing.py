@@ -311,7 +311,7 @@ def import_legacy_minutes(
         if not dry_run:
             # Signed on the closing line's date; noon keeps the date the same in every time zone.
             signed = datetime.datetime.combine(parsed.date, datetime.time(12), tzinfo=datetime.UTC)
-            record_historical_revision(minutes=minutes, approved_at=signed)
+            record_historical_revision(minutes=minutes, approved_at=signed, closed_on=parsed.date)
         if dry_run:
             transaction.set_rollback(True)
     return report

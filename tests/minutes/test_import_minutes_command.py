@@ -186,6 +186,8 @@ def test_a_date_in_the_file_name_is_preferred_to_the_signing_date(tmp_path):
     revision = meeting.minutes.get().approved_revision
     assert revision.approved_at.date().isoformat() == "2013-03-01"  # signed on the closing line
     assert revision.snapshot["meeting_date"] == "2013-02-21"
+    # the document's own closing line stays as written: the day it was signed
+    assert revision.snapshot["closing_line"] == "Kristinehamn den 1/3- 2013"
     assert set(Membership.objects.values_list("end_date", flat=True)) == {meeting.date}
 
 
