@@ -1,7 +1,7 @@
 """Database triggers that guard the approved record: approved revisions and their signatures are
 insert-only (migration 0004); approved minutes stay approved, the meeting they record keeps its
 date, times, place and council while its newest minutes are approved, and a sent notice is
-insert-only (migration 0011).
+insert-only (migration 0012).
 
 ``create_statements`` and ``drop_statements`` give every guard, the audit log's
 (``core.db_triggers``) too: the test suite runs them on SQLite, whose flush between transactional
@@ -73,7 +73,7 @@ NOTICE_PDF = ("pdf_name", "pdf_sha256", "pdf_size", "internal_pdf_name", "intern
 
 
 def record_guards(vendor: str) -> list[Guard]:
-    """Migration 0011.
+    """Migration 0012.
 
     - A meeting whose newest minutes are approved keeps its date, times, place and council.
       A correction changes them: its draft is then the newest minutes, and while it is, they

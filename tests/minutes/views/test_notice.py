@@ -188,7 +188,7 @@ def test_the_notices_sent_before_they_were_stored_get_their_pdfs_when_migrating(
         Notice.objects.filter(pk=notice.pk).update(
             pdf_name="", pdf_sha256="", pdf_size=None, internal_pdf_name="", internal_pdf_sha256=""
         )
-        for statement in db_triggers.record_statements(vendor):  # 0011 leaves the backfill
+        for statement in db_triggers.record_statements(vendor):  # 0012 leaves the backfill
             cursor.execute(statement, ())
     url = f"/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/kallelse.pdf"
     assert client.get(url).status_code == 404  # never a render on a public path

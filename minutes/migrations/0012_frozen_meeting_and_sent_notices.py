@@ -18,5 +18,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("minutes", "0010_notice_pdfs")]
+    dependencies = [("minutes", "0011_notice_deliveries")]
     operations = [migrations.RunPython(create, drop)]
