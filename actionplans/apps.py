@@ -21,3 +21,6 @@ class ActionplansConfig(AppConfig):
         signals.minutes_approved.connect(
             services.minutes_approved, dispatch_uid="actionplans.minutes_approved"
         )
+        signals.minutes_corrected.connect(
+            services.minutes_corrected, dispatch_uid="actionplans.minutes_corrected"
+        )

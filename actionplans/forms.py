@@ -46,11 +46,17 @@ class PlanForm(forms.ModelForm):
             "situation_picture": forms.Textarea(attrs={"rows": 6}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, frozen: bool = False, **kwargs) -> None:
+        """``frozen``: the adopted plan's texts, shown read-only without a button."""
         super().__init__(*args, **kwargs)
         self.helper = _helper(
             "title", "introduction", "situation_picture", submit=_("Spara planen")
         )
+        if frozen:
+            for field in self.fields.values():
+                field.disabled = True
+            self.helper.layout = Layout("title", "introduction", "situation_picture")
+            self.helper.form_tag = False
 
 
 class GoalForm(forms.ModelForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from actionplans.models import ActionPlan, Activity, AnnualReport, FollowUp, Goal, ItemLink
@@ -26,8 +26,18 @@ class Adoption:
     plan_revision: int | None
 
 
+def in_the_record() -> Q:
+    """Of an item (a link's, a follow-up's) in the meeting's record: minutes that are approved
+    and not superseded by an approved correction, which carries the items' links and
+    follow-ups (``minutes_corrected``), so that they count once."""
+    superseded = Minutes.objects.filter(
+        corrects__minutes_id=OuterRef("item__minutes_id"), status=APPROVED
+    )
+    return Q(item__minutes__status=APPROVED) & ~Q(Exists(superseded))
+
+
 def _approved_links(kind: str) -> QuerySet[ItemLink]:
-    return ItemLink.objects.filter(kind=kind, item__minutes__status=APPROVED).select_related(
+    return ItemLink.objects.filter(in_the_record(), kind=kind).select_related(
         "item__minutes__meeting__council__municipality"
     )
 
@@ -46,21 +56,27 @@ def adoptions(plan: ActionPlan) -> list[Adoption]:
 
 def is_adopted(plan: ActionPlan, *, revision: int | None = None) -> bool:
     """Whether a meeting's approved minutes adopted the plan (its ``revision``, if given)."""
-    links = ItemLink.objects.filter(
-        kind=ItemLink.Kind.ADOPTS_PLAN, plan=plan, item__minutes__status=APPROVED
-    )
+    links = ItemLink.objects.filter(in_the_record(), kind=ItemLink.Kind.ADOPTS_PLAN, plan=plan)
     if revision is not None:
         links = links.filter(plan_revision=revision)
     return links.exists()
 
 
 def pending_links(plan: ActionPlan) -> QuerySet[ItemLink]:
-    """Items in minutes not yet approved that adopt the plan's current revision."""
+    """Items in minutes not yet approved that adopt the plan's current revision, unless it is
+    adopted already (a correction's draft carries the approved minutes' links)."""
+    adopted = ItemLink.objects.filter(
+        in_the_record(),
+        kind=ItemLink.Kind.ADOPTS_PLAN,
+        plan=plan,
+        plan_revision=plan.revision,
+    )
     return (
         ItemLink.objects.filter(
             kind=ItemLink.Kind.ADOPTS_PLAN, plan=plan, plan_revision=plan.revision
         )
         .exclude(item__minutes__status=APPROVED)
+        .exclude(Exists(adopted))
         .select_related("item__minutes__meeting")
     )
 
@@ -68,7 +84,7 @@ def pending_links(plan: ActionPlan) -> QuerySet[ItemLink]:
 def _adopted_plans() -> Exists:
     return Exists(
         ItemLink.objects.filter(
-            plan=OuterRef("pk"), kind=ItemLink.Kind.ADOPTS_PLAN, item__minutes__status=APPROVED
+            in_the_record(), plan=OuterRef("pk"), kind=ItemLink.Kind.ADOPTS_PLAN
         )
     )
 
@@ -101,8 +117,8 @@ class GoalProgress:
 
 
 def approved_follow_ups() -> QuerySet[FollowUp]:
-    """Follow-ups that are part of approved minutes."""
-    return FollowUp.objects.filter(item__minutes__status=APPROVED).select_related("meeting")
+    """Follow-ups that are part of approved minutes (the current revision's)."""
+    return FollowUp.objects.filter(in_the_record()).select_related("meeting")
 
 
 def public_follow_ups() -> QuerySet[FollowUp]:

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import AuditedModelAdmin
@@ -17,6 +18,7 @@ from minutes.models import (
     StandingItem,
 )
 from minutes.services import publication_withdraw
+from minutes.services.drafting import forget_moved_meeting
 
 
 class SanitizedBodyForm(forms.ModelForm):
@@ -27,10 +29,14 @@ class SanitizedBodyForm(forms.ModelForm):
 
 
 class MinutesInline(admin.TabularInline):
+    """The meeting's minutes, to open; their status changes through the workflow (and approved
+    minutes stay approved, which the database enforces)."""
+
     model = Minutes
     fk_name = "meeting"
     extra = 0
     fields = ["revision", "status"]
+    readonly_fields = ["revision", "status"]
     show_change_link = True
 
 
@@ -43,6 +49,20 @@ class MeetingAdmin(AuditedModelAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["council", "chaired_by", "secretary"]
     inlines = [MinutesInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Meeting | None = None):
+        """Once the newest minutes are approved, the record states the meeting's date, times,
+        place and council: read-only here (the database refuses too); a correction changes them."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_frozen():
+            readonly += [f for f in Meeting.FROZEN_FIELDS if f not in readonly]
+        return readonly
+
+    def save_model(self, request: HttpRequest, obj: Meeting, form, change: bool) -> None:
+        old_date = form.initial.get("date") if change else None
+        super().save_model(request, obj, form, change)
+        if change and "date" in form.changed_data and old_date:
+            forget_moved_meeting(obj, old_date)
 
 
 class AttendanceInline(admin.TabularInline):
@@ -67,6 +87,12 @@ class MinutesAdmin(AuditedModelAdmin):
     search_fields = ["meeting__council__name", "items__title"]
     readonly_fields = ["version", "attendance_version"]
     inlines = [AttendanceInline, AgendaItemInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Minutes | None = None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status == Minutes.Status.APPROVED:
+            readonly += ["meeting", "revision", "status"]  # approved minutes stay approved
+        return readonly
 
 
 class SectionInline(admin.StackedInline):

@@ -7,3 +7,9 @@ from django.dispatch import Signal
 # approval and minutes archived as approved alike), with ``minutes`` and ``revision``. A
 # receiver that raises makes the approval fail as a whole.
 minutes_approved = Signal()
+
+# Sent inside ``correction_start``'s transaction once the correction's draft holds copies of the
+# approved minutes' items, with ``source`` (the approved minutes), ``minutes`` (the draft) and
+# ``items`` (the id of each approved item → its copy). What the apps above keep per item (an
+# action plan's link, its follow-ups) goes with the copy.
+minutes_corrected = Signal()

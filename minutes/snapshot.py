@@ -183,12 +183,14 @@ def build_snapshot(
     *,
     created: datetime.datetime | None = None,
     signed: dict[str, str] | None = None,
+    closed_on: datetime.date | None = None,
 ) -> MinutesSnapshot:
     """Everything the document of ``minutes`` shows, read in a fixed number of queries.
 
     ``created`` is the time the document states (the approval time); it defaults to the last
     change of the minutes, so a draft preview does not change with the clock. ``signed`` maps a
-    signatory's role to how it was signed ("Justerat elektroniskt …").
+    signatory's role to how it was signed ("Justerat elektroniskt …"). ``closed_on`` is the
+    closing line's date when it is not the meeting's (imported minutes signed days later).
     """
     minutes = (
         Minutes.objects.select_related(
@@ -277,7 +279,7 @@ def build_snapshot(
         absent=_sentence(absent),
         others=minutes.others_present.strip(),
         items=items,
-        closing_line=closing_line(council.municipality.place_name, meeting.date),
+        closing_line=closing_line(council.municipality.place_name, closed_on or meeting.date),
         signatories=signatories,
         revision=minutes.revision,
         status=minutes.status,

@@ -15,6 +15,7 @@ from actionplans.services.adoption import (
     link_plan,
     link_report,
     minutes_approved,
+    minutes_corrected,
     unlink,
 )
 from actionplans.services.errors import PlanError, PlanFrozen
@@ -64,6 +65,7 @@ __all__ = [
     "link_plan",
     "link_report",
     "minutes_approved",
+    "minutes_corrected",
     "plan_create",
     "plan_revise",
     "plan_update",

@@ -106,6 +106,55 @@ def unlink(*, item: AgendaItem, actor, request=None) -> None:
     )
 
 
+def minutes_corrected(
+    *, source: Minutes, minutes: Minutes, items: dict[int, AgendaItem], **_kwargs
+) -> None:
+    """Receiver of ``minutes.signals.minutes_corrected``: the correction's draft items keep the
+    approved items' links (adopting a plan or a report, following one up) and follow-ups."""
+    ItemLink.objects.bulk_create(
+        ItemLink(
+            item=items[link.item_id],
+            kind=link.kind,
+            plan_id=link.plan_id,
+            plan_revision=link.plan_revision,
+            report_id=link.report_id,
+        )
+        for link in ItemLink.objects.filter(item__minutes=source).order_by("pk")
+    )
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            activity_id=follow_up.activity_id,
+            item=items[follow_up.item_id],
+            meeting_id=follow_up.meeting_id,
+            date=follow_up.date,
+            text=follow_up.text,
+            status=follow_up.status,
+        )
+        for follow_up in FollowUp.objects.filter(item__minutes=source).order_by("pk")
+    )
+
+
+def _status_stands(follow_up: FollowUp, minutes: Minutes) -> bool:
+    """Whether the status a follow-up sets is still to take effect: not when a later meeting's
+    approved minutes followed the activity up since, nor when a correction only repeats what
+    the minutes it corrects said (the status may have been changed by hand since)."""
+    later = (
+        FollowUp.objects.filter(
+            selectors.in_the_record(), activity_id=follow_up.activity_id, date__gt=follow_up.date
+        )
+        .exclude(item__minutes__meeting_id=minutes.meeting_id)
+        .exists()
+    )
+    if later:
+        return False
+    if minutes.corrects_id is None:
+        return True
+    said = FollowUp.objects.filter(
+        item__minutes__approved_revision=minutes.corrects_id, activity_id=follow_up.activity_id
+    ).values_list("status", flat=True)
+    return follow_up.status not in said
+
+
 def minutes_approved(*, minutes: Minutes, revision, **_kwargs) -> None:
     """Receiver of ``minutes.signals.minutes_approved``, inside the approval's transaction: the
     statuses the follow-ups set take effect, and the reports the meeting adopted are frozen."""
@@ -113,7 +162,7 @@ def minutes_approved(*, minutes: Minutes, revision, **_kwargs) -> None:
         "activity__goal__plan"
     )
     for follow_up in follow_ups:
-        if follow_up.activity.status != follow_up.status:
+        if follow_up.activity.status != follow_up.status and _status_stands(follow_up, minutes):
             Activity.objects.filter(pk=follow_up.activity_id).update(status=follow_up.status)
             audit.record(
                 "actionplan.activity_status_followed_up",

@@ -91,7 +91,15 @@ def plan_create(
 def plan_update(
     *, plan: ActionPlan, title: str, introduction: str, situation_picture: str, actor, request=None
 ) -> ActionPlan:
+    """The plan's title, introduction and situation picture; frozen with the goals once the
+    current revision is adopted (a revision opens them all again)."""
     plan = lock_plan(plan)
+    if selectors.is_adopted(plan, revision=plan.revision):
+        raise PlanFrozen(
+            "Handlingsplanen är antagen, så titeln, inledningen och lägesbilden kan inte ändras, "
+            "lika lite som målen. Revidera planen för att ändra dem; den reviderade planen antas "
+            "sedan på nytt av ett möte."
+        )
     plan.title = title.strip()
     plan.introduction = introduction.strip()
     plan.situation_picture = situation_picture.strip()

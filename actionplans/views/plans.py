@@ -74,6 +74,7 @@ def plan_list(request: HttpRequest, municipality: str, council: str) -> HttpResp
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@frozen_as_conflict
 def plan_edit(request: HttpRequest, municipality: str, council: str, year: int) -> HttpResponse:
     """The plan's texts, its goals in order and their activities."""
     plan = _plan(request, municipality, council, year, "actionplan.edit")
@@ -92,6 +93,8 @@ def plan_edit(request: HttpRequest, municipality: str, council: str, year: int) 
     goals = list(plan.goals.prefetch_related("activities").order_by("position"))
     adoptions = selectors.adoptions(plan)
     frozen = any(a.plan_revision == plan.revision for a in adoptions)
+    if frozen:  # the texts are the adopted plan's, like its goals
+        form = PlanForm(instance=plan, frozen=True)
     return render(
         request,
         "actionplans/plan_edit.html",

@@ -5,16 +5,16 @@ TRUNCATE is left to the database owner (restores and the test runner's flush use
 
 from django.db import migrations
 
-from minutes.db_triggers import create_statements, drop_statements
+from minutes.db_triggers import approved_record_drop_statements, approved_record_statements
 
 
 def create(apps, schema_editor):
-    for statement in create_statements(schema_editor.connection.vendor):
+    for statement in approved_record_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement)
 
 
 def drop(apps, schema_editor):
-    for statement in drop_statements(schema_editor.connection.vendor):
+    for statement in approved_record_drop_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement)
 
 

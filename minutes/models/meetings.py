@@ -75,6 +75,15 @@ class Meeting(models.Model):
         """The newest revision of the meeting's minutes (a correction is a newer one)."""
         return self.minutes.order_by("-revision").first()
 
+    # What the approved record says about its meeting: frozen while the newest minutes are
+    # approved (the database refuses too, see minutes.db_triggers); a correction changes them.
+    FROZEN_FIELDS = ("council", "date", "start_time", "end_time", "place")
+
+    def is_frozen(self) -> bool:
+        """The newest minutes are approved: date, times, place and council are the record's."""
+        latest = self.minutes.order_by("-revision").values_list("status", flat=True).first()
+        return latest == Minutes.Status.APPROVED
+
     def latest_notice(self) -> Notice | None:
         """The notice sent last (an update is a newer one)."""
         return self.notices.order_by("-number").first()

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit
+from core.dates import long_date
 from councils import access
 from councils.models import Person
 from minutes import publication, search, selectors, signals, tasks
@@ -60,6 +61,16 @@ def _check_approver(minutes: Minutes, actor) -> Person:
     return person
 
 
+def _check_held(meeting: Meeting, what: str) -> None:
+    """Minutes record a meeting that has taken place: nothing is submitted or approved before
+    the meeting's date (Swedish time)."""
+    if meeting.date > timezone.localdate():
+        raise NotAllowed(
+            f"Mötet hålls den {long_date(meeting.date)}. Minnesanteckningarna kan {what} "
+            "först när mötet har hållits."
+        )
+
+
 def _after_commit(task_name: str, minutes_id: int) -> None:
     transaction.on_commit(lambda: getattr(tasks, task_name).enqueue(minutes_id))
 
@@ -72,6 +83,7 @@ def minutes_submit(*, minutes: Minutes, actor, request=None) -> Minutes:
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.DRAFT:
         raise NotAllowed("Bara ett utkast kan skickas för godkännande.")
+    _check_held(minutes.meeting, "skickas för godkännande")
     if minutes.meeting.chaired_by_id is None:
         raise NotAllowed(
             "Det står inte vem som var ordförande vid mötet; be systemförvaltaren ange det."
@@ -175,6 +187,7 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.SUBMITTED:
         raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan godkännas.")
+    _check_held(minutes.meeting, "godkännas")
     person = _check_approver(minutes, actor)
     now = timezone.now().replace(microsecond=0)
     snapshot = build_snapshot(minutes, created=now, signed={"Ordförande": signed_text(now)})
@@ -208,17 +221,25 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
 
 
 @transaction.atomic
-def record_historical_revision(*, minutes: Minutes, approved_at: datetime.datetime, actor=None):
+def record_historical_revision(
+    *,
+    minutes: Minutes,
+    approved_at: datetime.datetime,
+    actor=None,
+    closed_on: datetime.date | None = None,
+):
     """Freeze minutes that were approved outside Protokollet (imported, or demo data) in the same
     insert-only revision as online approval: the snapshot, the PDF rendered once from it and its
-    SHA-256, and signature rows for the signatories named in the document (not signed online)."""
+    SHA-256, and signature rows for the signatories named in the document (not signed online).
+    ``closed_on``: the date of the document's closing line, when it is not the meeting's."""
 
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.APPROVED:
         raise NotAllowed("Bara godkända minnesanteckningar kan arkiveras som godkända.")
+    _check_held(minutes.meeting, "arkiveras som godkända")
     if ApprovedRevision.objects.filter(minutes=minutes).exists():
         return minutes.approved_revision
-    snapshot = build_snapshot(minutes, created=approved_at)
+    snapshot = build_snapshot(minutes, created=approved_at, closed_on=closed_on)
     revision = _freeze(minutes, snapshot, approved_at)
     Signature.objects.bulk_create(
         Signature(
@@ -271,8 +292,9 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
         )
         for a in source.attendance.all()
     )
+    copies: dict[int, AgendaItem] = {}
     for item in source.items.order_by("position").prefetch_related("sections"):
-        copy = AgendaItem.objects.create(
+        copies[item.pk] = copy = AgendaItem.objects.create(
             minutes=new,
             position=item.position,
             number=item.number,
@@ -292,6 +314,7 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
             ItemDocument(item=copy, **{f: getattr(document, f) for f in DOCUMENT_COPIED})
             for document in item.documents.all()
         )
+    signals.minutes_corrected.send(sender=Minutes, source=source, minutes=new, items=copies)
     audit.record(
         "minutes.correction_started", request=request, actor=actor, obj=meeting, reason=reason[:500]
     )

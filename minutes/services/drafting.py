@@ -16,6 +16,7 @@ from django.db.models import F
 from core import audit
 from core.dates import long_date
 from councils.models import Council, Membership, Person
+from minutes import search, selectors
 from minutes.models import (
     AgendaItem,
     AgendaItemSection,
@@ -24,7 +25,7 @@ from minutes.models import (
     Minutes,
     StandingItem,
 )
-from minutes.services.errors import Conflict, InvalidInput, NotEditable
+from minutes.services.errors import Conflict, InvalidInput, NotAllowed, NotEditable
 from minutes.services.text import check_text, plain_text_to_html
 
 Role = Membership.Role
@@ -77,6 +78,61 @@ def meeting_create(
     minutes_start(meeting=meeting, actor=actor, request=request)
     meeting.refresh_from_db()
     return meeting
+
+
+FROZEN_MESSAGE = (
+    "Mötet har godkända minnesanteckningar. Datum, tider, plats och råd ändras genom en rättelse."
+)
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    date: datetime.date,
+    start_time: datetime.time | None,
+    end_time: datetime.time | None,
+    place: str,
+    actor,
+    request=None,
+) -> Meeting:
+    """Change a meeting's date, times and place. Refused once its newest minutes are approved:
+    the record states them (a correction's draft may change them, and its approval freezes them
+    again). The public addresses follow the date: the old date's remembered PDF is forgotten."""
+    meeting = (
+        Meeting.objects.select_for_update()
+        .select_related("council__municipality")
+        .get(pk=meeting.pk)
+    )
+    if meeting.is_frozen():
+        raise NotAllowed(FROZEN_MESSAGE)
+    check_text(place)
+    if start_time and end_time and end_time <= start_time:
+        raise InvalidInput("Mötet kan inte sluta innan det börjar.")
+    before = {f: getattr(meeting, f) for f in ("date", "start_time", "end_time", "place")}
+    meeting.date, meeting.start_time, meeting.end_time = date, start_time, end_time
+    meeting.place = place.strip()[:150]
+    meeting.save(update_fields=["date", "start_time", "end_time", "place", "updated_at"])
+    if before["date"] != date:
+        forget_moved_meeting(meeting, before["date"])
+    audit.record(
+        "meeting.changed",
+        request=request,
+        actor=actor,
+        obj=meeting,
+        before={k: str(v) if v is not None else None for k, v in before.items()},
+    )
+    return meeting
+
+
+def forget_moved_meeting(meeting: Meeting, old_date: datetime.date) -> None:
+    """After a meeting's date changed: its search rows carry the new date, and the current PDF
+    that this process remembers for either date is forgotten now and once committed."""
+    search.index_meeting(meeting.pk)
+    moved = Meeting(pk=meeting.pk, council=meeting.council, date=old_date)
+    for day in (moved, meeting):
+        selectors.forget_current_pdf(day)
+        transaction.on_commit(lambda day=day: selectors.forget_current_pdf(day))
 
 
 @transaction.atomic

@@ -5,10 +5,13 @@ and the frozen revision, in one transaction."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from core import audit
@@ -42,6 +45,36 @@ class ImportReport:
     items: list[tuple[str, str, int]] = field(default_factory=list)  # number, title, sections
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    date_note: str = ""  # where the meeting date came from, one line
+
+
+# A date in the file's name, e.g. "protokoll-2013-02-21.txt"; the last one counts.
+_NAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def date_from_name(source: str) -> datetime.date | None:
+    """The date in a file's name (``…-2013-02-21.txt``), or None if it has no valid one."""
+    for year, month, day in reversed(_NAME_DATE.findall(PurePath(source).name)):
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+    return None
+
+
+def meeting_date(
+    parsed: legacy.LegacyMinutes, given: datetime.date | None, source: str
+) -> tuple[datetime.date, str]:
+    """The meeting's date and one line saying where it came from. The closing line carries the
+    date the notes were signed, often days after the meeting, so a date given by the user wins,
+    then a date in the file's name, and the closing line's date is the last resort."""
+    if given is not None:
+        return given, f"Mötesdatum {given:%Y-%m-%d} angivet med --date."
+    hint = "ange --date om mötet hölls en annan dag"
+    named = date_from_name(source) if source else None
+    if named is not None:
+        return named, f"Mötesdatum {named:%Y-%m-%d} taget från filnamnet; {hint}."
+    return parsed.date, f"Mötesdatum {parsed.date:%Y-%m-%d} taget från avslutningsraden; {hint}."
 
 
 def _find_municipality(place: str, slug: str | None) -> tuple[Municipality, bool]:
@@ -120,6 +153,7 @@ def import_legacy_minutes(
     municipality_slug: str | None = None,
     dry_run: bool = False,
     source: str = "",
+    date: datetime.date | None = None,
 ) -> ImportReport:
     """Import minutes in the legacy text format as approved historical minutes.
 
@@ -127,11 +161,21 @@ def import_legacy_minutes(
     municipality given by slug or by the closing line's place. People are matched by name or
     created without logins; memberships end on the meeting date. Everything is saved in one
     transaction, or nothing is; ``dry_run`` reports what would happen and saves nothing.
+
+    The meeting is held on ``date`` if given, else on the date in the name of the ``source``
+    file, else on the closing line's date (see ``meeting_date``); the revision is signed on the
+    closing line's date.
     """
     try:
         parsed = legacy.parse(text)
     except legacy.LegacyFormatError as error:
         raise ImportFailed(f"Filen kan inte läsas, {error}.") from error
+    day, date_note = meeting_date(parsed, date, source)
+    if day > timezone.localdate():
+        raise ImportFailed(
+            f"Mötesdatum {day:%Y-%m-%d} har inte inträffat än; "
+            "minnesanteckningar från ett kommande möte kan inte importeras som justerade."
+        )
 
     with transaction.atomic():
         municipality, municipality_created = _find_municipality(
@@ -155,18 +199,23 @@ def import_legacy_minutes(
             council_created=council_created,
             municipality_created=municipality_created,
             dry_run=dry_run,
+            date_note=date_note,
         )
+        if day > parsed.date:
+            report.warnings.append(
+                f"Mötesdatum {day:%Y-%m-%d} ligger efter avslutningsradens datum "
+                f"{parsed.date:%Y-%m-%d}, då anteckningarna skrevs under."
+            )
         if council.name != parsed.council:
             report.warnings.append(
                 f"Dokumentets sidhuvud säger ”{parsed.council}”, men rådet heter ”{council.name}”."
             )
-        if Meeting.objects.filter(council=council, date=parsed.date).exists():
+        if Meeting.objects.filter(council=council, date=day).exists():
             raise ImportFailed(
-                f"{council.name} har redan ett möte den {parsed.date:%Y-%m-%d}; inget importerades."
+                f"{council.name} har redan ett möte den {day:%Y-%m-%d}; inget importerades."
             )
 
         people = _People(council, report)
-        day = parsed.date
         signed = {role: name for name, role in parsed.signatures}
         meeting = Meeting.objects.create(
             council=council,
@@ -261,8 +310,8 @@ def import_legacy_minutes(
         audit.record("minutes.imported", obj=meeting, source=source, dry_run=dry_run)
         if not dry_run:
             # Signed on the closing line's date; noon keeps the date the same in every time zone.
-            signed = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
-            record_historical_revision(minutes=minutes, approved_at=signed)
+            signed = datetime.datetime.combine(parsed.date, datetime.time(12), tzinfo=datetime.UTC)
+            record_historical_revision(minutes=minutes, approved_at=signed, closed_on=parsed.date)
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -30,9 +30,11 @@ def sign_in(page, site, username="sekreterare"):
     page.wait_for_url("**/arbete/")
 
 
-def create_meeting(page):
+def create_meeting(page, day: str = "2027-01-18"):
+    """A new meeting on ``day``: by default a coming one; minutes are submitted only for a
+    meeting that has been held."""
     page.get_by_role("link", name="Nytt möte").click()
-    page.get_by_label("Datum").fill("2027-01-18")
+    page.get_by_label("Datum").fill(day)
     page.get_by_label("Starttid").fill("08:30")
     page.get_by_label("Sluttid").fill("10:30")
     page.get_by_role("button", name="Skapa mötet").click()

@@ -142,3 +142,30 @@ def test_behind_nginx_the_audit_log_records_the_client_not_the_proxy(client, cas
         HTTP_X_FORWARDED_FOR="198.51.100.7",
     )
     assert AuditEvent.objects.get(action="auth.login").ip_address == "198.51.100.7"
+
+
+def test_the_database_keeps_the_audit_log_append_only(cast):
+    """Whatever writes (the ORM, raw SQL), a row of the log is never changed or deleted; only a
+    deleted account's link becomes empty, its name staying."""
+    from django.db import DatabaseError, connection, transaction
+
+    event = audit.record("test.event", actor=cast.member, what="x")
+    for change in ({"action": "test.other"}, {"data": {}}, {"actor": cast.secretary}):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditEvent.objects.filter(pk=event.pk).update(**change)
+    event.actor_name = "någon annan"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        event.save()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    for statement in (
+        "UPDATE core_auditevent SET action = 'x'",
+        "DELETE FROM core_auditevent",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    event.refresh_from_db()
+    assert (event.action, event.actor_name, event.data) == ("test.event", "ledamot", {"what": "x"})
+    cast.member.delete()  # the one change the log allows
+    event.refresh_from_db()
+    assert event.actor is None and event.actor_name == "ledamot"

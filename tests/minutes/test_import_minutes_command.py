@@ -151,3 +151,75 @@ def test_imported_minutes_are_frozen_like_approved_ones():
         .exclude(snapshot__council="Trygghetsrådet")
         .exists()
     )
+
+
+def signed_later(tmp_path, name: str):
+    """The fixture signed on 1 March 2013 (the closing line), saved as ``name``."""
+    path = tmp_path / name
+    path.write_text(
+        OWN.read_text().replace("Kristinehamn den 3/12- 2024", "Kristinehamn den 1/3- 2013")
+    )
+    return path
+
+
+def test_the_closing_line_date_is_used_last_and_the_run_says_so(tmp_path):
+    path = signed_later(tmp_path, "trygghetsradet.txt")
+    note = (
+        "Mötesdatum 2013-03-01 taget från avslutningsraden; "
+        "ange --date om mötet hölls en annan dag."
+    )
+    out = run(str(path), "--council", "tr", "--dry-run")
+    assert out.count(note) == 1
+    out = run(str(path), "--council", "tr")
+    assert out.count(note) == 1
+    assert Meeting.objects.get().date.isoformat() == "2013-03-01"
+
+
+def test_a_date_in_the_file_name_is_preferred_to_the_signing_date(tmp_path):
+    path = signed_later(tmp_path, "trygghetsradet-2013-02-21.txt")
+    note = "Mötesdatum 2013-02-21 taget från filnamnet; ange --date om mötet hölls en annan dag."
+    assert note in run(str(path), "--council", "tr", "--dry-run")
+    assert not Meeting.objects.exists()
+    assert note in run(str(path), "--council", "tr")
+    meeting = Meeting.objects.get()
+    assert meeting.date.isoformat() == "2013-02-21"
+    revision = meeting.minutes.get().approved_revision
+    assert revision.approved_at.date().isoformat() == "2013-03-01"  # signed on the closing line
+    assert revision.snapshot["meeting_date"] == "2013-02-21"
+    # the document's own closing line stays as written: the day it was signed
+    assert revision.snapshot["closing_line"] == "Kristinehamn den 1/3- 2013"
+    assert set(Membership.objects.values_list("end_date", flat=True)) == {meeting.date}
+
+
+def test_the_date_option_wins_over_name_and_closing_line(tmp_path):
+    path = signed_later(tmp_path, "trygghetsradet-2013-02-21.txt")
+    out = run(str(path), "--council", "tr", "--date", "2013-02-20")
+    assert "Mötesdatum 2013-02-20 angivet med --date." in out
+    assert "taget från" not in out
+    assert Meeting.objects.get().date.isoformat() == "2013-02-20"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("21/2 2013", "--date ska skrivas ÅÅÅÅ-MM-DD"),
+        ("20130221", "--date ska skrivas ÅÅÅÅ-MM-DD"),
+        ("2013-02-30", "det datumet finns inte"),
+        ("", "--date ska skrivas ÅÅÅÅ-MM-DD"),
+    ],
+)
+def test_a_bad_date_option_is_a_clear_error(value, message):
+    with pytest.raises(CommandError, match=message):
+        run(str(OWN), "--council", "tr", "--date", value)
+    assert counts() == (0,) * 8
+
+
+def test_a_meeting_date_in_the_future_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="har inte inträffat än"):
+        run(str(OWN), "--council", "tr", "--date", "2999-01-01")
+    assert counts() == (0,) * 8
+
+
+def test_an_impossible_date_in_the_name_falls_back_to_the_closing_line(tmp_path):
+    path = signed_later(tmp_path, "trygghetsradet-2013-02-30.txt")
+    assert "taget från avslutningsraden" in run(str(path), "--council", "tr", "--dry-run")

@@ -1,3 +1,5 @@
+import datetime
+import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,12 +23,29 @@ class Command(BaseCommand):
             help="the municipality's slug; by default found from the closing line's place",
         )
         parser.add_argument(
+            "--date",
+            dest="meeting_date",
+            metavar="YYYY-MM-DD",
+            help=(
+                "the meeting's date; by default a date in the file's name, else the closing "
+                "line's date (which is when the notes were signed)"
+            ),
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="report what would happen, save nothing"
         )
 
     def handle(
-        self, *args, path: Path, council: str, municipality: str | None, dry_run: bool, **options
+        self,
+        *args,
+        path: Path,
+        council: str,
+        municipality: str | None,
+        dry_run: bool,
+        meeting_date: str | None = None,
+        **options,
     ) -> None:
+        day = parse_date(meeting_date) if meeting_date is not None else None
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -40,6 +59,7 @@ class Command(BaseCommand):
                 municipality_slug=municipality,
                 dry_run=dry_run,
                 source=str(path),
+                date=day,
             )
         except ImportFailed as error:
             raise CommandError(str(error)) from error
@@ -50,6 +70,7 @@ class Command(BaseCommand):
             f"{council_obj.name} ({council_obj.municipality.name})"
             + (" – nytt råd" if report.council_created else "")
         )
+        write(report.date_note)
         write(f"Möte {report.meeting.date:%Y-%m-%d}, {len(report.items)} ärenden:")
         for number, title, sections in report.items:
             write(f"  {number}. {title}" + (f" ({sections} underavsnitt)" if sections else ""))
@@ -67,3 +88,16 @@ class Command(BaseCommand):
             write(self.style.WARNING("Provkörning: inget sparades."))
         else:
             write(self.style.SUCCESS(f"Importerat som möte {report.meeting.pk}."))
+
+
+def parse_date(value: str) -> datetime.date:
+    """``--date``'s value as a date, or a Swedish error that says what is wrong."""
+    value = value.strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise CommandError(
+            f"--date ska skrivas ÅÅÅÅ-MM-DD, till exempel 2013-02-21, inte ”{value}”."
+        )
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--date {value}: det datumet finns inte.") from None

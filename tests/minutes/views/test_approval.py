@@ -258,6 +258,63 @@ def test_wrong_states_are_refused(client, cast, draft):
     assert MinutesEvent.objects.filter(kind="withdrawn").count() == 1
 
 
+def move_meeting(draft, day):
+    from minutes.models import Meeting
+
+    Meeting.objects.filter(pk=draft.meeting_id).update(date=day)
+    draft.meeting.refresh_from_db()
+
+
+def test_minutes_are_not_submitted_before_the_meeting_is_held(client, cast, draft):
+    import datetime
+
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    move_meeting(draft, tomorrow)
+    client.force_login(cast.secretary)
+    response = client.post(u("submit", draft))
+    assert response.status_code == 409
+    text = page_text(response)
+    assert f"Mötet hålls den {tomorrow.day} " in text
+    assert "kan skickas för godkännande först när mötet har hållits" in text
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.DRAFT
+    assert not MinutesEvent.objects.exists()
+
+    move_meeting(draft, timezone.localdate())  # on the day itself, after the meeting
+    assert client.post(u("submit", draft)).status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Minutes.Status.SUBMITTED
+
+
+def test_minutes_are_not_approved_before_the_meeting_is_held(client, cast, draft):
+    import datetime
+
+    from django.utils import timezone
+
+    services.minutes_submit(minutes=draft, actor=cast.secretary)
+    move_meeting(draft, timezone.localdate() + datetime.timedelta(days=60))
+    response = approve(client, cast, draft)
+    assert response.status_code == 409
+    assert "kan godkännas först när mötet har hållits" in page_text(response)
+    assert not ApprovedRevision.objects.exists()
+    with pytest.raises(services.NotAllowed, match="först när mötet har hållits"):
+        services.minutes_approve(minutes=draft, actor=cast.chair)
+
+
+def test_minutes_of_a_coming_meeting_are_not_recorded_as_approved_on_paper(cast):
+    import datetime
+
+    from django.utils import timezone
+
+    meeting = factories.meeting(cast.council, timezone.localdate() + datetime.timedelta(days=5))
+    minutes = factories.minutes(meeting, status="approved")
+    with pytest.raises(services.NotAllowed, match="först när mötet har hållits"):
+        services.record_historical_revision(minutes=minutes, approved_at=timezone.now())
+    assert not ApprovedRevision.objects.exists()
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_approvals_give_exactly_one(cast):

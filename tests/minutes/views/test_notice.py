@@ -10,10 +10,11 @@ from django.apps import apps as django_apps
 from django.core import mail
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
+from minutes import db_triggers, services
 from minutes import pdf as minutes_pdf
-from minutes import services
 from minutes.models import Minutes, Notice
 from tests.minutes import pdftext
 from tests.pages import page_text
@@ -179,9 +180,16 @@ def test_the_notices_sent_before_they_were_stored_get_their_pdfs_when_migrating(
     """Migration 0010 renders and stores what earlier notices sent, so no download renders."""
     notice = services.notice_send(meeting=draft.meeting, actor=None)
     stored = Notice.objects.values("pdf_name", "pdf_sha256", "pdf_size").get(pk=notice.pk)
-    Notice.objects.filter(pk=notice.pk).update(
-        pdf_name="", pdf_sha256="", pdf_size=None, internal_pdf_name="", internal_pdf_sha256=""
-    )
+    # a notice as sent before 0010, when no trigger guarded sent notices yet
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        for statement in db_triggers.record_drop_statements(vendor):
+            cursor.execute(statement, ())  # () formats "%%" as migrations do
+        Notice.objects.filter(pk=notice.pk).update(
+            pdf_name="", pdf_sha256="", pdf_size=None, internal_pdf_name="", internal_pdf_sha256=""
+        )
+        for statement in db_triggers.record_statements(vendor):  # 0012 leaves the backfill
+            cursor.execute(statement, ())
     url = f"/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/kallelse.pdf"
     assert client.get(url).status_code == 404  # never a render on a public path
     migration = importlib.import_module("minutes.migrations.0010_notice_pdfs")
@@ -208,3 +216,29 @@ def test_a_notice_whose_pdf_cannot_be_rendered_is_not_sent(client, cast, draft, 
     assert "Kallelsens PDF kunde inte skapas, så kallelsen är inte skickad" in page_text(response)
     assert not Notice.objects.exists()
     assert not mail.outbox
+
+
+def test_the_database_keeps_a_sent_notice_as_it_was_sent(cast, draft):
+    """Whatever writes, a sent notice is not changed or deleted; only a deleted account's link
+    becomes empty (and 0010's backfill of PDFs, above, fills what a notice never had)."""
+    from django.db import DatabaseError, transaction
+
+    notice = services.notice_send(meeting=draft.meeting, actor=cast.secretary)
+    for change in (
+        {"snapshot": {}},
+        {"changes": ["ändrad"]},
+        {"pdf_sha256": "0" * 64},
+        {"pdf_name": ""},
+        {"sent_at": notice.sent_at - datetime.timedelta(days=1)},
+        {"sent_by": cast.chair},
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            Notice.objects.filter(pk=notice.pk).update(**change)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Notice.objects.filter(pk=notice.pk).delete()
+    for statement in ("UPDATE minutes_notice SET number = 7", "DELETE FROM minutes_notice"):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    cast.secretary.delete()
+    notice.refresh_from_db()
+    assert notice.sent_by is None and notice.number == 1 and notice.pdf_name

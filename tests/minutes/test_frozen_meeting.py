@@ -1,0 +1,176 @@
+"""What the approved record says about its meeting (date, times, place, council) is frozen with
+it: the admin shows it read-only, the services refuse, and so does the database, whatever
+writes. A correction changes it, and the public addresses follow the corrected date."""
+
+import datetime
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from minutes import services
+from minutes.models import Meeting, Minutes
+from tests import factories
+from tests.minutes.drafting_fixtures import submit_and_approve
+
+pytestmark = pytest.mark.django_db
+
+FEB_21 = datetime.date(2025, 2, 21)
+
+
+def pdf_address(day: datetime.date) -> str:
+    d = f"{day:%Y-%m-%d}"
+    return f"/arboga/forebyggande-radet/{d}/arboga-forebyggande-radet-{d}.pdf"
+
+
+def page_address(day: datetime.date) -> str:
+    return f"/arboga/forebyggande-radet/{day:%Y-%m-%d}/"
+
+
+def move(meeting, day=FEB_21, actor=None):
+    return services.meeting_update(
+        meeting=meeting,
+        date=day,
+        start_time=meeting.start_time,
+        end_time=meeting.end_time,
+        place=meeting.place,
+        actor=actor,
+    )
+
+
+def refused(statement, params=()):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_the_database_refuses_to_change_an_approved_meeting_by_any_path(cast, draft):
+    submit_and_approve(draft, cast)
+    meeting = Meeting.objects.get(pk=draft.meeting_id)
+    other = cast.other_council
+    for column, value in [
+        ("date", FEB_21),
+        ("start_time", datetime.time(9)),
+        ("end_time", None),
+        ("place", "Någon annanstans"),
+        ("council", other),
+    ]:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            Meeting.objects.filter(pk=meeting.pk).update(**{column: value})
+    meeting.date = FEB_21
+    with pytest.raises(DatabaseError), transaction.atomic():
+        meeting.save()
+    refused("UPDATE minutes_meeting SET date = %s", [FEB_21.isoformat()])
+    refused("UPDATE minutes_meeting SET place = 'Köping'")
+    # approved minutes stay approved, so nothing unfreezes the meeting but a correction
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Minutes.objects.filter(pk=draft.pk).update(status=Minutes.Status.DRAFT)
+    refused("UPDATE minutes_minutes SET status = 'draft'")
+    meeting.refresh_from_db()
+    assert meeting.date == datetime.date(2025, 2, 24) and meeting.place == "Kommunstyrelsesalen"
+    # what the record does not state may still change
+    Meeting.objects.filter(pk=meeting.pk).update(secretary=None)
+
+
+def test_a_meeting_without_approved_minutes_changes_freely(cast, draft):
+    Meeting.objects.filter(pk=draft.meeting_id).update(date=FEB_21, place="Rådhuset")
+    services.minutes_submit(minutes=draft, actor=cast.secretary)
+    Meeting.objects.filter(pk=draft.meeting_id).update(start_time=datetime.time(9))
+    empty = factories.meeting(cast.council, datetime.date(2025, 5, 1))
+    Meeting.objects.filter(pk=empty.pk).update(date=datetime.date(2025, 5, 2))
+
+
+def test_the_service_refuses_an_approved_meeting_with_a_message(cast, draft):
+    move(draft.meeting)  # a draft's meeting moves
+    assert Meeting.objects.get(pk=draft.meeting_id).date == FEB_21
+    submit_and_approve(draft, cast)
+    with pytest.raises(services.NotAllowed, match="ändras genom en rättelse"):
+        move(draft.meeting, datetime.date(2025, 2, 20))
+    assert Meeting.objects.get(pk=draft.meeting_id).date == FEB_21
+
+
+def test_the_service_checks_its_input(cast, draft):
+    with pytest.raises(services.InvalidInput, match="sluta innan"):
+        services.meeting_update(
+            meeting=draft.meeting,
+            date=FEB_21,
+            start_time=datetime.time(10),
+            end_time=datetime.time(9),
+            place="",
+            actor=None,
+        )
+
+
+def test_a_correction_changes_the_date_and_the_public_addresses_follow(client, cast, draft):
+    first = submit_and_approve(draft, cast)
+    old = draft.meeting.date
+    assert client.get(pdf_address(old)).status_code == 302  # remembered for a minute
+    correction = services.correction_start(
+        revision=first, actor=cast.secretary, reason="Mötet hölls den 21 februari."
+    )
+    moved = move(correction.meeting)
+    assert client.get(pdf_address(old)).status_code == 404  # forgotten at once
+    submit_and_approve(correction, cast)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Meeting.objects.filter(pk=moved.pk).update(date=old)  # frozen again
+    with pytest.raises(services.NotAllowed):
+        move(moved, old)
+
+    assert client.get(page_address(old)).status_code == 404
+    assert client.get(pdf_address(old)).status_code == 404
+    page = client.get(page_address(FEB_21))
+    assert page.status_code == 200
+    second = correction.approved_revision
+    assert second.snapshot["meeting_date"] == "2025-02-21"
+    response = client.get(pdf_address(FEB_21))
+    assert response.status_code == 302
+    served = client.get(response["Location"])
+    assert served.status_code == 200 and served["ETag"] == f'"{second.pdf_sha256}"'
+    # the superseded version stays downloadable from the meeting's page
+    earlier = reverse(
+        "minutes:approved_pdf_revision", args=["arboga", "forebyggande-radet", moved.pk, 1]
+    )
+    file = client.get(client.get(earlier)["Location"])
+    assert file.status_code == 200 and file["ETag"] == f'"{first.pdf_sha256}"'
+
+
+def admin_form(meeting, **changes) -> dict:
+    data = {
+        "council": meeting.council_id,
+        "date": f"{meeting.date:%Y-%m-%d}",
+        "start_time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",
+        "end_time": meeting.end_time.strftime("%H:%M") if meeting.end_time else "",
+        "place": meeting.place,
+        "chaired_by": meeting.chaired_by_id or "",
+        "secretary": meeting.secretary_id or "",
+        "minutes-TOTAL_FORMS": "0",
+        "minutes-INITIAL_FORMS": "0",
+        "minutes-MIN_NUM_FORMS": "0",
+        "minutes-MAX_NUM_FORMS": "1000",
+    }
+    return {**data, **changes}
+
+
+def test_the_admin_shows_an_approved_meeting_read_only_and_a_correction_editable(
+    client, cast, draft
+):
+    meeting = draft.meeting
+    url = reverse("admin:minutes_meeting_change", args=[meeting.pk])
+    client.force_login(cast.admin)
+    assert 'name="date"' in client.get(url).content.decode()
+    first = submit_and_approve(draft, cast)
+
+    page = client.get(url).content.decode()
+    for field in ("date", "start_time", "end_time", "place", "council"):
+        assert f'name="{field}"' not in page, field
+    assert "Kommunstyrelsesalen" in page
+    response = client.post(url, admin_form(meeting, date="2025-02-21", place="Annat"))
+    assert response.status_code == 302  # saved what may change, never a 500
+    meeting.refresh_from_db()
+    assert meeting.date == datetime.date(2025, 2, 24) and meeting.place == "Kommunstyrelsesalen"
+
+    services.correction_start(revision=first, actor=cast.secretary, reason="Fel datum.")
+    assert 'name="date"' in client.get(url).content.decode()
+    response = client.post(url, admin_form(meeting, date="2025-02-21"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    meeting.refresh_from_db()
+    assert meeting.date == FEB_21
