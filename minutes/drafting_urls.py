@@ -15,6 +15,7 @@ urlpatterns = [
         "<slug:municipality>/<slug:council>/moten/nytt/", meetings.meeting_new, name="meeting_new"
     ),
     path(M, meetings.meeting_edit, name="meeting"),
+    path(M + "uppgifter/", meetings.meeting_details, name="meeting_details"),
     path(M + "paborja/", meetings.minutes_start, name="minutes_start"),
     path(M + "narvaro/", meetings.attendance_save, name="attendance"),
     path(M + "skicka/", approval.minutes_submit, name="submit"),

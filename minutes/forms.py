@@ -25,7 +25,7 @@ class MeetingForm(forms.Form):
     )
     place = forms.CharField(label=_("Plats"), max_length=150, required=False)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, submit_label: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -36,7 +36,7 @@ class MeetingForm(forms.Form):
                 css_class="row",
             ),
             Field("place"),
-            Submit("submit", _("Skapa mötet")),
+            Submit("submit", submit_label or _("Skapa mötet")),
         )
 
     @staticmethod

@@ -25,6 +25,7 @@ from minutes.services.approval import (
 )
 from minutes.services.attachments import document_add, document_delete, document_update
 from minutes.services.drafting import (
+    FROZEN_MESSAGE,
     AttendanceEntry,
     SectionInput,
     attendance_update,
@@ -58,6 +59,7 @@ from minutes.services.notice import notice_pending_changes, notice_send
 from minutes.services.text import check_text, plain_text_to_html
 
 __all__ = [
+    "FROZEN_MESSAGE",
     "STORAGE_ERRORS",
     "AttendanceEntry",
     "Conflict",

@@ -98,7 +98,7 @@ def meeting_update(
 ) -> Meeting:
     """Change a meeting's date, times and place. Refused once its newest minutes are approved:
     the record states them (a correction's draft may change them, and its approval freezes them
-    again). The public addresses follow the date: the old date's remembered PDF is forgotten."""
+    again); and while they are submitted, since the chair reviews them as they stand. The public addresses follow the date: the old date's remembered PDF is forgotten."""
     meeting = (
         Meeting.objects.select_for_update()
         .select_related("council__municipality")
@@ -106,6 +106,9 @@ def meeting_update(
     )
     if meeting.is_frozen():
         raise NotAllowed(FROZEN_MESSAGE)
+    latest = meeting.latest_minutes()
+    if latest is not None:
+        ensure_draft(latest)  # submitted minutes state the meeting the chair is reviewing
     check_text(place)
     if start_time and end_time and end_time <= start_time:
         raise InvalidInput("Mötet kan inte sluta innan det börjar.")

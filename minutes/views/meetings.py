@@ -112,6 +112,45 @@ def meeting_new(request: HttpRequest, municipality: str, council: str) -> HttpRe
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_editable_as_conflict
+@meeting_view(need=Need.EDIT, action="meeting.change", minutes_required=False)
+def meeting_details(request: HttpRequest, page: MeetingPage) -> HttpResponse:
+    """The meeting's date, times and place, changed while its minutes are a draft (or a
+    correction's draft); frozen once approved."""
+    meeting = page.meeting
+    if meeting.is_frozen():
+        raise services.NotAllowed(services.FROZEN_MESSAGE)
+    if page.minutes is not None:
+        services.ensure_draft(page.minutes)
+    initial = {f: getattr(meeting, f) for f in ("date", "start_time", "end_time", "place")}
+    form = MeetingForm(
+        request.POST or None, initial=initial, submit_label=_("Spara mötesuppgifterna")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(
+                meeting=meeting, **form.cleaned_data, actor=request.user, request=request
+            )
+        except services.InvalidInput as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Mötesuppgifterna är ändrade."))
+            if meeting.latest_notice() is not None:
+                messages.warning(
+                    request,
+                    _("Kallelsen är redan skickad: skicka en uppdaterad kallelse med ändringen."),
+                )
+            return redirect(page.url)
+    return render(
+        request,
+        "minutes/drafting/meeting_form.html",
+        {"council": meeting.council, "form": form, "meeting": meeting, "page_url": page.url},
+        status=400 if form.errors else 200,
+    )
+
+
 def _attendance_forms(minutes: Minutes, data=None) -> list[tuple[object, AttendanceRowForm]]:
     """One row per person serving the council on the meeting day, whether or not they are on
     the attendance list yet, plus anyone already on it."""

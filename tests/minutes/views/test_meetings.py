@@ -137,6 +137,82 @@ def test_only_secretaries_create_meetings(client, cast, who, status):
     assert not Meeting.objects.exists()
 
 
+# --- the meeting's date, times and place ---------------------------------------------------------
+
+MOVED = {"date": "2025-02-25", "start_time": "13:00", "end_time": "15:00", "place": "Ráðhúsið"}
+
+
+def test_secretary_moves_a_drafted_meeting(client, cast, draft):
+    client.force_login(cast.secretary)
+    page = client.get(url("meeting_details", draft))
+    assert page.status_code == 200
+    assert 'value="2025-02-24"' in page.content.decode()  # the form starts from the meeting
+    response = client.post(url("meeting_details", draft), MOVED)
+    assert response.status_code == 302 and response["Location"] == url("meeting", draft)
+    meeting = Meeting.objects.get(pk=draft.meeting_id)
+    assert (meeting.date, meeting.start_time, meeting.place) == (
+        datetime.date(2025, 2, 25),
+        datetime.time(13, 0),
+        "Ráðhúsið",
+    )
+    event = AuditEvent.objects.get(action="meeting.changed")
+    assert event.data["before"]["date"] == "2025-02-24"
+    assert "Ändra datum, tid och plats" in page_text(client.get(url("meeting", draft)))
+
+
+def test_moving_a_meeting_after_its_notice_asks_for_a_new_notice(client, cast, draft):
+    services.notice_send(meeting=draft.meeting, actor=cast.secretary)
+    client.force_login(cast.secretary)
+    response = client.post(url("meeting_details", draft), MOVED, follow=True)
+    text = page_text(response)
+    assert "skicka en uppdaterad kallelse" in text
+    assert "Plats och tid" in text  # the notice banner names what changed
+
+
+def test_a_meeting_that_ends_before_it_starts_is_not_moved(client, cast, draft):
+    client.force_login(cast.secretary)
+    response = client.post(url("meeting_details", draft), {**MOVED, "end_time": "12:00"})
+    assert response.status_code == 400
+    assert "Sluttiden måste vara efter starttiden." in page_text(response)
+    assert Meeting.objects.get(pk=draft.meeting_id).date == datetime.date(2025, 2, 24)
+
+
+def test_moving_a_meeting_needs_login_and_the_council(client, cast, draft):
+    assert client.get(url("meeting_details", draft)).status_code == 302
+    client.force_login(cast.outsider)
+    assert client.post(url("meeting_details", draft), MOVED).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["member", "chair"])
+def test_only_secretaries_move_meetings(client, cast, draft, who):
+    client.force_login(getattr(cast, who))
+    assert client.get(url("meeting_details", draft)).status_code == 403
+    assert client.post(url("meeting_details", draft), MOVED).status_code == 403
+    assert Meeting.objects.get(pk=draft.meeting_id).date == datetime.date(2025, 2, 24)
+
+
+@pytest.mark.parametrize("state", ["submitted", "approved"])
+def test_submitted_or_approved_meetings_are_not_moved(client, cast, draft, state):
+    if state == "submitted":
+        services.minutes_submit(minutes=draft, actor=cast.secretary)
+    else:
+        submit_and_approve(draft, cast)
+    client.force_login(cast.secretary)
+    response = client.post(url("meeting_details", draft), MOVED)
+    assert response.status_code == 409
+    assert Meeting.objects.get(pk=draft.meeting_id).date == datetime.date(2025, 2, 24)
+    if state == "approved":
+        assert "genom en rättelse" in page_text(response)
+
+
+def test_a_meeting_without_minutes_can_be_moved(client, cast):
+    meeting = Meeting.objects.create(council=cast.council, date=datetime.date(2025, 5, 5))
+    client.force_login(cast.secretary)
+    address = reverse("drafting:meeting_details", args=[*SLUGS, meeting.pk])
+    assert address.replace("uppgifter/", "") in client.post(address, MOVED)["Location"]
+    assert Meeting.objects.get(pk=meeting.pk).date == datetime.date(2025, 2, 25)
+
+
 # --- the draft page ------------------------------------------------------------------------------
 
 
