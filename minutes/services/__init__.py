@@ -23,6 +23,7 @@ from minutes.services.approval import (
     record_historical_revision,
     signed_text,
 )
+from minutes.services.archive import ArchiveUnreadable, RevisionPdf, revision_pdf
 from minutes.services.attachments import document_add, document_delete, document_update
 from minutes.services.drafting import (
     FROZEN_MESSAGE,
@@ -61,6 +62,7 @@ from minutes.services.text import check_text, plain_text_to_html
 __all__ = [
     "FROZEN_MESSAGE",
     "STORAGE_ERRORS",
+    "ArchiveUnreadable",
     "AttendanceEntry",
     "Conflict",
     "ImportFailed",
@@ -68,6 +70,7 @@ __all__ = [
     "InvalidInput",
     "NotAllowed",
     "NotEditable",
+    "RevisionPdf",
     "SectionInput",
     "StorageUnavailable",
     "StoredPdf",
@@ -101,6 +104,7 @@ __all__ = [
     "plain_text_to_html",
     "publication_withdraw",
     "record_historical_revision",
+    "revision_pdf",
     "signed_text",
     "standing_item_ensure",
     "store_pdf",

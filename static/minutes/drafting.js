@@ -174,19 +174,47 @@
       textarea.dispatchEvent(new Event("input", { bubbles: true }));
     }
     area.addEventListener("input", sync);
-    area.addEventListener("paste", function (e) {
-      var data = e.clipboardData;
-      if (!data) return;
+    // What is pasted or dropped goes in cleaned by the server's allow-list: HTML is parsed in
+    // an inert document first, so a pasted or dragged image never loads; dropped files are not
+    // taken (documents are attached as handlingar).
+    function insertTransfer(data) {
       var html = data.getData("text/html");
-      if (!html) return;  // plain text: the browser inserts it as text
-      e.preventDefault();
-      if (RULES) {
+      if (html && RULES) {
         var clean = cleanPastedHtml(html);
         if (clean) document.execCommand("insertHTML", false, clean);
       } else {
-        document.execCommand("insertText", false, data.getData("text/plain"));
+        var text = data.getData("text/plain");
+        if (text) document.execCommand("insertText", false, text);
       }
       sync();
+    }
+    area.addEventListener("paste", function (e) {
+      var data = e.clipboardData;
+      if (!data || !data.getData("text/html")) return;  // plain text: inserted as text
+      e.preventDefault();
+      insertTransfer(data);
+    });
+    area.addEventListener("drop", function (e) {
+      var data = e.dataTransfer;
+      if (!data) return;
+      e.preventDefault();
+      var range = null;
+      if (document.caretRangeFromPoint) {
+        range = document.caretRangeFromPoint(e.clientX, e.clientY);
+      } else if (document.caretPositionFromPoint) {
+        var position = document.caretPositionFromPoint(e.clientX, e.clientY);
+        if (position) {
+          range = document.createRange();
+          range.setStart(position.offsetNode, position.offset);
+        }
+      }
+      area.focus();
+      if (range && area.contains(range.startContainer)) {
+        var selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+      }
+      insertTransfer(data);
     });
     area.addEventListener("keydown", function (e) {
       if ((e.ctrlKey || e.metaKey) && !e.altKey) {

@@ -324,6 +324,42 @@ def test_pasted_html_is_cleaned_before_it_reaches_the_page(browser, site):
     context.close()
 
 
+def test_dropped_html_is_cleaned_like_pasted_html(browser, site):
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    sign_in(page, site)
+    create_meeting(page)
+    open_item(page, "Övriga frågor")
+    editor = page.locator(".richtext-area").first
+    probe = site + "/static/dropped-probe.png"
+    box = editor.bounding_box()
+    # What a drag from another page or a word processor hands over: HTML with an image.
+    page.evaluate(
+        """([html, x, y]) => {
+            const data = new DataTransfer();
+            data.setData("text/html", html);
+            data.setData("text/plain", "Draget stycke");
+            document.querySelector(".richtext-area").dispatchEvent(new DragEvent("drop", {
+                dataTransfer: data, clientX: x, clientY: y, bubbles: true, cancelable: true}));
+        }""",
+        [
+            f'<p>Draget <img src="{probe}" alt="bild"><a title="href=x">stycke</a></p><p></p>',
+            box["x"] + 5,
+            box["y"] + 5,
+        ],
+    )
+    expect(editor).to_contain_text("Draget")
+    html = editor.inner_html()
+    assert "<img" not in html and "<a" not in html and "<p></p>" not in html
+    wait_state(page, "^Sparat")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    assert "Draget stycke" in item.body and "<img" not in item.body
+    assert not [url for url in requested if "dropped-probe" in url]
+    context.close()
+
+
 def test_the_new_meeting_form_and_the_attendance_look_even(browser, site, tmp_path):
     # Screenshots to look at: PROTOKOLLET_SCREENSHOTS=/some/dir keeps them.
     tmp_path = Path(os.environ.get("PROTOKOLLET_SCREENSHOTS") or tmp_path)

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.storage import default_storage, storages
 from django.core.management import CommandError, call_command
 
-from minutes.management.commands import render_minutes
+from minutes.services import archive as archive_service
 from minutes.services import import_legacy_minutes
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_when_a_new_rendering_differs_the_archived_file_is_written_and_said(
     tmp_path, archive, monkeypatch
 ):
     revision, _report = archive
-    monkeypatch.setattr(render_minutes, "render_minutes_pdf", lambda *a, **k: b"%PDF-other")
+    monkeypatch.setattr(archive_service, "render_minutes_pdf", lambda *a, **k: b"%PDF-other")
     out = tmp_path / "m.pdf"
     said = render(revision.minutes.meeting_id, out)
     assert out.read_bytes() == default_storage.open(revision.pdf_name).read()

@@ -1,13 +1,12 @@
 import hashlib
 from pathlib import Path
 
-from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 
+from minutes import services
 from minutes.models import ApprovedRevision, Meeting
 from minutes.pdf import RenderError, render_minutes_pdf
-from minutes.services.files import STORAGE_ERRORS
-from minutes.snapshot import MinutesSnapshot, build_snapshot
+from minutes.snapshot import build_snapshot
 
 
 class Command(BaseCommand):
@@ -48,41 +47,21 @@ class Command(BaseCommand):
     def approved(self, revision: ApprovedRevision, output: Path, internal: bool) -> None:
         """The approved snapshot rendered again, which gives the archived bytes (the promise of
         determinism); should it not, the archived file is written instead, and said to be."""
-        snapshot = MinutesSnapshot.from_dict(revision.snapshot)
-        if internal and revision.internal_pdf_name:
-            alias, name, sha256 = (
-                "private",
-                revision.internal_pdf_name,
-                revision.internal_pdf_sha256,
-            )
-        else:
-            # without confidential content the public PDF is the whole record
-            alias, name, sha256 = "default", revision.pdf_name, revision.pdf_sha256
-            internal = False
         try:
-            pdf = render_minutes_pdf(snapshot, internal=internal)
-        except RenderError as error:
-            pdf, why = b"", str(error)
-        else:
-            why = "den nya renderingen gav andra byte"
-        if hashlib.sha256(pdf).hexdigest() == sha256:
-            output.write_bytes(pdf)
+            result = services.revision_pdf(revision, internal=internal)
+        except services.ArchiveUnreadable as error:
+            raise CommandError(str(error)) from error
+        output.write_bytes(result.pdf)
+        if result.rendered:
             self.stdout.write(
-                f"{output}: {len(pdf)} byte, {snapshot.title}, godkänd version "
-                f"{snapshot.revision}; samma byte som arkivet (SHA-256 {sha256})"
+                f"{output}: {len(result.pdf)} byte, {result.title}, godkänd version "
+                f"{result.revision}; samma byte som arkivet (SHA-256 {result.archived_sha256})"
             )
             return
-        try:
-            with storages[alias].open(name, "rb") as stored:
-                archived = stored.read()
-        except STORAGE_ERRORS as error:
-            raise CommandError(
-                f"Den arkiverade filen {name} går inte att läsa ({why}): {error}"
-            ) from error
-        output.write_bytes(archived)
         self.stdout.write(
             self.style.WARNING(
-                f"{output}: {why}; skrev den arkiverade filen i stället ({len(archived)} byte, "
-                f"SHA-256 {hashlib.sha256(archived).hexdigest()}, arkivet anger {sha256})"
+                f"{output}: {result.why}; skrev den arkiverade filen i stället "
+                f"({len(result.pdf)} byte, SHA-256 {hashlib.sha256(result.pdf).hexdigest()}, "
+                f"arkivet anger {result.archived_sha256})"
             )
         )
