@@ -170,7 +170,11 @@
       toolbar.appendChild(button);
     });
     function sync() {
-      textarea.value = area.innerHTML;
+      var html = area.innerHTML;
+      // Text typed into an empty editor has no paragraph yet; the server takes a value without
+      // any tag for plain text and would escape its entities ("&amp;" → "&amp;amp;") a second time.
+      if (html.trim() && !/<[a-z]/i.test(html)) html = "<p>" + html + "</p>";
+      textarea.value = html;
       textarea.dispatchEvent(new Event("input", { bubbles: true }));
     }
     area.addEventListener("input", sync);

@@ -324,6 +324,24 @@ def test_pasted_html_is_cleaned_before_it_reaches_the_page(browser, site):
     context.close()
 
 
+def test_text_typed_into_an_empty_editor_keeps_its_ampersands_and_spaces(browser, site):
+    """The first words typed are a text node without a paragraph: they reach the server as HTML,
+    not as plain text whose entities it would escape once more."""
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    sign_in(page, site)
+    create_meeting(page)
+    open_item(page, "Övriga frågor")
+    editor = page.locator(".richtext-area").first
+    editor.click()
+    page.keyboard.type("Polis & kommun delar 8 000 kronor. ")
+    wait_state(page, "^Sparat")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    assert item.body.startswith("<p>Polis &amp; kommun delar 8 000 kronor.")
+    assert "&amp;amp;" not in item.body and "&amp;nbsp;" not in item.body
+    context.close()
+
+
 def test_dropped_html_is_cleaned_like_pasted_html(browser, site):
     context = browser.new_context(locale="sv-SE")
     page = context.new_page()
