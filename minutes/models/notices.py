@@ -69,9 +69,14 @@ class Notice(models.Model):
 
 class NoticeRecipient(models.Model):
     """Who a notice went to, at which address, and the delivery of its e-mail: pending until it
-    leaves (retried with back-off while the mail server refuses), sending while one worker has
-    claimed it, sent once it left, failed once the retries are used up. A recipient is claimed
-    before the e-mail is handed to the server, so nobody receives one notice twice."""
+    leaves (retried with back-off while the mail server or anything else refuses), sending while
+    one worker has claimed it, sent once it left, failed once the retries are used up. A
+    recipient is claimed before the e-mail is handed to the server, so nobody receives one notice
+    twice; one left claimed (a worker killed mid-send) is failed as ``DELIVERY_UNKNOWN``, for
+    the secretary to check, never sent again by itself."""
+
+    # The error of a claim nobody recorded the end of: the e-mail may or may not have left.
+    DELIVERY_UNKNOWN = "okänt om det levererades"
 
     class Delivery(models.TextChoices):
         PENDING = "pending", _("väntar")
@@ -92,6 +97,7 @@ class NoticeRecipient(models.Model):
     attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
     last_error = models.CharField(_("senaste fel"), max_length=500, blank=True)
     next_attempt_at = models.DateTimeField(_("nästa försök"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("påbörjad"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mottagare av kallelse")
@@ -105,3 +111,8 @@ class NoticeRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.email or '–'})"
+
+    @property
+    def delivery_unknown(self) -> bool:
+        """Failed because the send was interrupted: it may have arrived, or not."""
+        return self.delivery == self.Delivery.FAILED and self.last_error == self.DELIVERY_UNKNOWN

@@ -1,7 +1,8 @@
 """The notice (kallelse): the agenda of the draft minutes frozen when it is sent, its PDF
 rendered once and stored, and an e-mail to everyone who serves the council on the day,
-delivered to each recipient once: one the mail server refuses is tried again later, with
-back-off, until the attempts are used up."""
+delivered to each recipient once: one whose e-mail fails (the mail server refuses, or anything
+else goes wrong) is tried again later, with back-off, until the attempts are used up; one left
+claimed by a worker that died is failed as unknown whether delivered, never sent twice."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ Delivery = NoticeRecipient.Delivery
 # The waits after the 1st, 2nd … failed attempt; after the last the delivery has failed.
 RETRY_DELAYS = tuple(datetime.timedelta(minutes=m) for m in (1, 5, 30, 120, 480))
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+# A claim older than this whose end was never recorded: its worker died (or could not write).
+STALE_CLAIM = datetime.timedelta(minutes=15)
 
 
 def notice_pending_changes(meeting: Meeting) -> list[str] | None:
@@ -135,6 +138,7 @@ class DeliveryRound:
     sent: int
     failed: int  # failed this round (to be retried, or given up)
     next_attempt_at: datetime.datetime | None  # the earliest retry now due later
+    unknown: int = 0  # claims left unfinished by an earlier round, failed now as unknown
 
 
 def _notice_email(notice: Notice) -> tuple[str, str, str]:
@@ -164,64 +168,135 @@ def _due(now: datetime.datetime) -> Q:
     )
 
 
+def _give_up_stale_claims(recipients, now: datetime.datetime) -> int:
+    """Fail as unknown the recipients claimed longer than ``STALE_CLAIM`` ago whose end nobody
+    recorded (the worker was killed, or could not write the result): the e-mail may have left,
+    so it is never sent again by itself; the secretary's notice page shows them. The number."""
+    stale = recipients.filter(delivery=Delivery.SENDING).filter(
+        Q(claimed_at__lte=now - STALE_CLAIM) | Q(claimed_at__isnull=True)
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    given_up = stale.filter(pk__in=ids).update(
+        delivery=Delivery.FAILED,
+        last_error=NoticeRecipient.DELIVERY_UNKNOWN,
+        next_attempt_at=None,
+    )
+    logger.error(
+        "Notice recipients %s were claimed for sending and never recorded as sent or refused; "
+        "failed as unknown whether delivered, not to be sent again",
+        ids,
+    )
+    return given_up
+
+
+def _record(recipient: NoticeRecipient, **fields) -> None:
+    """Write the end of a recipient's attempt, in its own savepoint so that a failed write
+    leaves the connection usable for the next recipient."""
+    with transaction.atomic():
+        NoticeRecipient.objects.filter(pk=recipient.pk).update(**fields)
+
+
 def notice_deliver(notice_id: int, *, now: datetime.datetime | None = None) -> DeliveryRound:
     """One round of the notice's e-mails: each recipient with an address whose delivery is due
     is claimed (pending → sending, by one conditional update, so two workers never both send
-    it), sent one e-mail, and recorded as sent; one the mail server refuses is recorded with
-    the error and tried again after the next back-off delay, or failed after the last. A
-    recipient already sent (or being sent by another worker) is never sent again."""
-    now = now or timezone.now()
+    it), sent one e-mail, and recorded as sent; one whose e-mail fails, whatever the error, is
+    recorded with the error and tried again after the next back-off delay, or failed after the
+    last, and the round goes on with the next. A recipient already sent (or being sent by
+    another worker) is never sent again; one claimed so long ago that its worker must have died
+    is failed as unknown (``_give_up_stale_claims``)."""
+    started = timezone.now()
+    now = now or started
     notice = Notice.objects.select_related("meeting__council__municipality").get(pk=notice_id)
+    unknown = _give_up_stale_claims(notice.recipients.all(), now)
     subject, text, html = _notice_email(notice)
     sent = failed = 0
     due = notice.recipients.filter(_due(now)).exclude(email="").order_by("id")
     for recipient in due:
-        mine = NoticeRecipient.objects.filter(_due(now), pk=recipient.pk)
-        if not mine.update(delivery=Delivery.SENDING):
-            continue  # another worker claimed it
         attempts = recipient.attempts + 1
-        message = EmailMultiAlternatives(
-            subject, text, settings.DEFAULT_FROM_EMAIL, to=[recipient.email]
-        )
-        message.attach_alternative(html, "text/html")
         try:
+            # conditional on the attempts read, too: one claimed and refused meanwhile by
+            # another worker is counted from what it wrote
+            mine = NoticeRecipient.objects.filter(
+                _due(now), pk=recipient.pk, attempts=recipient.attempts
+            )
+            # the claim's time on the round's clock, however long the round has run
+            with transaction.atomic():
+                claimed = mine.update(
+                    delivery=Delivery.SENDING,
+                    attempts=attempts,
+                    claimed_at=now + (timezone.now() - started),
+                )
+            if not claimed:
+                continue  # another worker claimed it
+        except Exception:
+            logger.exception("Notice %s to recipient %s: could not claim", notice.pk, recipient.pk)
+            continue
+        try:
+            message = EmailMultiAlternatives(
+                subject, text, settings.DEFAULT_FROM_EMAIL, to=[recipient.email]
+            )
+            message.attach_alternative(html, "text/html")
             message.send()
-        except (smtplib.SMTPException, OSError) as error:
+        except Exception as error:
             failed += 1
             retry = attempts < MAX_ATTEMPTS
-            logger.warning(
-                "Notice %s to recipient %s refused (attempt %s%s): %s",
-                notice.pk, recipient.pk, attempts, "" if retry else ", giving up", error,
-            )  # fmt: skip
-            NoticeRecipient.objects.filter(pk=recipient.pk).update(
-                delivery=Delivery.PENDING if retry else Delivery.FAILED,
-                attempts=attempts,
-                last_error=(str(error) or type(error).__name__)[:500],
-                next_attempt_at=now + RETRY_DELAYS[attempts - 1] if retry else None,
-            )
+            # the recipient's id, not the address (the project logs no addresses)
+            if isinstance(error, (smtplib.SMTPException, OSError)):
+                logger.warning(
+                    "Notice %s to recipient %s refused (attempt %s%s): %s",
+                    notice.pk, recipient.pk, attempts, "" if retry else ", giving up",
+                    str(error).replace(recipient.email, f"<recipient {recipient.pk}>"),
+                )  # fmt: skip
+            else:
+                logger.exception(
+                    "Notice %s to recipient %s failed (attempt %s%s)",
+                    notice.pk, recipient.pk, attempts, "" if retry else ", giving up",
+                )  # fmt: skip
+            try:
+                _record(
+                    recipient,
+                    delivery=Delivery.PENDING if retry else Delivery.FAILED,
+                    last_error=(str(error) or type(error).__name__)[:500],
+                    next_attempt_at=now + RETRY_DELAYS[attempts - 1] if retry else None,
+                )
+            except Exception:  # left claimed: failed as unknown by a later round
+                logger.exception(
+                    "Notice %s to recipient %s: could not record the failure",
+                    notice.pk, recipient.pk,
+                )  # fmt: skip
         else:
             sent += 1
-            NoticeRecipient.objects.filter(pk=recipient.pk).update(
-                delivery=Delivery.SENT,
-                attempts=attempts,
-                emailed_at=timezone.now(),
-                next_attempt_at=None,
-            )
+            try:
+                _record(
+                    recipient,
+                    delivery=Delivery.SENT,
+                    emailed_at=timezone.now(),
+                    next_attempt_at=None,
+                )
+            except Exception:  # left claimed, never sent again: failed as unknown later
+                logger.exception(
+                    "Notice %s to recipient %s: sent, but could not record it",
+                    notice.pk, recipient.pk,
+                )  # fmt: skip
     later = (
         notice.recipients.filter(delivery=Delivery.PENDING, next_attempt_at__gt=now)
         .exclude(email="")
         .aggregate(first=Min("next_attempt_at"))["first"]
     )
-    return DeliveryRound(sent, failed, later)
+    return DeliveryRound(sent, failed, later, unknown)
 
 
 def notices_retry_due(*, now: datetime.datetime | None = None) -> int:
-    """A delivery round for every notice with a recipient whose retry is due (for a task
-    backend that cannot defer a task, run by ``manage.py send_notices`` from cron). The
-    e-mails sent."""
+    """A delivery round for every notice with a recipient whose delivery is due, whether a
+    retry or never tried (a round that crashed, a task that never ran), run by ``manage.py
+    send_notices`` from cron; the claim keeps it from sending to anyone twice. Claims left
+    unfinished are failed as unknown first, whichever notice they belong to. The e-mails sent."""
     now = now or timezone.now()
+    _give_up_stale_claims(NoticeRecipient.objects.all(), now)
     due = (
-        NoticeRecipient.objects.filter(_due(now), attempts__gt=0)
+        NoticeRecipient.objects.filter(_due(now))
         .exclude(email="")
         .values_list("notice_id", flat=True)
         .distinct()

@@ -5,9 +5,10 @@ from minutes.services.notice import notices_retry_due
 
 class Command(BaseCommand):
     help = (
-        "Tries again the notice e-mails the mail server refused whose retry is due (for a task "
-        "backend that cannot defer a task, such as the immediate one: run it from cron every "
-        "minute). A recipient already sent is never sent again."
+        "Sends the notice e-mails that are due: the retries of those that failed, and those "
+        "a crashed round never tried; marks a send left unfinished for 15 minutes as failed, "
+        "unknown whether delivered. Run it from cron every minute. A recipient already sent "
+        "(or perhaps sent) is never sent again."
     )
 
     def handle(self, *args, **options) -> None:

@@ -3,10 +3,12 @@ recorded and tried again with back-off (never twice to one recipient), and the s
 notice page says who got it and who did not yet."""
 
 import datetime
+import logging
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.django_db
 SLUGS = ["arboga", "forebyggande-radet"]
 Delivery = NoticeRecipient.Delivery
 BUSY = "ledamot@example.org"
+FIRST, LAST = "ordforande@example.org", "sekreterare@example.org"  # in the order sent
 
 
 @pytest.fixture
@@ -39,9 +42,9 @@ def refusing(settings, cast):
         person.email = f"{user.username}@example.org"
         person.save()
     settings.MAILERS = {"default": {"BACKEND": "tests.minutes.mailers.RefusingBackend"}}
-    mailers.REFUSE.clear()
+    mailers.reset()
     yield mailers.REFUSE
-    mailers.REFUSE.clear()
+    mailers.reset()
 
 
 def sent_to(address: str) -> int:
@@ -54,11 +57,15 @@ def send(draft, django_capture_on_commit_callbacks):
 
 
 def test_a_refused_recipient_is_retried_later_and_sent_once(
-    cast, draft, refusing, django_capture_on_commit_callbacks
+    cast, draft, refusing, django_capture_on_commit_callbacks, caplog
 ):
     refusing[BUSY] = 1
     before = timezone.now()
-    notice = send(draft, django_capture_on_commit_callbacks)
+    with caplog.at_level(logging.WARNING, logger="minutes.services.notice"):
+        notice = send(draft, django_capture_on_commit_callbacks)
+    # logged under the recipient's id; the server's error names the address, the log does not
+    [logged] = [r.getMessage() for r in caplog.records if r.name == "minutes.services.notice"]
+    assert "Mailbox busy" in logged and BUSY not in logged
     busy = notice.recipients.get(email=BUSY)
     assert busy.delivery == Delivery.PENDING and busy.attempts == 1 and busy.emailed_at is None
     assert "Mailbox busy" in busy.last_error
@@ -91,7 +98,7 @@ def test_a_retry_never_sends_again_to_a_delivered_recipient(
     # a recipient another worker has claimed is left to it
     mail.outbox.clear()
     notice.recipients.filter(email=BUSY).update(
-        delivery=Delivery.SENDING, emailed_at=None, attempts=0
+        delivery=Delivery.SENDING, emailed_at=None, attempts=0, claimed_at=later
     )
     notice_service.notice_deliver(notice.pk, now=later)
     assert mail.outbox == []
@@ -162,3 +169,128 @@ def test_the_notice_links_the_swedish_pages_whatever_the_workers_language(
     body = mail.outbox[0].body
     assert f"/sv/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/" in body
     assert mail.outbox[0].subject.startswith("Kallelse: ")
+
+
+def test_any_error_fails_that_recipient_alone_and_it_is_retried(
+    cast, draft, refusing, django_capture_on_commit_callbacks, caplog
+):
+    """Not only the mail server's refusal: whatever the sending raises (a backend's ValueError,
+    BadHeaderError, UnicodeEncodeError …) is recorded as a failed attempt of that recipient,
+    logged with its traceback under the recipient's id, and the round goes on."""
+    mailers.BREAK[FIRST] = 1
+    with caplog.at_level(logging.WARNING, logger="minutes.services.notice"):
+        notice = send(draft, django_capture_on_commit_callbacks)
+    broken = notice.recipients.get(email=FIRST)
+    assert broken.pk == notice.recipients.order_by("id").first().pk  # the first one tried
+    assert broken.delivery == Delivery.PENDING and broken.attempts == 1
+    assert "linefeed" in broken.last_error and broken.next_attempt_at
+    assert sent_to(BUSY) == sent_to(LAST) == 1 and sent_to(FIRST) == 0
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert f"recipient {broken.pk} failed" in record.getMessage()
+    assert FIRST not in record.getMessage()
+    assert notice_service.notices_retry_due(now=broken.next_attempt_at) == 1
+    broken.refresh_from_db()
+    assert broken.delivery == Delivery.SENT and broken.attempts == 2
+    assert [sent_to(r.email) for r in notice.recipients.exclude(email="")] == [1, 1, 1]
+
+
+def crash(draft):
+    """The notice sent and its first round killed while it sends to BUSY, the second e-mail."""
+    notice = services.notice_send(meeting=draft.meeting, actor=None)
+    mailers.KILL.add(BUSY)
+    with pytest.raises(mailers.WorkerKilled):
+        notice_service.notice_deliver(notice.pk)
+    mailers.KILL.clear()
+    assert sent_to(FIRST) == 1 and sent_to(BUSY) == sent_to(LAST) == 0
+    assert notice.recipients.get(email=BUSY).delivery == Delivery.SENDING
+    never = notice.recipients.get(email=LAST)
+    assert never.delivery == Delivery.PENDING and never.attempts == 0
+    return notice
+
+
+def test_cron_sends_to_those_a_crashed_round_never_tried(cast, draft, refusing):
+    notice = crash(draft)
+    call_command("send_notices")
+    assert sent_to(LAST) == 1
+    assert notice.recipients.get(email=LAST).delivery == Delivery.SENT
+    # the one being sent when the worker died is not sent again
+    assert sent_to(BUSY) == 0 and sent_to(FIRST) == 1
+    call_command("send_notices")
+    assert len(mail.outbox) == 2
+
+
+def test_a_send_left_unfinished_fails_as_unknown_and_is_never_sent_again(
+    client, cast, draft, refusing
+):
+    notice = crash(draft)
+    claimed = notice.recipients.get(email=BUSY)
+    assert claimed.claimed_at and claimed.attempts == 1
+    # a worker may still be sending it: left alone for a while
+    soon = claimed.claimed_at + notice_service.STALE_CLAIM - datetime.timedelta(seconds=1)
+    notice_service.notices_retry_due(now=soon)
+    claimed.refresh_from_db()
+    assert claimed.delivery == Delivery.SENDING and sent_to(BUSY) == 0
+    later = claimed.claimed_at + notice_service.STALE_CLAIM
+    notice_service.notices_retry_due(now=later)
+    claimed.refresh_from_db()
+    assert claimed.delivery == Delivery.FAILED and claimed.delivery_unknown
+    assert claimed.last_error == "okänt om det levererades" and claimed.next_attempt_at is None
+    # neither a round of the notice nor cron sends it again, days later
+    for days in (1, 3):
+        notice_service.notice_deliver(notice.pk, now=later + datetime.timedelta(days=days))
+        call_command("send_notices")
+    assert sent_to(BUSY) == 0 and len(mail.outbox) == 2
+    # the secretary sees it, and what to do
+    client.force_login(cast.secretary)
+    text = page_text(client.get(reverse("drafting:notice", args=[*SLUGS, draft.meeting_id])))
+    assert f"{BUSY} – okänt om kallelsen kom fram: sändningen avbröts." in text
+    assert "fråga mottagaren" in text
+
+
+def test_a_recipient_claimed_by_another_worker_meanwhile_is_not_sent_twice(
+    cast, draft, refusing, monkeypatch
+):
+    """Between the round's query and its claim another worker (the task, cron) claims a
+    recipient: the claim, conditional on the row still being due, leaves it to that worker."""
+    notice = services.notice_send(meeting=draft.meeting, actor=None)  # no round yet
+    other = notice.recipients.get(email=BUSY)
+    due = notice_service._due
+    calls = []
+
+    def claimed_meanwhile(now):
+        calls.append(now)
+        if len(calls) == 3:  # the query, FIRST's claim, then BUSY's claim
+            NoticeRecipient.objects.filter(pk=other.pk).update(
+                delivery=Delivery.SENDING, attempts=1, claimed_at=now
+            )
+        return due(now)
+
+    monkeypatch.setattr(notice_service, "_due", claimed_meanwhile)
+    delivered = notice_service.notice_deliver(notice.pk)
+    assert delivered.sent == 2 and sent_to(FIRST) == sent_to(LAST) == 1
+    assert sent_to(BUSY) == 0
+    other.refresh_from_db()
+    assert other.delivery == Delivery.SENDING and other.attempts == 1  # the other worker's
+
+
+def test_a_sent_e_mail_whose_record_fails_is_left_claimed_not_sent_again(
+    cast, draft, refusing, monkeypatch
+):
+    """The database refuses to record FIRST as sent: the round goes on with the others, and
+    FIRST, which did get the e-mail, is not retried but failed as unknown in time."""
+    notice = services.notice_send(meeting=draft.meeting, actor=None)
+    record = notice_service._record
+
+    def database_down_once(recipient, **fields):
+        if recipient.email == FIRST and fields["delivery"] == Delivery.SENT:
+            raise DatabaseError("server closed the connection unexpectedly")
+        return record(recipient, **fields)
+
+    monkeypatch.setattr(notice_service, "_record", database_down_once)
+    notice_service.notice_deliver(notice.pk)
+    assert [sent_to(a) for a in (FIRST, BUSY, LAST)] == [1, 1, 1]
+    first = notice.recipients.get(email=FIRST)
+    assert first.delivery == Delivery.SENDING
+    notice_service.notices_retry_due(now=first.claimed_at + notice_service.STALE_CLAIM)
+    first.refresh_from_db()
+    assert first.delivery_unknown and sent_to(FIRST) == 1
