@@ -225,9 +225,9 @@ def _published_revision(sha256: str, filename: str) -> ApprovedRevision | None:
     named = publication.parse_file_name(filename)
     if named is None:
         return None
+    # the date is the one the PDF states, which a correction may have changed since
     candidates = ApprovedRevision.objects.filter(
         pdf_sha256=sha256,
-        minutes__meeting__date=named.day,
         minutes__revision=named.revision,
         withdrawal__isnull=True,
     ).select_related("minutes__meeting__council__municipality", "withdrawal")

@@ -6,6 +6,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, render
@@ -154,6 +155,23 @@ def _meetings_on(municipality: str, council: str, date: str):
     )
 
 
+def _moved_to(municipality: str, council: str, day: datetime.date) -> datetime.date | None:
+    """The date a meeting of the council that approved minutes once stated as ``day`` has now,
+    when a correction moved it: links in e-mails and on the web follow it. One query, made only
+    where the address would otherwise answer 404."""
+    return (
+        ApprovedRevision.objects.filter(
+            minutes__meeting__council__slug=council,
+            minutes__meeting__council__municipality__slug=municipality,
+            snapshot__meeting_date=day.isoformat(),
+        )
+        .exclude(minutes__meeting__date=day)
+        .order_by("-minutes__revision", "-pk")
+        .values_list("minutes__meeting__date", flat=True)
+        .first()
+    )
+
+
 def meeting_detail(
     request: HttpRequest, municipality: str, council: str, date: str
 ) -> HttpResponse:
@@ -164,6 +182,11 @@ def meeting_detail(
     council_obj = access.get_public_council(municipality, council)
     meeting = Meeting.objects.filter(pk__in=_meetings_on(municipality, council, date)).first()
     if meeting is None:
+        moved = _moved_to(municipality, council, _day(date))
+        if moved is not None:
+            return HttpResponsePermanentRedirect(
+                reverse("minutes:meeting", args=[municipality, council, moved.isoformat()])
+            )
         raise Http404(_("Rådet hade inget möte den dagen."))
     revisions = list(
         ApprovedRevision.objects.filter(minutes__meeting=meeting)
@@ -207,6 +230,11 @@ def meeting_pdf(
         raise Http404(_("Filen finns inte."))
     current = selectors.current_public_pdf(municipality, council, day)
     if current is None:
+        moved = _moved_to(municipality, council, day)
+        if moved is not None:
+            return HttpResponsePermanentRedirect(
+                publication.readable_url(municipality, council, moved)
+            )
         raise Http404(_("Det finns inga godkända minnesanteckningar här."))
     if current.withdrawal_reason is not None:
         return _withdrawn(current.withdrawal_reason)
