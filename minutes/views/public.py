@@ -155,23 +155,6 @@ def _meetings_on(municipality: str, council: str, date: str):
     )
 
 
-def _moved_to(municipality: str, council: str, day: datetime.date) -> datetime.date | None:
-    """The date a meeting of the council that approved minutes once stated as ``day`` has now,
-    when a correction moved it: links in e-mails and on the web follow it. One query, made only
-    where the address would otherwise answer 404."""
-    return (
-        ApprovedRevision.objects.filter(
-            minutes__meeting__council__slug=council,
-            minutes__meeting__council__municipality__slug=municipality,
-            snapshot__meeting_date=day.isoformat(),
-        )
-        .exclude(minutes__meeting__date=day)
-        .order_by("-minutes__revision", "-pk")
-        .values_list("minutes__meeting__date", flat=True)
-        .first()
-    )
-
-
 def meeting_detail(
     request: HttpRequest, municipality: str, council: str, date: str
 ) -> HttpResponse:
@@ -182,7 +165,7 @@ def meeting_detail(
     council_obj = access.get_public_council(municipality, council)
     meeting = Meeting.objects.filter(pk__in=_meetings_on(municipality, council, date)).first()
     if meeting is None:
-        moved = _moved_to(municipality, council, _day(date))
+        moved = selectors.moved_meeting_date(municipality, council, _day(date))
         if moved is not None:
             return HttpResponsePermanentRedirect(
                 reverse("minutes:meeting", args=[municipality, council, moved.isoformat()])
@@ -230,7 +213,7 @@ def meeting_pdf(
         raise Http404(_("Filen finns inte."))
     current = selectors.current_public_pdf(municipality, council, day)
     if current is None:
-        moved = _moved_to(municipality, council, day)
+        moved = selectors.moved_meeting_date(municipality, council, day)
         if moved is not None:
             return HttpResponsePermanentRedirect(
                 publication.readable_url(municipality, council, moved)

@@ -161,7 +161,17 @@ def test_a_correction_proposes_the_date_and_its_approval_moves_the_meeting(clien
 
 
 def test_the_old_addresses_of_a_moved_meeting_redirect_for_good(client, cast, draft):
+    from tests.minutes.services.test_attachments import add
+
+    document = add(draft.items.get(position=2))
     first = submit_and_approve(draft, cast)
+    assert (
+        client.get(
+            f"{page_address(draft.meeting.date)}handlingar/{document.pk}/"
+            "verksamhetsberattelse-2019.pdf"
+        ).status_code
+        == 200
+    )
     old = draft.meeting.date
     old_file = client.get(pdf_address(old))["Location"]
     correction = services.correction_start(revision=first, actor=cast.secretary, reason="Datum.")
@@ -175,9 +185,18 @@ def test_the_old_addresses_of_a_moved_meeting_redirect_for_good(client, cast, dr
     # the immutable file of the superseded revision, linked from e-mails, stays
     file = client.get(old_file)
     assert file.status_code == 200 and file["ETag"] == f'"{first.pdf_sha256}"'
+    # a document's address under the old date leads to the same address under the new one
+    old_document = f"{page_address(old)}handlingar/{document.pk}/verksamhetsberattelse-2019.pdf"
+    moved_document = old_document.replace(f"{old:%Y-%m-%d}", f"{FEB_21:%Y-%m-%d}")
+    response = client.get(old_document)
+    assert response.status_code == 301 and response["Location"] == moved_document
+    assert client.get(page_address(old) + "handlingar/1/x.pdf").status_code == 301
     # a date the council never met on is still not found, and so is a wrong file name
     assert client.get(page_address(datetime.date(2025, 2, 23))).status_code == 404
     assert client.get(page_address(old) + "annat-namn.pdf").status_code == 404
+    day = datetime.date(2025, 2, 23)
+    assert client.get(f"{page_address(day)}handlingar/{document.pk}/a.pdf").status_code == 404
+    assert client.get("/arboga/forebyggande-radet/2025-13-45/handlingar/1/a.pdf").status_code == 404
 
 
 def test_a_correction_without_a_proposal_keeps_the_meeting(cast, draft):
