@@ -87,7 +87,16 @@ class MinutesAdmin(AuditedModelAdmin):
     list_filter = ["status", "meeting__council"]
     list_select_related = ["meeting__council"]
     search_fields = ["meeting__council__name", "items__title"]
-    readonly_fields = ["version", "attendance_version"]
+    # a correction's proposed date, times and place are written by meeting_update only (the
+    # secretary's page for the meeting), which checks that a correction is open
+    readonly_fields = [
+        "version",
+        "attendance_version",
+        "proposed_date",
+        "proposed_start_time",
+        "proposed_end_time",
+        "proposed_place",
+    ]
     inlines = [AttendanceInline, AgendaItemInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Minutes | None = None):

@@ -166,7 +166,8 @@ class Minutes(models.Model):
 
     @property
     def has_proposal(self) -> bool:
-        return self.proposed_date is not None
+        """A correction that states its meeting otherwise than the approved record."""
+        return self.proposed_date is not None and self.corrects_id is not None
 
     def stated_meeting(self) -> dict:
         """The date, times and place these minutes state: a correction's proposal, or the

@@ -269,6 +269,12 @@ def test_the_admin_shows_a_meeting_with_approved_minutes_read_only_even_while_co
         assert stored.date == datetime.date(2025, 2, 24) and stored.place == "Rådhuset"
 
     refused_here()
-    # a correction's draft does not open the admin: the change is the correction's proposal
-    services.correction_start(revision=first, actor=cast.secretary, reason="Fel datum.")
+    # a correction's draft does not open the admin: the change is the correction's proposal,
+    # which the admin shows but does not write
+    correction = services.correction_start(revision=first, actor=cast.secretary, reason="Datum.")
     refused_here()
+    move(meeting, FEB_21)
+    page = client.get(reverse("admin:minutes_minutes_change", args=[correction.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="proposed_date"' not in html and "21 februari 2025" in html
