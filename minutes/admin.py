@@ -51,10 +51,12 @@ class MeetingAdmin(AuditedModelAdmin):
     inlines = [MinutesInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Meeting | None = None):
-        """Once the newest minutes are approved, the record states the meeting's date, times,
-        place and council: read-only here (the database refuses too); a correction changes them."""
+        """Once some minutes are approved, the record states the meeting's date, times, place
+        and council: read-only here (the database refuses too while the newest minutes are
+        approved); a correction proposes new ones on the secretary's page for the meeting, and
+        its approval makes them the meeting's."""
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.is_frozen():
+        if obj is not None and obj.has_approved_record():
             readonly += [f for f in Meeting.FROZEN_FIELDS if f not in readonly]
         return readonly
 
@@ -85,7 +87,16 @@ class MinutesAdmin(AuditedModelAdmin):
     list_filter = ["status", "meeting__council"]
     list_select_related = ["meeting__council"]
     search_fields = ["meeting__council__name", "items__title"]
-    readonly_fields = ["version", "attendance_version"]
+    # a correction's proposed date, times and place are written by meeting_update only (the
+    # secretary's page for the meeting), which checks that a correction is open
+    readonly_fields = [
+        "version",
+        "attendance_version",
+        "proposed_date",
+        "proposed_start_time",
+        "proposed_end_time",
+        "proposed_place",
+    ]
     inlines = [AttendanceInline, AgendaItemInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Minutes | None = None):

@@ -82,6 +82,13 @@ def url_for(name: str) -> str:
     return storages[STORAGE].url(name)
 
 
+def stated_day(revision: ApprovedRevision) -> datetime.date:
+    """The meeting date ``revision`` states: its meeting's, unless a later correction moved the
+    meeting (the name of a file keeps the date its PDF states)."""
+    stated = (revision.snapshot or {}).get("meeting_date")
+    return datetime.date.fromisoformat(stated) if stated else revision.minutes.meeting.date
+
+
 def published_name(revision: ApprovedRevision) -> str:
     """The name of ``revision``'s file; needs ``minutes__meeting__council__municipality``."""
     meeting = revision.minutes.meeting
@@ -89,7 +96,7 @@ def published_name(revision: ApprovedRevision) -> str:
         revision.pdf_sha256,
         meeting.council.municipality.slug,
         meeting.council.slug,
-        meeting.date,
+        stated_day(revision),
         revision.minutes.revision,
     )
 

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 
 from core.dates import long_date, time_span
 from councils.models import Council, Municipality
-from minutes.models import Meeting, Minutes, MinutesEvent
+from minutes.models import ApprovedRevision, Meeting, Minutes, MinutesEvent
 from minutes.publication import readable_url
 
 SHOWN_YEARS = 2  # a council page lists the meetings of its latest years; older ones by year
@@ -229,6 +229,23 @@ def forget_current_pdf(meeting: Meeting) -> None:
     """After an approval, a correction or a withdrawal of ``meeting``'s minutes."""
     council = meeting.council
     cache.delete(_current_pdf_key(council.municipality.slug, council.slug, meeting.date))
+
+
+def moved_meeting_date(municipality: str, council: str, day: datetime.date) -> datetime.date | None:
+    """The date a meeting of the council whose approved minutes once stated ``day`` has now,
+    when a correction moved it: its old public addresses redirect there for good. One query,
+    made only where the address would otherwise answer 404."""
+    return (
+        ApprovedRevision.objects.filter(
+            minutes__meeting__council__slug=council,
+            minutes__meeting__council__municipality__slug=municipality,
+            snapshot__meeting_date=day.isoformat(),
+        )
+        .exclude(minutes__meeting__date=day)
+        .order_by("-minutes__revision", "-pk")
+        .values_list("minutes__meeting__date", flat=True)
+        .first()
+    )
 
 
 def previous_submission(minutes: Minutes) -> dict | None:

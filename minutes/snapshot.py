@@ -218,6 +218,9 @@ def build_snapshot(
     )
     meeting = minutes.meeting
     council: Council = meeting.council
+    # a correction's draft states the date, times and place it proposes
+    stated = minutes.stated_meeting()
+    day: datetime.date = stated["date"]
 
     elected, representatives, absent = [], [], []
     for row in minutes.attendance.all():
@@ -239,7 +242,9 @@ def build_snapshot(
             )
 
     place_and_time = " ".join(
-        part for part in (meeting.place, time_span(meeting.start_time, meeting.end_time)) if part
+        part
+        for part in (stated["place"], time_span(stated["start_time"], stated["end_time"]))
+        if part
     )
     signed = signed or {}
     signatories = tuple(
@@ -271,15 +276,15 @@ def build_snapshot(
         council=council.name,
         council_kind=council.kind,
         document_title=council.document_title,
-        meeting_date=meeting.date.isoformat(),
-        date_in_words=long_date(meeting.date),
+        meeting_date=day.isoformat(),
+        date_in_words=long_date(day),
         place_and_time=place_and_time,
         elected=_sentence(elected),
         representatives=_sentence(representatives),
         absent=_sentence(absent),
         others=minutes.others_present.strip(),
         items=items,
-        closing_line=closing_line(council.municipality.place_name, closed_on or meeting.date),
+        closing_line=closing_line(council.municipality.place_name, closed_on or day),
         signatories=signatories,
         revision=minutes.revision,
         status=minutes.status,
@@ -318,6 +323,11 @@ def changes(before: dict, after: dict) -> list[str]:
         elif item != old[heading]:
             out.append(_("Ändrat: %(h)s") % {"h": heading})
     out += [_("Borttaget: %(h)s") % {"h": h} for h in old if h not in new]
+    if (after["meeting_date"], after["place_and_time"]) != (
+        before["meeting_date"],
+        before["place_and_time"],
+    ):
+        out.append(_("Ändrat: mötets datum, tid eller plats"))
     for key, label in (
         ("elected", _("Ledamöter")),
         ("representatives", _("Rådsrepresentanter")),

@@ -84,6 +84,12 @@ class Meeting(models.Model):
         latest = self.minutes.order_by("-revision").values_list("status", flat=True).first()
         return latest == Minutes.Status.APPROVED
 
+    def has_approved_record(self) -> bool:
+        """Some minutes of the meeting are approved: what they state about the meeting changes
+        only through a correction, and only when it is approved (a correction's draft keeps
+        its proposal, see ``Minutes.proposed_date``)."""
+        return self.minutes.filter(status=Minutes.Status.APPROVED).exists()
+
     def latest_notice(self) -> Notice | None:
         """The notice sent last (an update is a newer one)."""
         return self.notices.order_by("-number").first()
@@ -117,6 +123,14 @@ class Minutes(models.Model):
         help_text=_("Den godkända version som denna rättelse ska ersätta."),
     )
     correction_reason = models.TextField(_("skäl till rättelse"), blank=True)
+    # A correction's draft may state the meeting otherwise than the approved record: the
+    # proposed date, times and place, set together (a proposal exists when the date is set),
+    # become the meeting's when the correction is approved; the public pages keep the
+    # approved record's until then.
+    proposed_date = models.DateField(_("rättat datum"), null=True, blank=True)
+    proposed_start_time = models.TimeField(_("rättad starttid"), null=True, blank=True)
+    proposed_end_time = models.TimeField(_("rättad sluttid"), null=True, blank=True)
+    proposed_place = models.CharField(_("rättad plats"), max_length=150, blank=True)
     next_meeting = models.ForeignKey(
         Meeting,
         verbose_name=_("nästa möte"),
@@ -149,6 +163,24 @@ class Minutes(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} rev. {self.revision}"
+
+    @property
+    def has_proposal(self) -> bool:
+        """A correction that states its meeting otherwise than the approved record."""
+        return self.proposed_date is not None and self.corrects_id is not None
+
+    def stated_meeting(self) -> dict:
+        """The date, times and place these minutes state: a correction's proposal, or the
+        meeting's."""
+        if self.has_proposal:
+            return {
+                "date": self.proposed_date,
+                "start_time": self.proposed_start_time,
+                "end_time": self.proposed_end_time,
+                "place": self.proposed_place,
+            }
+        meeting = self.meeting
+        return {f: getattr(meeting, f) for f in ("date", "start_time", "end_time", "place")}
 
 
 class Attendance(models.Model):

@@ -30,7 +30,7 @@ from minutes.models import (
 )
 from minutes.pdf import render_minutes_pdf
 from minutes.services.attachments import DOCUMENT_COPIED
-from minutes.services.drafting import drop_empty_sections
+from minutes.services.drafting import correction_meeting_apply, drop_empty_sections
 from minutes.services.errors import InvalidInput, NotAllowed
 from minutes.services.files import store_pdf
 from minutes.services.text import check_text
@@ -61,12 +61,13 @@ def _check_approver(minutes: Minutes, actor) -> Person:
     return person
 
 
-def _check_held(meeting: Meeting, what: str) -> None:
+def _check_held(meeting: Meeting, what: str, day: datetime.date | None = None) -> None:
     """Minutes record a meeting that has taken place: nothing is submitted or approved before
-    the meeting's date (Swedish time)."""
-    if meeting.date > timezone.localdate():
+    the meeting's date (Swedish time), or the date a correction states."""
+    day = day or meeting.date
+    if day > timezone.localdate():
         raise NotAllowed(
-            f"Mötet hålls den {long_date(meeting.date)}. Minnesanteckningarna kan {what} "
+            f"Mötet hålls den {long_date(day)}. Minnesanteckningarna kan {what} "
             "först när mötet har hållits."
         )
 
@@ -83,7 +84,7 @@ def minutes_submit(*, minutes: Minutes, actor, request=None) -> Minutes:
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.DRAFT:
         raise NotAllowed("Bara ett utkast kan skickas för godkännande.")
-    _check_held(minutes.meeting, "skickas för godkännande")
+    _check_held(minutes.meeting, "skickas för godkännande", minutes.stated_meeting()["date"])
     if minutes.meeting.chaired_by_id is None:
         raise NotAllowed(
             "Det står inte vem som var ordförande vid mötet; be systemförvaltaren ange det."
@@ -187,8 +188,11 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.SUBMITTED:
         raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan godkännas.")
-    _check_held(minutes.meeting, "godkännas")
+    _check_held(minutes.meeting, "godkännas", minutes.stated_meeting()["date"])
     person = _check_approver(minutes, actor)
+    # a correction's proposed date, times and place become the meeting's while the newest
+    # minutes are not yet approved (the database freezes the meeting once they are)
+    correction_meeting_apply(minutes)
     now = timezone.now().replace(microsecond=0)
     snapshot = build_snapshot(minutes, created=now, signed={"Ordförande": signed_text(now)})
     revision = _freeze(

@@ -96,25 +96,53 @@ def meeting_update(
     actor,
     request=None,
 ) -> Meeting:
-    """Change a meeting's date, times and place. Refused once its newest minutes are approved:
-    the record states them (a correction's draft may change them, and its approval freezes them
-    again); and while they are submitted, since the chair reviews them as they stand. The public addresses follow the date: the old date's remembered PDF is forgotten."""
+    """Change a meeting's date, times and place while its minutes are a draft. Once some
+    minutes of it are approved, the record states them: the change goes to an open correction's
+    draft as its proposal (:func:`correction_meeting_apply` makes it the meeting's when the
+    correction is approved; the public pages keep the record's until then), and is refused
+    otherwise. Refused too while the minutes are submitted, since the chair reviews them as
+    they stand. The public addresses follow the date: the old date's remembered PDF is
+    forgotten."""
     meeting = (
         Meeting.objects.select_for_update()
         .select_related("council__municipality")
         .get(pk=meeting.pk)
     )
-    if meeting.is_frozen():
-        raise NotAllowed(FROZEN_MESSAGE)
     latest = meeting.latest_minutes()
+    correcting = is_open_correction(latest)
+    if not correcting and meeting.has_approved_record():
+        raise NotAllowed(FROZEN_MESSAGE)
     if latest is not None:
         ensure_draft(latest)  # submitted minutes state the meeting the chair is reviewing
     check_text(place)
     if start_time and end_time and end_time <= start_time:
         raise InvalidInput("Mötet kan inte sluta innan det börjar.")
+    place = place.strip()[:150]
+    if correcting:
+        latest = lock_draft(latest)
+        before = latest.stated_meeting()
+        latest.proposed_date, latest.proposed_start_time = date, start_time
+        latest.proposed_end_time, latest.proposed_place = end_time, place
+        latest.save(
+            update_fields=[
+                "proposed_date",
+                "proposed_start_time",
+                "proposed_end_time",
+                "proposed_place",
+                "updated_at",
+            ]
+        )
+        audit.record(
+            "meeting.correction_proposed",
+            request=request,
+            actor=actor,
+            obj=meeting,
+            before={k: str(v) if v is not None else None for k, v in before.items()},
+        )
+        return meeting
     before = {f: getattr(meeting, f) for f in ("date", "start_time", "end_time", "place")}
     meeting.date, meeting.start_time, meeting.end_time = date, start_time, end_time
-    meeting.place = place.strip()[:150]
+    meeting.place = place
     meeting.save(update_fields=["date", "start_time", "end_time", "place", "updated_at"])
     if before["date"] != date:
         forget_moved_meeting(meeting, before["date"])
@@ -126,6 +154,35 @@ def meeting_update(
         before={k: str(v) if v is not None else None for k, v in before.items()},
     )
     return meeting
+
+
+def is_open_correction(minutes: Minutes | None) -> bool:
+    """``minutes`` are a correction not yet approved (a draft, or submitted)."""
+    return (
+        minutes is not None
+        and minutes.corrects_id is not None
+        and minutes.status != Minutes.Status.APPROVED
+    )
+
+
+def correction_meeting_apply(minutes: Minutes) -> None:
+    """Within the approval of a correction, before it is approved (the database keeps the
+    meeting frozen once it is): its proposed date, times and place become the meeting's, and
+    what the public addresses and search remember of the old date is forgotten."""
+    if not minutes.has_proposal:
+        return
+    meeting = (
+        Meeting.objects.select_for_update()
+        .select_related("council__municipality")
+        .get(pk=minutes.meeting_id)
+    )
+    old_date = meeting.date
+    for field, value in minutes.stated_meeting().items():
+        setattr(meeting, field, value)
+    meeting.save(update_fields=["date", "start_time", "end_time", "place", "updated_at"])
+    minutes.meeting = meeting
+    if old_date != meeting.date:
+        forget_moved_meeting(meeting, old_date)
 
 
 def forget_moved_meeting(meeting: Meeting, old_date: datetime.date) -> None:

@@ -119,6 +119,10 @@ def minutes_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             )
     doc = snapshot.build_snapshot(page.minutes)
     before = selectors.previous_submission(page.minutes)
+    since_return = before is not None
+    if before is None and page.minutes.corrects_id is not None:
+        # a correction, submitted once: what it changes in the approved version it replaces
+        before = page.minutes.corrects.snapshot
     return render(
         request,
         "minutes/drafting/review.html",
@@ -127,6 +131,7 @@ def minutes_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             "minutes": page.minutes,
             "doc": doc,
             "changes": snapshot.changes(before, doc.as_dict()) if before else None,
+            "since_return": since_return,
             "docs_base": page.url + "handlingar/",
             "error": error,
             # the approval form's field to correct: the error stands next to it, it has focus

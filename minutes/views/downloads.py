@@ -5,6 +5,7 @@ never served by the web server from the archive, always through these checks, by
 
 from __future__ import annotations
 
+import datetime
 import functools
 import logging
 import re
@@ -17,9 +18,11 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
@@ -27,7 +30,7 @@ from django.views.decorators.http import require_GET, require_safe
 from config.storage import IMMUTABLE
 from core import audit
 from councils import access
-from minutes import publication, services
+from minutes import publication, selectors, services
 from minutes.models import ApprovedRevision, ItemDocument, Meeting, Minutes, Notice
 from minutes.notices import NoticeSnapshot
 from minutes.pdf import RenderError, render_minutes_pdf
@@ -225,9 +228,9 @@ def _published_revision(sha256: str, filename: str) -> ApprovedRevision | None:
     named = publication.parse_file_name(filename)
     if named is None:
         return None
+    # the date is the one the PDF states, which a correction may have changed since
     candidates = ApprovedRevision.objects.filter(
         pdf_sha256=sha256,
-        minutes__meeting__date=named.day,
         minutes__revision=named.revision,
         withdrawal__isnull=True,
     ).select_related("minutes__meeting__council__municipality", "withdrawal")
@@ -292,17 +295,31 @@ def meeting_document(
     document_id: int,
     filename: str,
 ) -> HttpResponse:
-    """A public document of a meeting, for everyone."""
+    """A public document of a meeting, for everyone; under the date a correction moved the
+    meeting from, a permanent redirect to its address under the new date."""
     council_obj = access.get_public_council(municipality, council)
+    try:
+        day = datetime.date.fromisoformat(date)
+    except ValueError:
+        raise Http404(_("Ogiltigt datum.")) from None
     document = (
         ItemDocument.objects.select_related("item__minutes__meeting")
         .filter(
             pk=document_id,
             item__minutes__meeting__council=council_obj,
-            item__minutes__meeting__date=date,
+            item__minutes__meeting__date=day,
         )
         .first()
     )
+    if document is None:
+        moved = selectors.moved_meeting_date(municipality, council, day)
+        if moved is not None:
+            return HttpResponsePermanentRedirect(
+                reverse(
+                    "minutes:document",
+                    args=[municipality, council, moved.isoformat(), document_id, filename],
+                )
+            )
     if (
         document is None
         or not (document.is_public and document.item.is_public)

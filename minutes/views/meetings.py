@@ -117,14 +117,19 @@ def meeting_new(request: HttpRequest, municipality: str, council: str) -> HttpRe
 @not_editable_as_conflict
 @meeting_view(need=Need.EDIT, action="meeting.change", minutes_required=False)
 def meeting_details(request: HttpRequest, page: MeetingPage) -> HttpResponse:
-    """The meeting's date, times and place, changed while its minutes are a draft (or a
-    correction's draft); frozen once approved."""
+    """The meeting's date, times and place, changed while its minutes are a draft; once some
+    are approved, proposed by a correction's draft (the meeting changes when the correction is
+    approved), and frozen otherwise."""
     meeting = page.meeting
-    if meeting.is_frozen():
+    correcting = services.is_open_correction(page.minutes)
+    if not correcting and meeting.has_approved_record():
         raise services.NotAllowed(services.FROZEN_MESSAGE)
     if page.minutes is not None:
         services.ensure_draft(page.minutes)
-    initial = {f: getattr(meeting, f) for f in ("date", "start_time", "end_time", "place")}
+    if page.minutes is not None:
+        initial = page.minutes.stated_meeting()
+    else:
+        initial = {f: getattr(meeting, f) for f in ("date", "start_time", "end_time", "place")}
     form = MeetingForm(
         request.POST or None, initial=initial, submit_label=_("Spara mötesuppgifterna")
     )
@@ -136,8 +141,17 @@ def meeting_details(request: HttpRequest, page: MeetingPage) -> HttpResponse:
         except services.InvalidInput as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Mötesuppgifterna är ändrade."))
-            if meeting.latest_notice() is not None:
+            if correcting:
+                messages.success(
+                    request,
+                    _(
+                        "Rättelsen anger de nya mötesuppgifterna. Mötet och den publicerade "
+                        "sidan ändras när rättelsen godkänns."
+                    ),
+                )
+            else:
+                messages.success(request, _("Mötesuppgifterna är ändrade."))
+            if not correcting and meeting.latest_notice() is not None:
                 messages.warning(
                     request,
                     _("Kallelsen är redan skickad: skicka en uppdaterad kallelse med ändringen."),
@@ -146,7 +160,13 @@ def meeting_details(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     return render(
         request,
         "minutes/drafting/meeting_form.html",
-        {"council": meeting.council, "form": form, "meeting": meeting, "page_url": page.url},
+        {
+            "council": meeting.council,
+            "form": form,
+            "meeting": meeting,
+            "page_url": page.url,
+            "correcting": correcting,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -6,6 +6,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, render
@@ -164,6 +165,11 @@ def meeting_detail(
     council_obj = access.get_public_council(municipality, council)
     meeting = Meeting.objects.filter(pk__in=_meetings_on(municipality, council, date)).first()
     if meeting is None:
+        moved = selectors.moved_meeting_date(municipality, council, _day(date))
+        if moved is not None:
+            return HttpResponsePermanentRedirect(
+                reverse("minutes:meeting", args=[municipality, council, moved.isoformat()])
+            )
         raise Http404(_("Rådet hade inget möte den dagen."))
     revisions = list(
         ApprovedRevision.objects.filter(minutes__meeting=meeting)
@@ -207,6 +213,11 @@ def meeting_pdf(
         raise Http404(_("Filen finns inte."))
     current = selectors.current_public_pdf(municipality, council, day)
     if current is None:
+        moved = selectors.moved_meeting_date(municipality, council, day)
+        if moved is not None:
+            return HttpResponsePermanentRedirect(
+                publication.readable_url(municipality, council, moved)
+            )
         raise Http404(_("Det finns inga godkända minnesanteckningar här."))
     if current.withdrawal_reason is not None:
         return _withdrawn(current.withdrawal_reason)

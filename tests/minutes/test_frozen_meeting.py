@@ -5,13 +5,18 @@ writes. A correction changes it, and the public addresses follow the corrected d
 import datetime
 
 import pytest
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from minutes import services
 from minutes.models import Meeting, Minutes
+from minutes.snapshot import build_snapshot, changes
 from tests import factories
+from tests.minutes import pdftext
 from tests.minutes.drafting_fixtures import submit_and_approve
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -100,37 +105,127 @@ def test_the_service_checks_its_input(cast, draft):
         )
 
 
-def test_a_correction_changes_the_date_and_the_public_addresses_follow(client, cast, draft):
+def pdf_words(revision) -> str:
+    return " ".join(
+        " ".join(page) for page in pdftext.raw_lines(default_storage.open(revision.pdf_name).read())
+    )
+
+
+def test_a_correction_proposes_the_date_and_its_approval_moves_the_meeting(client, cast, draft):
     first = submit_and_approve(draft, cast)
     old = draft.meeting.date
     assert client.get(pdf_address(old)).status_code == 302  # remembered for a minute
     correction = services.correction_start(
         revision=first, actor=cast.secretary, reason="Mötet hölls den 21 februari."
     )
-    moved = move(correction.meeting)
-    assert client.get(pdf_address(old)).status_code == 404  # forgotten at once
+    move(correction.meeting, FEB_21, actor=cast.secretary)
+
+    # the draft states the proposal; the meeting and the public pages keep the record's
+    correction.refresh_from_db()
+    assert correction.proposed_date == FEB_21
+    meeting = Meeting.objects.get(pk=draft.meeting_id)
+    assert meeting.date == old
+    proposed = build_snapshot(correction)
+    assert proposed.meeting_date == "2025-02-21" and proposed.date_in_words == "21 februari 2025"
+    assert "Ändrat: mötets datum, tid eller plats" in changes(first.snapshot, proposed.as_dict())
+    page = client.get(page_address(old))
+    assert page.status_code == 200 and "24 februari 2025" in page_text(page)
+    response = client.get(pdf_address(old))
+    assert response.status_code == 302 and first.pdf_sha256 in response["Location"]
+    assert client.get(page_address(FEB_21)).status_code == 404
+    assert client.get(pdf_address(FEB_21)).status_code == 404
+
     submit_and_approve(correction, cast)
+    moved = Meeting.objects.get(pk=draft.meeting_id)
+    assert moved.date == FEB_21 and moved.place == "Kommunstyrelsesalen"
+    second = correction.approved_revision
+    assert second.snapshot["meeting_date"] == "2025-02-21"
+    assert "21 februari 2025" in pdf_words(second) and "24 februari" not in pdf_words(second)
     with pytest.raises(DatabaseError), transaction.atomic():
         Meeting.objects.filter(pk=moved.pk).update(date=old)  # frozen again
     with pytest.raises(services.NotAllowed):
         move(moved, old)
 
-    assert client.get(page_address(old)).status_code == 404
-    assert client.get(pdf_address(old)).status_code == 404
     page = client.get(page_address(FEB_21))
     assert page.status_code == 200
-    second = correction.approved_revision
-    assert second.snapshot["meeting_date"] == "2025-02-21"
     response = client.get(pdf_address(FEB_21))
     assert response.status_code == 302
     served = client.get(response["Location"])
     assert served.status_code == 200 and served["ETag"] == f'"{second.pdf_sha256}"'
-    # the superseded version stays downloadable from the meeting's page
+    # the superseded version stays downloadable, from the meeting's page and its own file
     earlier = reverse(
         "minutes:approved_pdf_revision", args=["arboga", "forebyggande-radet", moved.pk, 1]
     )
     file = client.get(client.get(earlier)["Location"])
     assert file.status_code == 200 and file["ETag"] == f'"{first.pdf_sha256}"'
+
+
+def test_the_old_addresses_of_a_moved_meeting_redirect_for_good(client, cast, draft):
+    from tests.minutes.services.test_attachments import add
+
+    document = add(draft.items.get(position=2))
+    first = submit_and_approve(draft, cast)
+    assert (
+        client.get(
+            f"{page_address(draft.meeting.date)}handlingar/{document.pk}/"
+            "verksamhetsberattelse-2019.pdf"
+        ).status_code
+        == 200
+    )
+    old = draft.meeting.date
+    old_file = client.get(pdf_address(old))["Location"]
+    correction = services.correction_start(revision=first, actor=cast.secretary, reason="Datum.")
+    move(correction.meeting, FEB_21)
+    submit_and_approve(correction, cast)
+
+    page = client.get(page_address(old))
+    assert page.status_code == 301 and page["Location"] == page_address(FEB_21)
+    pdf = client.get(pdf_address(old))
+    assert pdf.status_code == 301 and pdf["Location"] == pdf_address(FEB_21)
+    # the immutable file of the superseded revision, linked from e-mails, stays
+    file = client.get(old_file)
+    assert file.status_code == 200 and file["ETag"] == f'"{first.pdf_sha256}"'
+    # a document's address under the old date leads to the same address under the new one
+    old_document = f"{page_address(old)}handlingar/{document.pk}/verksamhetsberattelse-2019.pdf"
+    moved_document = old_document.replace(f"{old:%Y-%m-%d}", f"{FEB_21:%Y-%m-%d}")
+    response = client.get(old_document)
+    assert response.status_code == 301 and response["Location"] == moved_document
+    assert client.get(page_address(old) + "handlingar/1/x.pdf").status_code == 301
+    # a date the council never met on is still not found, and so is a wrong file name
+    assert client.get(page_address(datetime.date(2025, 2, 23))).status_code == 404
+    assert client.get(page_address(old) + "annat-namn.pdf").status_code == 404
+    day = datetime.date(2025, 2, 23)
+    assert client.get(f"{page_address(day)}handlingar/{document.pk}/a.pdf").status_code == 404
+    assert client.get("/arboga/forebyggande-radet/2025-13-45/handlingar/1/a.pdf").status_code == 404
+
+
+def test_a_correction_without_a_proposal_keeps_the_meeting(cast, draft):
+    first = submit_and_approve(draft, cast)
+    correction = services.correction_start(revision=first, actor=cast.secretary, reason="Namn.")
+    assert build_snapshot(correction).meeting_date == "2025-02-24"
+    submit_and_approve(correction, cast)
+    meeting = Meeting.objects.get(pk=draft.meeting_id)
+    assert meeting.date == datetime.date(2025, 2, 24) and meeting.place == "Kommunstyrelsesalen"
+
+
+def test_the_service_refuses_while_a_correction_is_submitted(cast, draft):
+    first = submit_and_approve(draft, cast)
+    correction = services.correction_start(revision=first, actor=cast.secretary, reason="Datum.")
+    services.minutes_submit(minutes=correction, actor=cast.secretary)
+    with pytest.raises(services.NotEditable):
+        move(correction.meeting, FEB_21)
+    correction.refresh_from_db()
+    assert correction.proposed_date is None
+
+
+def test_a_correction_proposing_a_coming_date_is_not_approved(cast, draft):
+    first = submit_and_approve(draft, cast)
+    correction = services.correction_start(revision=first, actor=cast.secretary, reason="Datum.")
+    coming = timezone.localdate() + datetime.timedelta(days=3)
+    move(correction.meeting, coming)
+    with pytest.raises(services.NotAllowed, match="först när mötet har hållits"):
+        services.minutes_submit(minutes=correction, actor=cast.secretary)
+    assert Meeting.objects.get(pk=draft.meeting_id).date == datetime.date(2025, 2, 24)
 
 
 def admin_form(meeting, **changes) -> dict:
@@ -150,27 +245,36 @@ def admin_form(meeting, **changes) -> dict:
     return {**data, **changes}
 
 
-def test_the_admin_shows_an_approved_meeting_read_only_and_a_correction_editable(
+def test_the_admin_shows_a_meeting_with_approved_minutes_read_only_even_while_corrected(
     client, cast, draft
 ):
     meeting = draft.meeting
     url = reverse("admin:minutes_meeting_change", args=[meeting.pk])
     client.force_login(cast.admin)
     assert 'name="date"' in client.get(url).content.decode()
+    response = client.post(url, admin_form(meeting, place="Rådhuset"))
+    assert response.status_code == 302  # a draft's meeting changes here
+    meeting.refresh_from_db()
+    assert meeting.place == "Rådhuset"
     first = submit_and_approve(draft, cast)
 
-    page = client.get(url).content.decode()
-    for field in ("date", "start_time", "end_time", "place", "council"):
-        assert f'name="{field}"' not in page, field
-    assert "Kommunstyrelsesalen" in page
-    response = client.post(url, admin_form(meeting, date="2025-02-21", place="Annat"))
-    assert response.status_code == 302  # saved what may change, never a 500
-    meeting.refresh_from_db()
-    assert meeting.date == datetime.date(2025, 2, 24) and meeting.place == "Kommunstyrelsesalen"
+    def refused_here():
+        page = client.get(url).content.decode()
+        for field in ("date", "start_time", "end_time", "place", "council"):
+            assert f'name="{field}"' not in page, field
+        assert "Rådhuset" in page
+        response = client.post(url, admin_form(meeting, date="2025-02-21", place="Annat"))
+        assert response.status_code == 302  # saved what may change, never a 500
+        stored = Meeting.objects.get(pk=meeting.pk)
+        assert stored.date == datetime.date(2025, 2, 24) and stored.place == "Rådhuset"
 
-    services.correction_start(revision=first, actor=cast.secretary, reason="Fel datum.")
-    assert 'name="date"' in client.get(url).content.decode()
-    response = client.post(url, admin_form(meeting, date="2025-02-21"))
-    assert response.status_code == 302, response.content.decode()[:2000]
-    meeting.refresh_from_db()
-    assert meeting.date == FEB_21
+    refused_here()
+    # a correction's draft does not open the admin: the change is the correction's proposal,
+    # which the admin shows but does not write
+    correction = services.correction_start(revision=first, actor=cast.secretary, reason="Datum.")
+    refused_here()
+    move(meeting, FEB_21)
+    page = client.get(reverse("admin:minutes_minutes_change", args=[correction.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="proposed_date"' not in html and "21 februari 2025" in html

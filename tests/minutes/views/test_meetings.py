@@ -205,6 +205,67 @@ def test_submitted_or_approved_meetings_are_not_moved(client, cast, draft, state
         assert "genom en rättelse" in page_text(response)
 
 
+def test_during_a_correction_the_form_edits_its_proposal_not_the_meeting(client, cast, draft):
+    first = submit_and_approve(draft, cast)
+    client.force_login(cast.chair)
+    client.post(url("correction", draft), {"reason": "Mötet hölls en annan dag."})
+    correction = draft.meeting.minutes.get(revision=2)
+    client.force_login(cast.secretary)
+    page = client.get(url("meeting_details", draft))
+    assert page.status_code == 200 and 'value="2025-02-24"' in page.content.decode()
+    assert "ändras först när rättelsen godkänns" in page_text(page)
+    response = client.post(url("meeting_details", draft), MOVED, follow=True)
+    assert "när rättelsen godkänns" in page_text(response)
+    meeting = Meeting.objects.get(pk=draft.meeting_id)
+    assert meeting.date == datetime.date(2025, 2, 24) and meeting.place == "Kommunstyrelsesalen"
+    correction.refresh_from_db()
+    assert (correction.proposed_date, correction.proposed_place) == (
+        datetime.date(2025, 2, 25),
+        "Ráðhúsið",
+    )
+    assert AuditEvent.objects.filter(action="meeting.correction_proposed").count() == 1
+    # the staff page, the form and the preview state the proposal
+    text = page_text(client.get(url("meeting", draft)))
+    assert "Ráðhúsið kl 13.00 – 15.00" in text and "hölls den 25 februari 2025" in text
+    again = client.get(url("meeting_details", draft)).content.decode()
+    assert 'value="2025-02-25"' in again and 'value="Ráðhúsið"' in again
+    preview = client.get(reverse("minutes:draft_preview", args=[*SLUGS, draft.meeting_id]))
+    words = " ".join(" ".join(p) for p in pdftext.raw_lines(preview.content))
+    assert "25 februari 2025" in words and "Ráðhúsið" in words
+    # the chair reviews what the correction changes in the approved version
+    services.minutes_submit(minutes=correction, actor=cast.secretary)
+    client.force_login(cast.chair)
+    review = page_text(client.get(url("review", draft)))
+    assert "möte den 25 februari 2025" in review
+    assert "Rättelsen ändrar i den godkända versionen" in review
+    assert "Ändrat: mötets datum, tid eller plats" in review
+    # submitted, it no longer changes; approved, the meeting moved
+    client.force_login(cast.secretary)
+    assert client.post(url("meeting_details", draft), {**MOVED, "place": "X"}).status_code == 409
+    services.minutes_approve(minutes=correction, actor=cast.chair)
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.start_time, meeting.place) == (
+        datetime.date(2025, 2, 25),
+        datetime.time(13, 0),
+        "Ráðhúsið",
+    )
+    assert first.pk != correction.approved_revision.pk
+    response = client.post(url("meeting_details", draft), MOVED)
+    assert response.status_code == 409 and "genom en rättelse" in page_text(response)
+
+
+@pytest.mark.parametrize("who", ["member", "chair"])
+def test_only_secretaries_propose_a_corrected_date(client, cast, draft, who):
+    first = submit_and_approve(draft, cast)
+    correction = services.correction_start(revision=first, actor=cast.secretary, reason="Datum.")
+    client.force_login(getattr(cast, who))
+    assert client.post(url("meeting_details", draft), MOVED).status_code == 403
+    client.force_login(cast.outsider)
+    assert client.post(url("meeting_details", draft), MOVED).status_code == 404
+    correction.refresh_from_db()
+    assert correction.proposed_date is None
+
+
 def test_a_meeting_without_minutes_can_be_moved(client, cast):
     meeting = Meeting.objects.create(council=cast.council, date=datetime.date(2025, 5, 5))
     client.force_login(cast.secretary)
