@@ -54,6 +54,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "drafting:workspace": SIGNED_IN,
     "drafting:meeting_new": EDITORS,
     "drafting:meeting": MEMBERS,
+    "drafting:meeting_details": EDITORS,
     "drafting:minutes_start": EDITORS,
     "drafting:attendance": EDITORS,
     "drafting:submit": EDITORS,

@@ -24,7 +24,7 @@ def guards_again(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("minutes", "0012_frozen_meeting_and_sent_notices")]
+    dependencies = [("minutes", "0013_notice_recipient_claimed_at")]
     operations = [
         migrations.RunPython(lift_guards, guards_again),
         migrations.AddField(
