@@ -145,3 +145,23 @@ def test_the_plan_pdf_is_rendered_once_per_content(cast, plan, monkeypatch):
     services.goal_create(plan=plan, title="Ett fjärde mål", description="", actor=None)
     plan.refresh_from_db()
     assert plan_pdf(plan) != first and len(renders) == 2
+
+
+def test_a_plan_pdf_made_by_an_older_renderer_is_not_served(cast, plan, monkeypatch):
+    """The cache's key carries minutes.pdf.RENDERER_VERSION: after the renderer changes, the
+    same HTML is rendered again rather than served as the old renderer made it."""
+    from actionplans import pdf as plan_pdf_module
+
+    first = plan_pdf(plan)
+    renders = []
+    renderer = minutes_pdf.get_renderer()
+    original = renderer.render_html
+
+    def counting(html, **kwargs):
+        renders.append(html)
+        return original(html, **kwargs)
+
+    monkeypatch.setattr(renderer, "render_html", counting)
+    assert plan_pdf(plan) == first and renders == []
+    monkeypatch.setattr(plan_pdf_module, "RENDERER_VERSION", minutes_pdf.RENDERER_VERSION + 1)
+    assert plan_pdf(plan) == first and len(renders) == 1

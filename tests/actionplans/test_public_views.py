@@ -147,8 +147,18 @@ def test_a_lost_report_file_is_rendered_again_when_the_bytes_match(client, cast,
     assert default_storage.exists(report.pdf_name)
     default_storage.delete(report.pdf_name)
     type(report).objects.filter(pk=report.pk).update(pdf_sha256="0" * 64)
-    assert client.get(REPORT_PDF).status_code == 404
+    lost = client.get(REPORT_PDF)
+    assert lost.status_code == 404
     assert "renders differently" in caplog.text
+    # says why in Swedish: this version cannot make the adopted bytes again, a backup can
+    assert lost["Content-Type"] == "text/plain; charset=utf-8"
+    text = lost.content.decode()
+    assert "kan inte skapas på nytt" in text and "byte för byte" in text
+    assert "säkerhetskopia" in text
+    assert not default_storage.exists(report.pdf_name)
+    client.force_login(cast.secretary)  # the secretary's download of the adopted file says so too
+    internal = client.get(reverse("plans:report_pdf", args=["arboga", "forebyggande-radet", 2020]))
+    assert internal.status_code == 404 and "byte för byte" in internal.content.decode()
 
 
 def test_follow_ups_of_confidential_items_and_withdrawn_minutes_stay_off_the_public_plan(
