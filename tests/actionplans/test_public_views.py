@@ -212,3 +212,22 @@ def test_the_plan_keeps_digit_groups_together_on_its_page_and_in_its_pdf(client,
     assert f"250{nbsp}000 kronor" in source and f"1{nbsp}200 på" in source
     text = " ".join(" ".join(page) for page in pdftext.raw_lines(client.get(PLAN_PDF).getvalue()))
     assert "250 000 kronor" in text.replace(nbsp, " ")
+
+
+def test_the_public_plan_keeps_digit_groups_together_in_its_headings(client, cast):
+    from actionplans.models import Activity
+
+    plan = plan_with_goals(
+        cast.council, goals=("Budget 8 000 kr",), activities=(("Insats 2 500 kr", "done"),)
+    )
+    services.plan_update(
+        plan=plan, title="Handlingsplan 1 250 000 kr", introduction="", situation_picture="",
+        actor=None,
+    )  # fmt: skip
+    Activity.objects.filter(title="Insats 2 500 kr").update(indicator="Minst 1 000 deltagare")
+    adopt(plan, cast)
+    html = client.get(f"{LIST}2020/").content.decode()
+    nbsp = "\u00a0"
+    assert f"<h1>Handlingsplan 1{nbsp}250{nbsp}000 kr <span" in html
+    assert f'id="mal-1">1. Budget 8{nbsp}000 kr</h3>' in html
+    assert f"<td>Insats 2{nbsp}500 kr" in html and f"Minst 1{nbsp}000 deltagare" in html
