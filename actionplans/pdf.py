@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from actionplans import selectors
 from actionplans.models import ActionPlan, AnnualReport
 from core.dates import long_date
-from minutes.pdf import css_string, get_renderer
+from minutes.pdf import RENDERER_VERSION, css_string, get_renderer
 
 # The body's own headings (h3 and h4, all the rich text allows) sit one level under the
 # document's title in the PDF: h2 and h3.
@@ -38,9 +38,10 @@ def _html(template: str, context: dict, *, header: str) -> str:
 def plan_pdf(plan: ActionPlan, *, draft: bool = False) -> bytes:
     """The plan's PDF, rendered once per content: it changes with every follow-up, so it is not
     stored, but the same HTML always gives the same bytes, which the cache keeps by the HTML's
-    hash (a burst of downloads costs one render)."""
+    hash and the renderer's version (a burst of downloads costs one render; a new renderer's
+    first download another)."""
     html = plan_html(plan, draft=draft)
-    key = "plan-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    key = f"plan-pdf:{RENDERER_VERSION}:{hashlib.sha256(html.encode()).hexdigest()}"
     pdf = cache.get(key)
     if pdf is None:
         pdf = get_renderer().render_html(html).pdf

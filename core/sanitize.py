@@ -76,8 +76,13 @@ _EMPTY_BLOCK = re.compile(r"<(p|h3|h4)>(\s|&nbsp;|<br>)*</\1>")
 _LONE_NBSP = re.compile(r"(?<=[^\s;])&nbsp;(?=[^\s&])")
 # An anchor without an address (pasted bookmarks, refused addresses) is only its text; an
 # anchor or inline element with no text is nothing. Applied until nothing changes, so
-# "<p><strong><a></a></strong></p>" goes as a whole.
-_ANCHOR_WITHOUT_HREF = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
+# "<p><strong><a></a></strong></p>" goes as a whole. Whether an anchor has an address is read
+# from its attributes one by one, as nh3 writes them (name="value", with < > " escaped in the
+# value), so "href" in another attribute's value does not count; attributes in any other shape
+# are taken for no address.
+_ANCHOR = re.compile(r"<a(\s[^>]*)?>(.*?)</a>", re.DOTALL)
+_ATTRIBUTES = re.compile(r'(?:\s[^\s"=<>/]+="[^"<>]*")*')
+_ATTRIBUTE_NAME = re.compile(r'\s([^\s"=<>/]+)="[^"<>]*"')
 _EMPTY_INLINE = re.compile(r"<(a|strong|em|u|s|sub|sup)(\s[^>]*)?>(\s|&nbsp;)*</\1>")
 _EMPTY_LIST = re.compile(r"<(ul|ol)(\s[^>]*)?>(\s|<li>(\s|&nbsp;|<br>)*</li>)*</\1>")
 
@@ -122,7 +127,7 @@ def _normalize(html: str) -> str:
         else:
             out.append(text)
     flush()
-    result = _ANCHOR_WITHOUT_HREF.sub(r"\1", "".join(out))
+    result = _ANCHOR.sub(_unwrap_anchor_without_href, "".join(out))
     previous = None
     while previous != result:
         previous = result
@@ -130,6 +135,13 @@ def _normalize(html: str) -> str:
         result = _EMPTY_BLOCK.sub("", result)
         result = _EMPTY_LIST.sub("", result)
     return _LONE_NBSP.sub(" ", result).strip()
+
+
+def _unwrap_anchor_without_href(match: re.Match) -> str:
+    attributes = match.group(1) or ""
+    if _ATTRIBUTES.fullmatch(attributes) and "href" in _ATTRIBUTE_NAME.findall(attributes):
+        return match.group(0)
+    return match.group(2)
 
 
 def _clean(html: str) -> str:

@@ -28,15 +28,18 @@ RESERVED_SLUGS = frozenset(
         "flode",
         "om",
         "tillganglighet",
-        # the language prefixes of the public pages (/en/…, config/urls.py)
-        "sv",
-        "en",
     }
 )
 
 
+def language_prefixes() -> frozenset[str]:
+    """The public pages' language prefixes (/en/…, config/urls.py' i18n_patterns), one for
+    each of settings.LANGUAGES: a language added there reserves its code as well."""
+    return frozenset(code.lower() for code, _name in settings.LANGUAGES)
+
+
 def validate_not_reserved(value: str) -> None:
-    if value.lower() in RESERVED_SLUGS:
+    if value.lower() in RESERVED_SLUGS | language_prefixes():
         raise ValidationError(
             _("”%(value)s” används redan av webbplatsen. Välj ett annat kortnamn."),
             code="reserved",

@@ -43,6 +43,14 @@ STATIC_DIR = BASE_DIR / "static"
 STYLESHEET = STATIC_DIR / "minutes" / "pdf.css"
 PDF_VARIANT = "pdf/a-2a"
 TEMPLATE = "minutes/pdf/minutes.html"
+# The renderer's version: bump it whenever the same HTML gives other bytes (a new finisher such
+# as minutes.pdf_artifacts, another WeasyPrint, other fonts or pdf.css) or the templates under
+# templates/minutes/pdf/ and templates/actionplans/pdf/ change their output. Caches of rendered
+# PDFs keyed by their HTML (actionplans.pdf.plan_pdf) carry it in their key, so no PDF made by
+# an older renderer is served; stored PDFs (approved minutes, adopted reports) keep their bytes
+# and are never rendered again for them. History: 1 up to issue 17; 2 with the pagination
+# artifacts, the documents' new titles and the no-break digit groups (issue 17).
+RENDERER_VERSION = 2
 MiB = 1024 * 1024
 
 

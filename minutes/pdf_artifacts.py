@@ -60,7 +60,13 @@ def mark_page_furniture(document, pdf) -> None:
     reached = _reachable(objects, root_number)
     parent_tree = objects[_number(root["ParentTree"])]
     nums = parent_tree["Nums"]
-    pages = [objects[_number(reference)] for reference in pdf.page_references]
+    # the ParentTree's key of a page's marked content is the page's StructParents, whatever the
+    # page's place in the document
+    pages = {}
+    for reference in pdf.page_references:
+        page = objects[_number(reference)]
+        if "StructParents" in page:
+            pages[int(page["StructParents"])] = page
 
     still_referenced: set[int] = set()
     for key, value in zip(nums[::2], nums[1::2], strict=True):
@@ -74,8 +80,13 @@ def mark_page_furniture(document, pdf) -> None:
                 furniture.add(mcid)
                 value[mcid] = NULL
         if furniture:
-            stream = objects[_number(pages[key]["Contents"])]
-            _as_artifacts(stream.stream, furniture, pydyf)
+            if key not in pages:
+                raise ValueError(
+                    f"The ParentTree's entry {key} lists marked content, but no page has "
+                    f"/StructParents {key}: the page furniture cannot be marked as artifacts."
+                )
+            for stream in _content_streams(objects, pages[key]["Contents"]):
+                _as_artifacts(stream.stream, furniture, pydyf)
 
     # the detached elements (the margin boxes' own, and the spans in them) are referred to by
     # nothing now but each other
@@ -87,6 +98,18 @@ def mark_page_furniture(document, pdf) -> None:
             and element.get("Type") == "/StructElem"
         ):
             element.clear()
+
+
+def _content_streams(objects, contents) -> list:
+    """A page's /Contents: one stream or an array of streams (ISO 32000-1, 7.7.3.3), each an
+    indirect reference; a marked-content sequence may be in any of them."""
+    streams = []
+    for reference in contents if isinstance(contents, list) else [contents]:
+        number = _number(reference)
+        if number is None:
+            raise ValueError(f"A page's /Contents names {reference!r}, not a stream's reference.")
+        streams.append(objects[number])
+    return streams
 
 
 def _as_artifacts(operations: list, mcids: set[int], pydyf) -> None:

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from core.templatetags.typography import join_digit_groups
 from councils.models import Council
 from minutes import publication
 from minutes.models import ApprovedRevision, Meeting, SearchEntry
@@ -357,8 +358,11 @@ def _excerpt(text: str, pattern: re.Pattern, width: int = 220) -> str:
 
 
 def highlight(marked: str) -> SafeString:
-    """Escape the text, then turn the markers into ``<mark>``."""
-    escaped = escape(marked)  # every character the visitor or the minutes supplied
+    """Hold the digit groups together (core.templatetags.typography, looking through the
+    markers: "8 <mark>000</mark>" too), escape the text, then turn the markers into
+    ``<mark>``."""
+    joined = join_digit_groups(marked, transparent=START + STOP)
+    escaped = escape(joined)  # every character the visitor or the minutes supplied
     return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 

@@ -83,10 +83,7 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
     known = {c.year for c in counts}
     shown = {year} if year in known else {c.year for c in counts[:SHOWN_YEARS]}
     base = reverse("minutes:council", args=[council.municipality.slug, council.slug])
-    # Swedish as the minutes write it; another language in Django's formats for it
-    swedish = get_language() == "sv"
-    day_text = long_date if swedish else lambda day: date_format(day, "j F Y")
-    clock = "kl" if swedish else ""
+    text = line_texts()
     upcoming: list[MeetingLine] = []
     years: list[MeetingYear] = []
     for day, start, end, place, approved in rows:
@@ -94,13 +91,10 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
         if not coming and day.year not in shown:
             continue
         iso = day.isoformat()
-        details = "".join(
-            f", {part}" for part in (time_span(start, end, clock=clock), place) if part
-        )
         pdf = ""
         if approved is not None:
             pdf = readable_url(council.municipality.slug, council.slug, day, council_url=base)
-        line = MeetingLine(iso, f"{base}{iso}/", day_text(day), details, pdf)
+        line = MeetingLine(iso, f"{base}{iso}/", *text(day, start, end, place), pdf)
         if coming:
             upcoming.insert(0, line)  # the rows come newest first; coming ones soonest first
         elif years and years[-1].year == day.year:
@@ -115,10 +109,26 @@ def council_meetings(council: Council, *, year: int | None = None) -> CouncilMee
     )
 
 
+def line_texts():
+    """How a meeting line reads in the request's language, decided once per page: a function of
+    (day, start, end, place) giving the day ("24 februari 2020") and the details (", kl 08.30 –
+    10.30, Kommunstyrelsesalen"). Swedish as the minutes write it; another language in Django's
+    formats for it, without the "kl"."""
+    swedish = get_language() == "sv"
+    day_text = long_date if swedish else lambda day: date_format(day, "j F Y")
+    clock = "kl" if swedish else ""
+
+    def text(day, start, end, place) -> tuple[str, str]:
+        details = "".join(
+            f", {part}" for part in (time_span(start, end, clock=clock), place) if part
+        )
+        return day_text(day), details
+
+    return text
+
+
 def _coming(day: datetime.date, approved: int | None, today: datetime.date) -> bool:
-    """A meeting is coming until its day has passed or its minutes are approved (a meeting
-    approved on its own day is listed with its PDF under its year, never as coming)."""
-    return day >= today and approved is None
+    return Meeting.coming(day, approved=approved is not None, today=today)
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,7 @@ def municipality_councils(municipality: Municipality) -> list[CouncilLatest]:
         )
         .order_by("name")
     )
+    text = line_texts()
     out = []
     for council in councils:
         council.municipality = municipality
@@ -153,19 +164,10 @@ def municipality_councils(municipality: Municipality) -> list[CouncilLatest]:
         line = None
         if council.latest_date is not None:
             day = council.latest_date
-            details = "".join(
-                f", {part}"
-                for part in (
-                    time_span(council.latest_start, council.latest_end),
-                    council.latest_place,
-                )
-                if part
-            )
             line = MeetingLine(
                 day.isoformat(),
                 f"{base}{day.isoformat()}/",
-                long_date(day),
-                details,
+                *text(day, council.latest_start, council.latest_end, council.latest_place),
                 readable_url(municipality.slug, council.slug, day, council_url=base),
             )
         out.append(CouncilLatest(council, base, line))

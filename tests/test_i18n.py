@@ -206,6 +206,15 @@ def test_the_council_page_gives_english_dates_and_times(client, public, cast):
     assert "kl 08.30 – 10.30, Kommunstyrelsesalen" in page_text(client.get(COUNCIL))
 
 
+def test_the_municipality_page_gives_english_dates_and_times(client, public):
+    """The latest approved meeting of each council reads as the council page does: English
+    month names and no "kl" under /en/, the minutes' Swedish without a prefix."""
+    en = page_text(client.get("/en/arboga/"))
+    assert "24 February 2020, 08.30 – 10.30" in en
+    assert "februari" not in en and "kl " not in en
+    assert "24 februari 2020, kl 08.30 – 10.30" in page_text(client.get("/arboga/"))
+
+
 @pytest.mark.parametrize(("path", "swedish", "english"), PAGES)
 def test_the_switch_links_the_same_page_in_the_other_language(
     client, public, path, swedish, english

@@ -18,7 +18,7 @@ from actionplans.services.adoption import (
     minutes_corrected,
     unlink,
 )
-from actionplans.services.errors import PlanError, PlanFrozen
+from actionplans.services.errors import PlanError, PlanFrozen, ReportNotReproducible
 from actionplans.services.follow_ups import FollowUpInput, follow_up_activities, follow_ups_save
 from actionplans.services.plans import (
     ACTIVITY_FIELDS,
@@ -50,6 +50,7 @@ __all__ = [
     "FollowUpInput",
     "PlanError",
     "PlanFrozen",
+    "ReportNotReproducible",
     "activity_create",
     "activity_delete",
     "activity_update",

@@ -18,6 +18,12 @@ class PlanFrozen(PlanError):
     """A change that the state of the plan, the report or the minutes does not allow."""
 
 
+class ReportNotReproducible(Exception):
+    """An adopted report's PDF is lost from the storage and this version of Protokollet does
+    not render it again byte for byte (the renderer changed since the adoption, see
+    minutes.pdf.RENDERER_VERSION): only a backup brings it back. The message is Swedish."""
+
+
 @contextmanager
 def minutes_errors() -> Iterator[None]:
     """The minutes services' refusals as the plans' own, so the views need to know only these:

@@ -14,7 +14,12 @@ from django.utils import timezone
 from actionplans import selectors
 from actionplans.models import ActionPlan, AnnualReport, ItemLink
 from actionplans.pdf import report_pdf
-from actionplans.services.errors import PlanError, PlanFrozen, minutes_errors
+from actionplans.services.errors import (
+    PlanError,
+    PlanFrozen,
+    ReportNotReproducible,
+    minutes_errors,
+)
 from core import audit
 from core.dates import long_date
 from councils.models import Council, Membership
@@ -190,14 +195,21 @@ def report_freeze(
 
 def report_restore_pdf(report: AnnualReport) -> bool:
     """Render an adopted report's PDF again into the storage if it is lost there; only bytes
-    with the recorded SHA-256 are stored. Whether the file is there now."""
+    with the recorded SHA-256 are stored. Whether the file is there now; when the report renders
+    to other bytes now (the renderer changed since the adoption: minutes.pdf.RENDERER_VERSION),
+    ``ReportNotReproducible`` with a message that says so, as only a backup brings it back."""
     adoption = selectors.report_adoption(report)
     if not report.is_adopted or adoption is None:
         return False
     pdf = report_pdf(report, adopted_on=adoption.meeting.date, draft=False)
     if hashlib.sha256(pdf).hexdigest() != report.pdf_sha256:
         logger.error("annual report %s: its PDF is missing and renders differently now", report.pk)
-        return False
+        raise ReportNotReproducible(
+            f"Den antagna verksamhetsberättelsen {report.year} saknas i filarkivet och kan inte "
+            "skapas på nytt: den här versionen av Protokollet ger inte exakt samma fil, byte för "
+            "byte, som den som antogs. Den antagna filen måste läsas tillbaka från en "
+            "säkerhetskopia."
+        )
     minutes_services.store_pdf(pdf, folder="reports")
     logger.warning("annual report %s: its missing PDF was rendered and stored again", report.pk)
     return True

@@ -62,10 +62,13 @@ def stored_report_pdf(
 ) -> HttpResponse:
     """The frozen PDF of an adopted report. A file lost from the storage (a restore without
     the files) is rendered again from the report, and stored back only when the bytes are
-    exactly the adopted ones."""
+    exactly the adopted ones; when they are not, a 404 that says why in Swedish."""
     missing = _("Verksamhetsberättelsens PDF saknas i arkivet.")
     if not stored_file_exists("default", report.pdf_name):
-        services.report_restore_pdf(report)
+        try:
+            services.report_restore_pdf(report)
+        except services.ReportNotReproducible as error:
+            return HttpResponse(str(error), status=404, content_type="text/plain; charset=utf-8")
     return stored_file_response(
         request,
         storage="default",

@@ -29,6 +29,23 @@ def _join(text: str) -> str:
     return _GROUPED.sub(lambda match: match.group(0).replace(" ", NO_BREAK_SPACE), text)
 
 
+def join_digit_groups(text: str, *, transparent: str = "") -> str:
+    """``text`` (plain, not yet escaped) with its digit groups held together. The characters
+    in ``transparent`` are looked through: the search marks its hits with private-use
+    characters before they become ``<mark>`` tags, and "8 <mark>000</mark>", whose groups the
+    filter would see in two pieces of text, must stay together too."""
+    if not transparent:
+        return _join(text)
+    kept = [index for index, char in enumerate(text) if char not in transparent]
+    bare = "".join(text[index] for index in kept)
+    chars = list(text)
+    for match in _GROUPED.finditer(bare):
+        for offset, char in enumerate(match.group(0), start=match.start()):
+            if char == " ":
+                chars[kept[offset]] = NO_BREAK_SPACE
+    return "".join(chars)
+
+
 @register.filter(is_safe=True, needs_autoescape=True)
 def nobreak_digits(value, autoescape: bool = True) -> str:
     """Digit groups kept together; safe HTML is changed between its tags only."""

@@ -3,6 +3,7 @@ and the council's standing agenda that new minutes start from."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -67,9 +68,19 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.council.name} {self.date:%Y-%m-%d}"
 
+    @staticmethod
+    def coming(day: datetime.date, *, approved: bool, today: datetime.date | None = None) -> bool:
+        """The one rule of what a coming meeting is: its day has not passed and its minutes are
+        not approved (a meeting approved on its own day has been held, and is listed with its
+        PDF under its year). The council page's lists use it row by row (minutes.selectors)."""
+        return day >= (today or timezone.localdate()) and not approved
+
     @property
     def is_upcoming(self) -> bool:
-        return self.date >= timezone.localdate()
+        if self.date < timezone.localdate():
+            return False  # no query for a past meeting
+        approved = self.minutes.filter(status=Minutes.Status.APPROVED).exists()
+        return Meeting.coming(self.date, approved=approved)
 
     def latest_minutes(self) -> Minutes | None:
         """The newest revision of the meeting's minutes (a correction is a newer one)."""

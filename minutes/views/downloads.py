@@ -62,8 +62,10 @@ def storage_failure_is_503(view):
     return wrapped
 
 
-# A single range of bytes: "bytes=0-1023", "bytes=1024-" or the last bytes, "bytes=-500".
-_RANGE = re.compile(r"^bytes=(?:(\d+)-(\d*)|-(\d+))$")
+# A single range of bytes: "bytes=0-1023", "bytes=1024-" or the last bytes, "bytes=-500". The
+# digits are bounded (18 fit any file and a 64-bit offset): a longer run is nonsense, answered
+# with the whole file, and would make int() refuse (more than 4300 digits) with a 500.
+_RANGE = re.compile(r"^bytes=(?:(\d{1,18})-(\d{0,18})|-(\d{1,18}))$")
 _CHUNK = 64 * 1024
 UNSATISFIABLE = "unsatisfiable"
 
@@ -129,6 +131,7 @@ def stored_file_response(
     content_type: str = "application/pdf",
     attachment: bool = False,
     missing: str = "",
+    present: bool = False,
 ) -> HttpResponse:
     """A stored file under its readable ``filename``: its SHA-256 as the ETag (a client that
     has it gets 304 and no file is opened), the given cache policy and ``nosniff``; shown
@@ -139,8 +142,9 @@ def stored_file_response(
     A single byte range is answered with 206 (PDF viewers fetch large files in parts), an
     unsatisfiable one with 416, as nginx answers in production. A 304 carries the headers of
     the 200 (a cache merges them into its stored copy) but those of the body: the same
-    Content-Security-Policy, or none for a PDF shown inline."""
-    if not services.stored_file_exists(storage, name):
+    Content-Security-Policy, or none for a PDF shown inline. A caller that has just made sure
+    the file is there says so (``present``) and the storage is not asked twice."""
+    if not present and not services.stored_file_exists(storage, name):
         raise missing_file(request, storage, name, missing)
     etag = f'"{sha256}"'
     if etag in request.headers.get("If-None-Match", ""):
@@ -205,7 +209,7 @@ def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResp
     serves the published storage itself, with the same headers). No query when the file is
     there; one that republishes it when a restore or a failed publication left it missing."""
     name = f"{sha256}/{filename}"
-    if not storages[publication.STORAGE].exists(name):
+    if not services.stored_file_exists(publication.STORAGE, name):
         stored = _published_revision(sha256, filename)
         if stored is None:
             raise Http404(_("Filen finns inte."))
@@ -219,6 +223,7 @@ def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResp
         sha256=sha256,
         filename=filename,
         cache=IMMUTABLE,
+        present=True,
     )
 
 

@@ -11,7 +11,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from councils import access
@@ -180,6 +180,12 @@ def meeting_detail(
     withdrawal = current.withdrawal if current and publication.is_withdrawn(current) else None
     # before the minutes are approved: the agenda of the latest notice, once one is sent
     notice = None if current else meeting.latest_notice()
+    docs_base = reverse("minutes:meeting", args=[municipality, council, date]) + "handlingar/"
+    with translation.override("sv"):
+        # the record's document links, in the fragment every language's page shares (cached)
+        record_docs_base = (
+            reverse("minutes:meeting", args=[municipality, council, date]) + "handlingar/"
+        )
     return render(
         request,
         "minutes/meeting_detail.html",
@@ -193,8 +199,8 @@ def meeting_detail(
             else None,
             "earlier": revisions[1:],
             "pdf_url": publication.readable_url(municipality, council, meeting.date),
-            "docs_base": reverse("minutes:meeting", args=[municipality, council, date])
-            + "handlingar/",
+            "docs_base": docs_base,
+            "record_docs_base": record_docs_base,
             "notice": NoticeSnapshot.from_dict(notice.snapshot) if notice else None,
             "notice_number": notice.number if notice else 0,
             "notice_sent": notice.sent_at if notice else None,

@@ -145,3 +145,49 @@ def test_the_plan_pdf_is_rendered_once_per_content(cast, plan, monkeypatch):
     services.goal_create(plan=plan, title="Ett fjärde mål", description="", actor=None)
     plan.refresh_from_db()
     assert plan_pdf(plan) != first and len(renders) == 2
+
+
+def test_a_plan_pdf_made_by_an_older_renderer_is_not_served(cast, plan, monkeypatch):
+    """The cache's key carries minutes.pdf.RENDERER_VERSION: after the renderer changes, the
+    same HTML is rendered again rather than served as the old renderer made it."""
+    from actionplans import pdf as plan_pdf_module
+
+    first = plan_pdf(plan)
+    renders = []
+    renderer = minutes_pdf.get_renderer()
+    original = renderer.render_html
+
+    def counting(html, **kwargs):
+        renders.append(html)
+        return original(html, **kwargs)
+
+    monkeypatch.setattr(renderer, "render_html", counting)
+    assert plan_pdf(plan) == first and renders == []
+    monkeypatch.setattr(plan_pdf_module, "RENDERER_VERSION", minutes_pdf.RENDERER_VERSION + 1)
+    assert plan_pdf(plan) == first and len(renders) == 1
+
+
+def test_digit_groups_stay_together_in_the_plan_and_report_titles(cast):
+    """Plan, goal and activity titles and the report's title are headings: "8 000 kr" is held
+    together there as in the text."""
+    plan = plan_with_goals(
+        cast.council, goals=("Budget 8 000 kr",), activities=(("Insats 2 500 kr", "done"),)
+    )
+    services.plan_update(
+        plan=plan, title="Handlingsplan 1 250 000 kr", introduction="", situation_picture="",
+        actor=None,
+    )  # fmt: skip
+    plan.refresh_from_db()
+    html = plan_html(plan)
+    nbsp = "\u00a0"
+    assert f"<h1>Handlingsplan 1{nbsp}250{nbsp}000 kr<br>" in html
+    assert f"<h3>1. Budget 8{nbsp}000 kr</h3>" in html
+    assert f"<strong>Insats 2{nbsp}500 kr</strong>" in html
+    report = services.report_create(council=cast.council, year=2020, actor=None)
+    services.report_update(
+        report=report, title="Verksamhetsberättelse 3 000 kr", introduction="", body="",
+        actor=None,
+    )  # fmt: skip
+    report.refresh_from_db()
+    html = report_html(report, adopted_on=None, draft=True)
+    assert f"<h1>Verksamhetsberättelse 3{nbsp}000 kr<br>" in html

@@ -147,8 +147,18 @@ def test_a_lost_report_file_is_rendered_again_when_the_bytes_match(client, cast,
     assert default_storage.exists(report.pdf_name)
     default_storage.delete(report.pdf_name)
     type(report).objects.filter(pk=report.pk).update(pdf_sha256="0" * 64)
-    assert client.get(REPORT_PDF).status_code == 404
+    lost = client.get(REPORT_PDF)
+    assert lost.status_code == 404
     assert "renders differently" in caplog.text
+    # says why in Swedish: this version cannot make the adopted bytes again, a backup can
+    assert lost["Content-Type"] == "text/plain; charset=utf-8"
+    text = lost.content.decode()
+    assert "kan inte skapas på nytt" in text and "byte för byte" in text
+    assert "säkerhetskopia" in text
+    assert not default_storage.exists(report.pdf_name)
+    client.force_login(cast.secretary)  # the secretary's download of the adopted file says so too
+    internal = client.get(reverse("plans:report_pdf", args=["arboga", "forebyggande-radet", 2020]))
+    assert internal.status_code == 404 and "byte för byte" in internal.content.decode()
 
 
 def test_follow_ups_of_confidential_items_and_withdrawn_minutes_stay_off_the_public_plan(
@@ -202,3 +212,22 @@ def test_the_plan_keeps_digit_groups_together_on_its_page_and_in_its_pdf(client,
     assert f"250{nbsp}000 kronor" in source and f"1{nbsp}200 på" in source
     text = " ".join(" ".join(page) for page in pdftext.raw_lines(client.get(PLAN_PDF).getvalue()))
     assert "250 000 kronor" in text.replace(nbsp, " ")
+
+
+def test_the_public_plan_keeps_digit_groups_together_in_its_headings(client, cast):
+    from actionplans.models import Activity
+
+    plan = plan_with_goals(
+        cast.council, goals=("Budget 8 000 kr",), activities=(("Insats 2 500 kr", "done"),)
+    )
+    services.plan_update(
+        plan=plan, title="Handlingsplan 1 250 000 kr", introduction="", situation_picture="",
+        actor=None,
+    )  # fmt: skip
+    Activity.objects.filter(title="Insats 2 500 kr").update(indicator="Minst 1 000 deltagare")
+    adopt(plan, cast)
+    html = client.get(f"{LIST}2020/").content.decode()
+    nbsp = "\u00a0"
+    assert f"<h1>Handlingsplan 1{nbsp}250{nbsp}000 kr <span" in html
+    assert f'id="mal-1">1. Budget 8{nbsp}000 kr</h3>' in html
+    assert f"<td>Insats 2{nbsp}500 kr" in html and f"Minst 1{nbsp}000 deltagare" in html

@@ -169,3 +169,26 @@ def test_the_database_keeps_the_audit_log_append_only(cast):
     cast.member.delete()  # the one change the log allows
     event.refresh_from_db()
     assert event.actor is None and event.actor_name == "ledamot"
+
+
+def _columns(model) -> set[str]:
+    return {field.column for field in model._meta.concrete_fields}
+
+
+def test_every_audit_column_is_guarded_by_the_trigger():
+    """The insert-only trigger lists the columns it keeps: a new column of AuditEvent must be
+    added there (or be the one exception, actor_id, which a deleted user's account empties)."""
+    from core.db_triggers import AUDIT_KEPT
+
+    assert _columns(AuditEvent) == {*AUDIT_KEPT, "actor_id"}
+    assert len(AUDIT_KEPT) == len(set(AUDIT_KEPT))
+
+
+def test_every_notice_column_is_guarded_by_the_trigger():
+    """A sent notice's row changes only as the trigger allows: sent_by_id becoming NULL, the
+    PDFs stored once. Every other column is kept; a new one must be named there."""
+    from minutes.db_triggers import NOTICE_KEPT, NOTICE_PDF
+    from minutes.models import Notice
+
+    assert _columns(Notice) == {*NOTICE_KEPT, *NOTICE_PDF, "sent_by_id"}
+    assert not set(NOTICE_KEPT) & set(NOTICE_PDF)

@@ -68,6 +68,37 @@ def test_anchors_without_an_address_keep_only_their_text():
     assert sanitize_html(pasted) == "<p>Rubrik och mer</p>"
 
 
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        '<p><a title="a href=b">t</a></p>',  # "href" in another attribute's value
+        '<p><a title=" href=" >t</a></p>',
+        '<p><a title="x&quot; href=&quot;https://a.se">t</a></p>',
+        '<p><a title="x>y href=z">t</a></p>',
+        '<p><A TITLE="HREF=https://a.se">t</A></p>',  # uppercase
+        '<p><a href="   " title="tom">t</a></p>',  # an address of whitespace only
+        '<p><a title="x" href="javascript:alert(1)">t</a></p>',
+        '<p><a data-href="https://a.se" xhref="https://a.se">t</a></p>',
+    ],
+)
+def test_an_anchor_is_kept_only_for_an_address_of_its_own(pasted):
+    assert sanitize_html(pasted) == "<p>t</p>"
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        '<p><A HREF="https://a.se" TITLE="b">t</A></p>',
+        '<p><a href = " https://a.se " title="b">t</a></p>',  # whitespace around the address
+        '<p><a title="b" HREF="https://a.se">t</a></p>',
+    ],
+)
+def test_an_anchor_with_an_address_is_kept_whatever_its_spelling(pasted):
+    cleaned = sanitize_html(pasted)
+    assert cleaned.startswith("<p><a ") and cleaned.endswith(">t</a></p>")
+    assert ' href="https://a.se"' in cleaned and ' title="b"' in cleaned
+
+
 def test_empty_paragraphs_anchors_and_lists_are_dropped():
     pasted = (
         "<p> </p><p><strong>&nbsp;</strong></p><p>Text</p><p><a href='https://a.se'> </a></p>"

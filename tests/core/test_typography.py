@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils.safestring import SafeData, mark_safe
 
-from core.templatetags.typography import nobreak_digits
+from core.templatetags.typography import join_digit_groups, nobreak_digits
 
 NBSP = "\u00a0"
 
@@ -56,3 +56,14 @@ def test_in_a_template_plain_and_safe_values_alike():
         "{% load typography %}{% autoescape off %}{{ text|nobreak_digits }}{% endautoescape %}"
     )
     assert off.render(Context({"text": "<i>4 000</i>"})) == f"<i>4{NBSP}000</i>"
+
+
+def test_digit_groups_are_joined_through_the_search_markers():
+    """The search marks its hits with private-use characters before they become <mark> tags:
+    the groups are joined through them, and the markers stay where they were."""
+    start, stop = "\ue000", "\ue001"
+    marked = f"Budget 8 {start}000{stop} kr, {start}12{stop} 500 och 2020 300"
+    assert join_digit_groups(marked, transparent=start + stop) == (
+        f"Budget 8\u00a0{start}000{stop} kr, {start}12{stop}\u00a0500 och 2020 300"
+    )
+    assert join_digit_groups("8 000 kr") == "8\u00a0000 kr"

@@ -73,3 +73,51 @@ def test_the_decision_keeps_its_groups_together_on_the_chairs_review_page(client
     assert review.status_code == 200
     html = review.content.decode()
     assert f"12{NBSP}500 kronor" in html and f"3{NBSP}000 kronor" in html
+
+
+# "Budget 8 000 kr" in headings: item and section titles wrap as the text does
+TITLE = "Budget 8 000 kr: " + " ".join(f"{'å' * n} 8 000 kr" for n in range(1, 14))
+
+
+def test_digit_groups_stay_together_in_item_and_section_titles(client, cast, draft):
+    from minutes import services
+    from minutes.pdf import build_html
+    from minutes.snapshot import MinutesSnapshot
+
+    item = draft.items.get(position=2)
+    services.item_save(
+        item=item,
+        version=item.version,
+        title=TITLE,
+        body="<p>Text.</p>",
+        decision="",
+        is_public=True,
+        confidentiality_ground="",
+        sections=[services.SectionInput(heading="Bidrag 12 500 kr", body="<p>Mer.</p>")],
+        actor=None,
+    )
+    revision = submit_and_approve(draft, cast)
+    assert AgendaItem.objects.get(pk=item.pk).title == TITLE  # stored as written
+
+    html = build_html(MinutesSnapshot.from_dict(revision.snapshot))
+    assert f"Budget 8{NBSP}000 kr" in html and f"Bidrag 12{NBSP}500 kr" in html
+    assert "8 000 kr" not in html and "12 500 kr" not in html
+    pdf = default_storage.open(revision.pdf_name).read()
+    assert broken_groups(pdf) == []
+
+    page = client.get(f"/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/")
+    text = page.content.decode()
+    assert text.count(f"8{NBSP}000 kr") == 14 and "8 000 kr" not in text
+    assert f"Bidrag 12{NBSP}500 kr" in text
+
+
+def test_a_search_excerpt_keeps_groups_together_across_its_highlights(client, cast, draft):
+    """The hits are marked before they become <mark> tags: "8 <mark>000</mark>" stays on one
+    line as "8 000" does, and so does a marked title."""
+    write(draft, 2, "<p>Rådet beviljar 8 000 kronor till nattvandring.</p>", title=TITLE[:15])
+    submit_and_approve(draft, cast)
+    html = client.get("/sok/", {"q": "000"}).content.decode()
+    assert f"8{NBSP}<mark>000</mark> kronor" in html
+    html = client.get("/sok/", {"q": "budget"}).content.decode()
+    assert f"<mark>Budget</mark> 8{NBSP}000 kr" in html
+    assert "8 000" not in html

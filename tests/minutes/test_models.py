@@ -91,3 +91,26 @@ def test_every_edited_part_starts_at_version_one(minutes):
         1,
         1,
     )
+
+
+def test_a_meeting_approved_on_its_own_day_is_no_longer_coming(cast, draft):
+    """One rule of what "coming" is, for the meeting page (Meeting.is_upcoming) and the council
+    page's lists (selectors.council_meetings): the day has not passed and no minutes are
+    approved."""
+    from django.utils import timezone
+
+    from minutes import selectors
+    from tests.minutes.drafting_fixtures import submit_and_approve
+
+    meeting = draft.meeting
+    meeting.date = timezone.localdate()
+    meeting.save()
+    assert meeting.is_upcoming
+    assert [line.iso for line in selectors.council_meetings(cast.council).upcoming] == [
+        meeting.date.isoformat()
+    ]
+    submit_and_approve(draft, cast)
+    assert not meeting.is_upcoming
+    assert selectors.council_meetings(cast.council).upcoming == []
+    meeting.date -= datetime.timedelta(days=1)  # a past day is not coming, approved or not
+    assert not meeting.is_upcoming

@@ -288,3 +288,41 @@ def test_stored_documents_answer_ranges_and_keep_their_sandbox_on_a_304(client, 
     again = client.get(url, headers={"If-None-Match": full["ETag"]})
     assert again.status_code == 304 and _headers(again) == _headers(full)
     assert client.get(url, headers={"Range": f"bytes={len(PDF)}-"}).status_code == 416
+
+
+def test_a_range_with_absurdly_long_numbers_gets_the_whole_file_not_a_500(client, cast, draft):
+    """int() refuses more than 4300 digits: such a Range is nonsense, answered with the whole
+    file, on a published PDF as on a document."""
+    from tests.minutes.services.test_attachments import PDF, add
+
+    document = add(draft.items.get(position=2))
+    revision = submit_and_approve(draft, cast)
+    url = (
+        f"/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/handlingar/"
+        f"{document.pk}/verksamhetsberattelse-2019.pdf"
+    )
+    digits = "9" * 5000
+    for asked in (f"bytes={digits}-", f"bytes=0-{digits}", f"bytes=-{digits}"):
+        response = client.get(published(revision), headers={"Range": asked})
+        assert response.status_code == 200, asked
+        assert len(b"".join(response.streaming_content)) == revision.pdf_size
+        response = client.get(url, headers={"Range": asked})
+        assert response.status_code == 200, asked
+        assert b"".join(response.streaming_content) == PDF
+
+
+def test_a_published_file_is_looked_for_once(client, cast, draft, monkeypatch):
+    """The published file is looked for once, by the helper that tells a failing storage from a
+    missing file, not by the storage's exists() and then again by stored_file_response."""
+    revision = submit_and_approve(draft, cast)
+    publication.publish(revision)
+    asked = []
+    real = services.stored_file_exists
+    monkeypatch.setattr(
+        services, "stored_file_exists", lambda alias, name: asked.append(alias) or real(alias, name)
+    )
+    monkeypatch.setattr(
+        storages["published"], "exists", lambda name: pytest.fail("exists() is not asked")
+    )
+    assert client.get(published(revision)).status_code == 200
+    assert asked == ["published"]

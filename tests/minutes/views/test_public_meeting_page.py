@@ -118,3 +118,19 @@ def test_a_corrected_text_replaces_the_remembered_html(client, cast, draft):
     write_item(correction, 4, "<p>Rättad mening.</p>")
     submit_and_approve(correction, cast)
     assert "Rättad mening." in page_text(client.get(PAGE))
+
+
+def test_the_remembered_record_links_its_documents_whatever_language_filled_it(client, cast, draft):
+    """The record's HTML is cached once for every language's page: an English page that fills
+    it first leaves no /en/ link in it, and the document links work in both languages."""
+    from tests.minutes.services.test_attachments import add
+
+    document = add(draft.items.get(position=2))
+    submit_and_approve(draft, cast)
+    link = f"{PAGE}handlingar/{document.pk}/verksamhetsberattelse-2019.pdf"
+    english = client.get("/en" + PAGE).content.decode()
+    swedish = client.get(PAGE).content.decode()
+    for html in (english, swedish):
+        assert f'href="{link}"' in html
+        assert "/en/arboga/forebyggande-radet/2025-02-24/handlingar/" not in html
+    assert client.get(link).status_code == 200

@@ -62,6 +62,21 @@ def test_a_municipality_cannot_take_an_address_of_the_site(slug):
         validate_not_reserved(slug)
 
 
+def test_every_language_prefix_is_reserved(settings):
+    """The language prefixes come from settings.LANGUAGES: a language added there cannot be a
+    municipality's slug either, one taken away can."""
+    from django.core.exceptions import ValidationError
+
+    from councils.models import validate_not_reserved
+
+    settings.LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("fi", "Suomi")]
+    for slug in ("fi", "FI", "sv", "en"):
+        with pytest.raises(ValidationError):
+            validate_not_reserved(slug)
+    settings.LANGUAGES = [("sv", "Svenska")]
+    validate_not_reserved("en")
+
+
 @pytest.mark.parametrize("size", [1, 12])
 def test_two_queries_whatever_the_number_of_councils(client, django_assert_num_queries, size):
     municipality = factories.municipality("Köping kommun")
