@@ -323,11 +323,19 @@ def changes(before: dict, after: dict) -> list[str]:
         elif item != old[heading]:
             out.append(_("Ändrat: %(h)s") % {"h": heading})
     out += [_("Borttaget: %(h)s") % {"h": h} for h in old if h not in new]
-    if (after["meeting_date"], after["place_and_time"]) != (
-        before["meeting_date"],
-        before["place_and_time"],
-    ):
-        out.append(_("Ändrat: mötets datum, tid eller plats"))
+    if after["meeting_date"] != before["meeting_date"]:
+        out.append(
+            _("Ändrat: mötets datum, %(new)s (tidigare %(old)s)")
+            % {
+                "new": long_date(datetime.date.fromisoformat(after["meeting_date"])),
+                "old": long_date(datetime.date.fromisoformat(before["meeting_date"])),
+            }
+        )
+    if after["place_and_time"] != before["place_and_time"]:
+        out.append(
+            _("Ändrat: plats och tid, %(new)s (tidigare %(old)s)")
+            % {"new": after["place_and_time"] or "–", "old": before["place_and_time"] or "–"}
+        )
     for key, label in (
         ("elected", _("Ledamöter")),
         ("representatives", _("Rådsrepresentanter")),

@@ -127,7 +127,8 @@ def test_a_correction_proposes_the_date_and_its_approval_moves_the_meeting(clien
     assert meeting.date == old
     proposed = build_snapshot(correction)
     assert proposed.meeting_date == "2025-02-21" and proposed.date_in_words == "21 februari 2025"
-    assert "Ändrat: mötets datum, tid eller plats" in changes(first.snapshot, proposed.as_dict())
+    said = changes(first.snapshot, proposed.as_dict())
+    assert "Ändrat: mötets datum, 21 februari 2025 (tidigare 24 februari 2025)" in said
     page = client.get(page_address(old))
     assert page.status_code == 200 and "24 februari 2025" in page_text(page)
     response = client.get(pdf_address(old))

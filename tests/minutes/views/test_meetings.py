@@ -238,7 +238,8 @@ def test_during_a_correction_the_form_edits_its_proposal_not_the_meeting(client,
     review = page_text(client.get(url("review", draft)))
     assert "möte den 25 februari 2025" in review
     assert "Rättelsen ändrar i den godkända versionen" in review
-    assert "Ändrat: mötets datum, tid eller plats" in review
+    assert "Ändrat: mötets datum, 25 februari 2025 (tidigare 24 februari 2025)" in review
+    assert "Ändrat: plats och tid, Ráðhúsið kl 13.00 – 15.00 (tidigare" in review
     # submitted, it no longer changes; approved, the meeting moved
     client.force_login(cast.secretary)
     assert client.post(url("meeting_details", draft), {**MOVED, "place": "X"}).status_code == 409
