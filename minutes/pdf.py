@@ -47,8 +47,9 @@ TEMPLATE = "minutes/pdf/minutes.html"
 # as minutes.pdf_artifacts, another WeasyPrint, other fonts or pdf.css) or the templates under
 # templates/minutes/pdf/ and templates/actionplans/pdf/ change their output. Caches of rendered
 # PDFs keyed by their HTML (actionplans.pdf.plan_pdf) carry it in their key, so no PDF made by
-# an older renderer is served; stored PDFs (approved minutes, adopted reports) keep their bytes
-# and are never rendered again for them. History: 1 up to issue 17; 2 with the pagination
+# an older renderer is served. Stored PDFs (approved minutes, adopted reports) keep their bytes;
+# where one is rendered again (render_minutes, report_restore_pdf) the new bytes count only if
+# they equal the stored hash, which a newer version may no longer give. History: 1 up to issue 17; 2 with the pagination
 # artifacts, the documents' new titles and the no-break digit groups (issue 17).
 RENDERER_VERSION = 2
 MiB = 1024 * 1024

@@ -8,6 +8,7 @@ words) is computed here once, so that the template only prints.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import json
@@ -310,17 +311,34 @@ def next_meeting_line(meeting) -> str:
     return f"Nästa möte: {', '.join(parts)}."
 
 
+def _comparable(data: dict) -> dict:
+    """A stored snapshot with every field its schema has now (an older one may lack points or
+    documents), and lists where the dataclasses have tuples."""
+    with contextlib.suppress(ValueError, TypeError, KeyError):  # else compared as stored
+        data = MinutesSnapshot.from_dict(data).as_dict()
+    return json.loads(json.dumps(data))
+
+
+def _content(item: dict) -> dict:
+    """What an item says: its documents by what they are, not by their row (a correction copies
+    them under new ids)."""
+    documents = [
+        {k: v for k, v in document.items() if k != "id"} for document in item.get("documents", ())
+    ]
+    return {**item, "documents": documents}
+
+
 def changes(before: dict, after: dict) -> list[str]:
     """What changed between two snapshots (as stored, ``as_dict()``), for the approver after a
     return: the items new or renamed, changed and removed, and the parts of the attendance."""
-    after = json.loads(json.dumps(after))  # tuples become lists, as in a stored snapshot
+    before, after = _comparable(before), _comparable(after)
     old = {i["number"] + ". " + i["title"]: i for i in before["items"]}
     new = {i["number"] + ". " + i["title"]: i for i in after["items"]}
     out = []
     for heading, item in new.items():
         if heading not in old:
             out.append(_("Nytt eller omdöpt: %(h)s") % {"h": heading})
-        elif item != old[heading]:
+        elif _content(item) != _content(old[heading]):
             out.append(_("Ändrat: %(h)s") % {"h": heading})
     out += [_("Borttaget: %(h)s") % {"h": h} for h in old if h not in new]
     if after["meeting_date"] != before["meeting_date"]:

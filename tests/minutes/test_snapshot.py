@@ -152,3 +152,32 @@ def test_a_snapshot_stored_before_items_had_points_still_reads(minutes):
     for item in data["items"]:
         del item["points"]
     assert MinutesSnapshot.from_dict(data).items[0].points == ()
+
+
+def test_a_correction_that_changes_nothing_lists_no_changes(cast, draft):
+    """The approver of a correction sees what it changes in the approved version: items whose
+    documents were copied under new ids, or stored before snapshots had points and documents,
+    are not "changed"."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from minutes import services
+    from minutes.snapshot import changes
+    from tests.minutes.drafting_fixtures import submit_and_approve
+
+    item = draft.items.order_by("position").first()
+    services.document_add(
+        item=item,
+        upload=SimpleUploadedFile("underlag.pdf", b"%PDF-1.7\n%%EOF\n"),
+        title="Underlag",
+        is_public=True,
+        actor=cast.secretary,
+    )
+    first = submit_and_approve(draft, cast)
+    correction = services.correction_start(revision=first, actor=cast.secretary, reason="Inget.")
+    assert changes(first.snapshot, build_snapshot(correction).as_dict()) == []
+    older = json.loads(json.dumps(first.snapshot))
+    for stored in older["items"]:
+        stored.pop("points", None)
+        if not stored.get("documents"):
+            stored.pop("documents", None)
+    assert changes(older, build_snapshot(correction).as_dict()) == []
