@@ -44,7 +44,9 @@ def feed_state(council: Council | None) -> FeedState:
     if council is not None:
         revisions = revisions.filter(minutes__meeting__council=council)
     state = revisions.aggregate(
-        approved=Max("approved_at"),
+        # when it arrived, not when it was approved: minutes approved on paper and imported
+        # later carry an old approval date, and a client that has the feed must still get them
+        approved=Max("created_at"),
         withdrawn=Max("withdrawal__withdrawn_at"),
         revisions=Count("pk"),
         withdrawals=Count("withdrawal"),

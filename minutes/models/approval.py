@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minutes.models.meetings import Minutes
@@ -69,6 +70,8 @@ class ApprovedRevision(models.Model):
     )
     internal_pdf_sha256 = models.CharField(_("intern SHA-256"), max_length=64, blank=True)
     approved_at = models.DateTimeField(_("godkänt"))
+    # when it reached this archive: later than approved_at for minutes approved on paper
+    created_at = models.DateTimeField(_("arkiverad"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("godkänd version")

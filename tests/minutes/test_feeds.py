@@ -67,7 +67,7 @@ def test_an_unchanged_feed_answers_304_until_it_changes(client, cast, draft, url
     revision = submit_and_approve(draft, cast)
     first = client.get(url)
     assert first.status_code == 200
-    assert first["Last-Modified"] == http_date(revision.approved_at.timestamp())
+    assert first["Last-Modified"] == http_date(revision.created_at.timestamp())
     etag = first["ETag"]
     assert etag.startswith('"')
     by_date = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
@@ -104,6 +104,19 @@ def test_new_minutes_make_the_feed_change(client, cast, draft):
     other = client.get(COUNCIL_FEED)["ETag"]
     approved_elsewhere(factories.meeting(cast.other_council, datetime.date(2019, 1, 2)))
     assert client.get(COUNCIL_FEED, headers={"if-none-match": other}).status_code == 304
+
+
+def test_minutes_approved_on_paper_and_imported_later_move_the_feeds_date(client, cast, draft):
+    """Last-Modified is when the newest minutes arrived, not when they were approved: minutes
+    imported today with an approval of 2019 are news to a client that asks by date."""
+    from minutes.feeds import feed_state
+    from tests import factories
+
+    first = submit_and_approve(draft, cast)
+    imported = approved_elsewhere(factories.meeting(cast.council, datetime.date(2019, 1, 1)))
+    assert imported.approved_at < first.approved_at < imported.created_at
+    assert feed_state(cast.council).last_modified == imported.created_at
+    assert feed_state(None).last_modified == imported.created_at
 
 
 def test_withdrawn_copies_leave_the_feed(client, cast, draft):

@@ -1,0 +1,57 @@
+"""When each approved revision was archived here (``created_at``), beside when it was approved
+(``approved_at``): minutes approved on paper and imported later carry their old approval date,
+and what reads the archive by change (the feeds' Last-Modified, later OParl's ``created``) needs
+the day they arrived. Rows archived before this migration get their approval time.
+
+The insert-only guard on approved revisions is lifted for the backfill and created again after;
+on SQLite every guard is (a changed table is copied to a new one, and the guards go with the
+old one)."""
+
+from django.db import migrations, models
+from django.utils import timezone
+
+from minutes.db_triggers import create_statements, drop_statements
+
+PG_TRIGGER = "minutes_approvedrevision_insert_only"
+
+
+def lift_guards(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {PG_TRIGGER} ON minutes_approvedrevision")
+    elif vendor == "sqlite":
+        for statement in drop_statements("sqlite"):
+            schema_editor.execute(statement)
+
+
+def guards_again(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(
+            f"CREATE TRIGGER {PG_TRIGGER} BEFORE UPDATE OR DELETE ON minutes_approvedrevision "
+            "FOR EACH ROW EXECUTE FUNCTION protokollet_refuse_change()"
+        )
+    elif vendor == "sqlite":
+        for statement in create_statements("sqlite"):
+            schema_editor.execute(statement)
+
+
+def archived_when_approved(apps, schema_editor):
+    ApprovedRevision = apps.get_model("minutes", "ApprovedRevision")
+    ApprovedRevision.objects.update(created_at=models.F("approved_at"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("minutes", "0014_correction_meeting_fields")]
+    operations = [
+        migrations.RunPython(lift_guards, guards_again),
+        migrations.AddField(
+            model_name="approvedrevision",
+            name="created_at",
+            field=models.DateTimeField(
+                default=timezone.now, editable=False, verbose_name="arkiverad"
+            ),
+        ),
+        migrations.RunPython(archived_when_approved, migrations.RunPython.noop),
+        migrations.RunPython(guards_again, lift_guards),
+    ]
