@@ -2,7 +2,8 @@
 rendered once and stored, and an e-mail to everyone who serves the council on the day,
 delivered to each recipient once: one whose e-mail fails (the mail server refuses, or anything
 else goes wrong) is tried again later, with back-off, until the attempts are used up; one left
-claimed by a worker that died is failed as unknown whether delivered, never sent twice."""
+claimed by a worker that died is failed as unknown whether delivered, never sent twice. What is
+left of a notice a newer one replaced, or of a meeting already held, is not sent by itself."""
 
 from __future__ import annotations
 
@@ -234,7 +235,10 @@ def notice_deliver(notice_id: int, *, now: datetime.datetime | None = None) -> D
     recorded with the error and tried again after the next back-off delay, or failed after the
     last, and the round goes on with the next. A recipient already sent (or being sent by
     another worker) is never sent again; one claimed so long ago that its worker must have died
-    is failed as unknown (``_give_up_stale_claims``)."""
+    is failed as unknown (``_give_up_stale_claims``); those of a notice a newer one replaced
+    are failed with that reason, not sent. ``now`` (tests) decides what is due and stale; each
+    claim is stamped with the real time, and its end recorded only while the claim holds
+    (``_record``)."""
     now = now or timezone.now()
     notice = Notice.objects.select_related("meeting__council__municipality").get(pk=notice_id)
     unknown = _give_up_stale_claims(notice.recipients.all(), now)
