@@ -185,6 +185,9 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
         "username": env_str("EMAIL_HOST_USER"),
         "password": env_str("EMAIL_HOST_PASSWORD"),
         "use_tls": env_bool("EMAIL_USE_TLS", False),
+        # seconds a mail server may keep a send waiting: a hung one would otherwise hold a
+        # notice recipient claimed until it is given up as unknown (the minutes.E001 check)
+        "timeout": env_int("EMAIL_TIMEOUT", 30),
     }
 MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Protokollet <noreply@localhost>")

@@ -103,6 +103,12 @@ def send_notice(notice_id: int) -> int:
     from minutes.services.notice import notice_deliver  # the service enqueues this task
 
     delivered = notice_deliver(notice_id)
+    if delivered.unknown:
+        logger.warning(
+            "Notice %s: %s recipients left unfinished by an earlier round were failed as unknown "
+            "whether delivered; the secretary's notice page lists them",
+            notice_id, delivered.unknown,
+        )  # fmt: skip
     if delivered.next_attempt_at is not None:
         if send_notice.get_backend().supports_defer:
             send_notice.using(run_after=delivered.next_attempt_at).enqueue(notice_id)

@@ -123,3 +123,53 @@ def test_trusted_proxies_are_addresses_or_networks():
     result = start_django(DEBUG="1", TRUSTED_PROXIES="127.0.0.1, nginx")
     assert result.returncode != 0
     assert "TRUSTED_PROXIES: 'nginx' is not an IP address or network" in result.stderr
+
+
+def mail_timeout(**env: str) -> subprocess.CompletedProcess:
+    """The production settings' SMTP timeout, and what the system check says of it."""
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
+    clean.update(env, DEBUG="0", SECRET_KEY="x" * 50, DJANGO_SETTINGS_MODULE="config.settings")
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from minutes.checks import check_mail_timeout; "
+        "print(settings.MAILERS['default']['OPTIONS']['timeout']); "
+        "print([e.id for e in check_mail_timeout()])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE, env=clean, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+
+
+def test_smtp_waits_30_seconds_by_default_well_under_a_stale_notice_claim():
+    """A hung mail server would hold a notice recipient claimed until the claim is given up as
+    unknown whether delivered: the SMTP timeout is a small part of that wait."""
+    from minutes.services.notice import STALE_CLAIM
+
+    result = mail_timeout()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["30", "[]"]
+    assert STALE_CLAIM.total_seconds() >= 30 * 10
+    result = mail_timeout(EMAIL_TIMEOUT="90")
+    assert result.stdout.split("\n")[:2] == ["90", "[]"]
+
+
+@pytest.mark.parametrize("timeout", ["0", "91", "900"])
+def test_an_smtp_timeout_near_a_stale_notice_claim_is_refused(timeout):
+    result = mail_timeout(EMAIL_TIMEOUT=timeout)
+    assert result.stdout.split("\n")[:2] == [timeout, "['minutes.E001']"]
+
+
+def test_the_check_wants_a_timeout_on_every_smtp_mailer(settings):
+    from minutes.checks import check_mail_timeout
+
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    settings.MAILERS = {
+        "default": {"BACKEND": smtp, "OPTIONS": {"host": "localhost"}},
+        "bulk": {"BACKEND": smtp, "OPTIONS": {"timeout": 30}},
+        "tests": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    }
+    [error] = check_mail_timeout()
+    assert error.id == "minutes.E001" and "'default'" in error.msg and "EMAIL_TIMEOUT" in error.msg

@@ -77,6 +77,9 @@ class NoticeRecipient(models.Model):
 
     # The error of a claim nobody recorded the end of: the e-mail may or may not have left.
     DELIVERY_UNKNOWN = "okänt om det levererades"
+    # The errors of recipients the automatic sending gave up before trying them: too late.
+    MEETING_HELD = "Mötet har redan hållits"
+    SUPERSEDED = "En nyare kallelse har skickats"
 
     class Delivery(models.TextChoices):
         PENDING = "pending", _("väntar")
@@ -116,3 +119,12 @@ class NoticeRecipient(models.Model):
     def delivery_unknown(self) -> bool:
         """Failed because the send was interrupted: it may have arrived, or not."""
         return self.delivery == self.Delivery.FAILED and self.last_error == self.DELIVERY_UNKNOWN
+
+    @property
+    def delivery_withdrawn(self) -> bool:
+        """Failed because it was too late to send it: the meeting was held, or a newer notice
+        replaced this one."""
+        return self.delivery == self.Delivery.FAILED and self.last_error in (
+            self.MEETING_HELD,
+            self.SUPERSEDED,
+        )

@@ -2,7 +2,8 @@
 rendered once and stored, and an e-mail to everyone who serves the council on the day,
 delivered to each recipient once: one whose e-mail fails (the mail server refuses, or anything
 else goes wrong) is tried again later, with back-off, until the attempts are used up; one left
-claimed by a worker that died is failed as unknown whether delivered, never sent twice."""
+claimed by a worker that died is failed as unknown whether delivered, never sent twice. What is
+left of a notice a newer one replaced, or of a meeting already held, is not sent by itself."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -171,31 +172,60 @@ def _due(now: datetime.datetime) -> Q:
 def _give_up_stale_claims(recipients, now: datetime.datetime) -> int:
     """Fail as unknown the recipients claimed longer than ``STALE_CLAIM`` ago whose end nobody
     recorded (the worker was killed, or could not write the result): the e-mail may have left,
-    so it is never sent again by itself; the secretary's notice page shows them. The number."""
-    stale = recipients.filter(delivery=Delivery.SENDING).filter(
+    so it is never sent again by itself; the secretary's notice page shows them. Each by a
+    conditional update, so one recorded meanwhile by its worker is left alone and not logged.
+    The number."""
+    stale = Q(delivery=Delivery.SENDING) & (
         Q(claimed_at__lte=now - STALE_CLAIM) | Q(claimed_at__isnull=True)
     )
-    ids = list(stale.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    given_up = stale.filter(pk__in=ids).update(
-        delivery=Delivery.FAILED,
-        last_error=NoticeRecipient.DELIVERY_UNKNOWN,
-        next_attempt_at=None,
-    )
-    logger.error(
-        "Notice recipients %s were claimed for sending and never recorded as sent or refused; "
-        "failed as unknown whether delivered, not to be sent again",
-        ids,
-    )
-    return given_up
+    given_up = []
+    for pk in recipients.filter(stale).values_list("pk", flat=True):
+        failed = NoticeRecipient.objects.filter(stale, pk=pk).update(
+            delivery=Delivery.FAILED,
+            last_error=NoticeRecipient.DELIVERY_UNKNOWN,
+            next_attempt_at=None,
+        )
+        if failed:
+            given_up.append(pk)
+    if given_up:
+        logger.error(
+            "Notice recipients %s were claimed for sending and never recorded as sent or "
+            "refused; failed as unknown whether delivered, not to be sent again",
+            given_up,
+        )
+    return len(given_up)
 
 
 def _record(recipient: NoticeRecipient, **fields) -> None:
     """Write the end of a recipient's attempt, in its own savepoint so that a failed write
-    leaves the connection usable for the next recipient."""
+    leaves the connection usable for the next recipient; only while the claim is still this
+    worker's (``recipient.claimed_at`` is its stamp). A claim failed meanwhile as unknown (the
+    worker was slow, not dead) keeps that, unless the e-mail did leave: then it is recorded as
+    sent, the truth; a failed send is never made pending again, lest it be sent twice."""
     with transaction.atomic():
-        NoticeRecipient.objects.filter(pk=recipient.pk).update(**fields)
+        mine = NoticeRecipient.objects.filter(
+            pk=recipient.pk, delivery=Delivery.SENDING, claimed_at=recipient.claimed_at
+        )
+        if mine.update(**fields):
+            return
+        if fields["delivery"] == Delivery.SENT:
+            recovered = NoticeRecipient.objects.filter(
+                pk=recipient.pk,
+                delivery=Delivery.FAILED,
+                last_error=NoticeRecipient.DELIVERY_UNKNOWN,
+                claimed_at=recipient.claimed_at,
+            ).update(**fields, last_error="")
+            logger.warning(
+                "Notice %s to recipient %s: sent after its claim was given up as unknown; %s",
+                recipient.notice_id, recipient.pk,
+                "recorded as sent" if recovered else "the record had changed, left as it is",
+            )  # fmt: skip
+        else:
+            logger.warning(
+                "Notice %s to recipient %s: the send failed after its claim was given up as "
+                "unknown; left failed as unknown, not to be tried again",
+                recipient.notice_id, recipient.pk,
+            )  # fmt: skip
 
 
 def notice_deliver(notice_id: int, *, now: datetime.datetime | None = None) -> DeliveryRound:
@@ -205,11 +235,14 @@ def notice_deliver(notice_id: int, *, now: datetime.datetime | None = None) -> D
     recorded with the error and tried again after the next back-off delay, or failed after the
     last, and the round goes on with the next. A recipient already sent (or being sent by
     another worker) is never sent again; one claimed so long ago that its worker must have died
-    is failed as unknown (``_give_up_stale_claims``)."""
-    started = timezone.now()
-    now = now or started
+    is failed as unknown (``_give_up_stale_claims``); those of a notice a newer one replaced
+    are failed with that reason, not sent. ``now`` (tests) decides what is due and stale; each
+    claim is stamped with the real time, and its end recorded only while the claim holds
+    (``_record``)."""
+    now = now or timezone.now()
     notice = Notice.objects.select_related("meeting__council__municipality").get(pk=notice_id)
     unknown = _give_up_stale_claims(notice.recipients.all(), now)
+    _withdraw_outdated(notice.recipients.all(), None)  # a retry of a notice since replaced
     subject, text, html = _notice_email(notice)
     sent = failed = 0
     due = notice.recipients.filter(_due(now)).exclude(email="").order_by("id")
@@ -221,15 +254,16 @@ def notice_deliver(notice_id: int, *, now: datetime.datetime | None = None) -> D
             mine = NoticeRecipient.objects.filter(
                 _due(now), pk=recipient.pk, attempts=recipient.attempts
             )
-            # the claim's time on the round's clock, however long the round has run
+            # stamped with the real time, however long the round (or cron run) has gone on,
+            # lest a claim look older than it is and be given up while it is being sent
+            stamp = timezone.now()
             with transaction.atomic():
                 claimed = mine.update(
-                    delivery=Delivery.SENDING,
-                    attempts=attempts,
-                    claimed_at=now + (timezone.now() - started),
+                    delivery=Delivery.SENDING, attempts=attempts, claimed_at=stamp
                 )
             if not claimed:
                 continue  # another worker claimed it
+            recipient.claimed_at = stamp  # the outcome is recorded only while this holds
         except Exception:
             logger.exception("Notice %s to recipient %s: could not claim", notice.pk, recipient.pk)
             continue
@@ -288,17 +322,56 @@ def notice_deliver(notice_id: int, *, now: datetime.datetime | None = None) -> D
     return DeliveryRound(sent, failed, later, unknown)
 
 
+def _withdraw_outdated(recipients, today: datetime.date | None) -> int:
+    """Fail those of the recipients still pending whose notice must no longer go out by
+    itself: a notice a newer one of its meeting replaced (that one goes to everyone), and, given
+    ``today``, a notice of a meeting already held. Each with its reason, which the notice page
+    shows. The number."""
+    newer = Notice.objects.filter(
+        meeting=OuterRef("notice__meeting"), number__gt=OuterRef("notice__number")
+    )
+    rules = [(NoticeRecipient.SUPERSEDED, Q(Exists(newer)))]
+    if today is not None:
+        rules.insert(0, (NoticeRecipient.MEETING_HELD, Q(notice__meeting__date__lt=today)))
+    pending = recipients.filter(delivery=Delivery.PENDING).exclude(email="")
+    withdrawn = 0
+    for reason, outdated in rules:
+        ids = [
+            pk
+            for pk in pending.filter(outdated).values_list("pk", flat=True)
+            # each only while still pending: one claimed meanwhile is left to its worker
+            if NoticeRecipient.objects.filter(pk=pk, delivery=Delivery.PENDING).update(
+                delivery=Delivery.FAILED, last_error=reason, next_attempt_at=None
+            )
+        ]
+        if ids:
+            logger.warning("Notice recipients %s not sent: %s", ids, reason)
+            withdrawn += len(ids)
+    return withdrawn
+
+
 def notices_retry_due(*, now: datetime.datetime | None = None) -> int:
     """A delivery round for every notice with a recipient whose delivery is due, whether a
     retry or never tried (a round that crashed, a task that never ran), run by ``manage.py
     send_notices`` from cron; the claim keeps it from sending to anyone twice. Claims left
-    unfinished are failed as unknown first, whichever notice they belong to. The e-mails sent."""
-    now = now or timezone.now()
-    _give_up_stale_claims(NoticeRecipient.objects.all(), now)
+    unfinished are failed as unknown first, whichever notice they belong to; what is left of
+    notices of meetings already held, or replaced by a newer notice, is failed with the reason,
+    not sent. One notice whose round breaks is logged and the others are sent all the same.
+    ``now`` (tests) decides what is due; each claim is stamped with the real time. The e-mails
+    sent."""
+    clock = now or timezone.now()
+    _give_up_stale_claims(NoticeRecipient.objects.all(), clock)
+    _withdraw_outdated(NoticeRecipient.objects.all(), timezone.localdate(clock))
     due = (
-        NoticeRecipient.objects.filter(_due(now))
+        NoticeRecipient.objects.filter(_due(clock))
         .exclude(email="")
         .values_list("notice_id", flat=True)
         .distinct()
     )
-    return sum(notice_deliver(notice_id, now=now).sent for notice_id in sorted(set(due)))
+    sent = 0
+    for notice_id in sorted(set(due)):
+        try:
+            sent += notice_deliver(notice_id, now=now).sent
+        except Exception:
+            logger.exception("Notice %s: the delivery round failed", notice_id)
+    return sent

@@ -9,11 +9,12 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import DatabaseError
+from django.db.models import QuerySet
 from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
 from minutes import services, tasks
-from minutes.models import NoticeRecipient
+from minutes.models import Meeting, NoticeRecipient
 from minutes.services import notice as notice_service
 from tests.minutes import mailers
 from tests.pages import page_text
@@ -23,6 +24,15 @@ SLUGS = ["arboga", "forebyggande-radet"]
 Delivery = NoticeRecipient.Delivery
 BUSY = "ledamot@example.org"
 FIRST, LAST = "ordforande@example.org", "sekreterare@example.org"  # in the order sent
+
+
+@pytest.fixture
+def draft(draft):
+    """The draft of a meeting still to come, as those whose notices cron sends."""
+    meeting = draft.meeting
+    meeting.date = timezone.localdate() + datetime.timedelta(days=10)
+    Meeting.objects.filter(pk=meeting.pk).update(date=meeting.date)
+    return draft
 
 
 @pytest.fixture
@@ -294,3 +304,231 @@ def test_a_sent_e_mail_whose_record_fails_is_left_claimed_not_sent_again(
     notice_service.notices_retry_due(now=first.claimed_at + notice_service.STALE_CLAIM)
     first.refresh_from_db()
     assert first.delivery_unknown and sent_to(FIRST) == 1
+
+
+class Clock:
+    """``timezone.now`` under the test's control: it moves only when told to."""
+
+    def __init__(self, start: datetime.datetime):
+        self.now = start
+
+    def __call__(self) -> datetime.datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock(timezone.now())
+    monkeypatch.setattr(timezone, "now", clock)
+    return clock
+
+
+def another_meeting(cast, days: int):
+    return services.meeting_create(
+        council=cast.council,
+        date=timezone.localdate() + datetime.timedelta(days=days),
+        start_time=datetime.time(8, 30),
+        end_time=datetime.time(10, 30),
+        place="Kommunstyrelsesalen",
+        actor=cast.secretary,
+    )
+
+
+def test_a_claim_is_stamped_with_the_real_time_however_long_the_cron_run_has_gone_on(
+    cast, draft, refusing, clock
+):
+    """A slow mail server, six minutes an e-mail, and two notices in one cron run: the second
+    notice's claims carry the time they were made, not the run's start, so a cron run started
+    meanwhile does not take a claim being sent for one left by a dead worker."""
+    first = services.notice_send(meeting=draft.meeting, actor=None)  # no round yet
+    second = services.notice_send(meeting=another_meeting(cast, 20), actor=None)
+    sends, seen = [], []
+
+    def slow(address):
+        sends.append(address)
+        clock.now += datetime.timedelta(minutes=6)
+        if len(sends) == 4:  # the second notice's first e-mail: another cron run starts
+            notice_service.notices_retry_due()
+            claimed = second.recipients.get(email=address)
+            seen.append((claimed.delivery, claimed.last_error, claimed.claimed_at))
+
+    mailers.DURING.append(slow)
+    start = clock.now
+    assert notice_service.notices_retry_due() == 6 - 2  # two of them sent by the other run
+    [(delivery, error, claimed_at)] = seen
+    assert (delivery, error) == (Delivery.SENDING, "")
+    assert claimed_at == start + datetime.timedelta(minutes=18)  # after the first notice's 3
+    for notice in (first, second):
+        assert [sent_to(r.email) for r in notice.recipients.exclude(email="")] == [2, 2, 2]
+        assert not any(r.delivery_unknown for r in notice.recipients.all())
+
+
+def give_up_while_sending(at: str, clock):
+    """While the e-mail to ``at`` is being sent, it takes so long that another run fails its
+    claim as unknown."""
+
+    def slow(address):
+        if address == at:
+            clock.now += notice_service.STALE_CLAIM
+            notice_service.notices_retry_due()
+
+    mailers.DURING.append(slow)
+
+
+def test_a_send_that_fails_after_its_claim_was_given_up_stays_failed_as_unknown(
+    cast, draft, refusing, clock, caplog
+):
+    """The slow worker's send is refused in the end: it might have left all the same, as far
+    as anyone knew meanwhile, so it is neither made pending again nor retried."""
+    notice = services.notice_send(meeting=draft.meeting, actor=None)
+    refusing[BUSY] = 1
+    give_up_while_sending(BUSY, clock)
+    with caplog.at_level(logging.WARNING, logger="minutes.services.notice"):
+        notice_service.notice_deliver(notice.pk)
+    busy = notice.recipients.get(email=BUSY)
+    assert busy.delivery_unknown and busy.next_attempt_at is None and busy.attempts == 1
+    assert any(
+        f"recipient {busy.pk}: the send failed after its claim was given up" in r.getMessage()
+        for r in caplog.records
+    )
+    mailers.reset()
+    for days in (1, 2):
+        clock.now += datetime.timedelta(hours=days)
+        notice_service.notices_retry_due()
+    busy.refresh_from_db()
+    assert busy.delivery_unknown and sent_to(BUSY) == 0
+
+
+def test_a_send_that_left_after_its_claim_was_given_up_is_recorded_as_sent(
+    cast, draft, refusing, clock, caplog
+):
+    notice = services.notice_send(meeting=draft.meeting, actor=None)
+    give_up_while_sending(BUSY, clock)
+    with caplog.at_level(logging.WARNING, logger="minutes.services.notice"):
+        notice_service.notice_deliver(notice.pk)
+    busy = notice.recipients.get(email=BUSY)
+    assert busy.delivery == Delivery.SENT and busy.emailed_at == clock.now
+    assert not busy.delivery_unknown and busy.last_error == "" and sent_to(BUSY) == 1
+    assert any(
+        f"recipient {busy.pk}: sent after its claim was given up as unknown; recorded as sent"
+        in r.getMessage()
+        for r in caplog.records
+    )
+
+
+def test_a_notice_whose_round_breaks_does_not_stop_the_others(
+    cast, draft, refusing, monkeypatch, caplog
+):
+    broken = services.notice_send(meeting=draft.meeting, actor=None)
+    other = services.notice_send(meeting=another_meeting(cast, 20), actor=None)
+    email = notice_service._notice_email
+
+    def template_broken(notice):
+        if notice.pk == broken.pk:
+            raise ValueError("template broken")
+        return email(notice)
+
+    monkeypatch.setattr(notice_service, "_notice_email", template_broken)
+    with caplog.at_level(logging.ERROR, logger="minutes.services.notice"):
+        call_command("send_notices")
+    assert [sent_to(r.email) for r in other.recipients.exclude(email="")] == [1, 1, 1]
+    assert len(mail.outbox) == 3
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert f"Notice {broken.pk}: the delivery round failed" in record.getMessage()
+    assert not broken.recipients.exclude(delivery=Delivery.PENDING).exists()
+
+
+def test_cron_does_not_send_the_notice_of_a_meeting_already_held(client, cast, draft, refusing):
+    notice = services.notice_send(meeting=draft.meeting, actor=None)  # its round never ran
+    Meeting.objects.filter(pk=draft.meeting_id).update(
+        date=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    call_command("send_notices")
+    assert mail.outbox == []
+    for recipient in notice.recipients.exclude(email=""):
+        assert recipient.delivery == Delivery.FAILED and recipient.next_attempt_at is None
+        assert recipient.last_error == "Mötet har redan hållits"
+    client.force_login(cast.secretary)
+    text = page_text(client.get(reverse("drafting:notice", args=[*SLUGS, draft.meeting_id])))
+    assert f"{BUSY} – inte skickad: Mötet har redan hållits" in text
+    # one held today is still sent
+    today = services.notice_send(meeting=another_meeting(cast, 0), actor=None)
+    call_command("send_notices")
+    assert [sent_to(r.email) for r in today.recipients.exclude(email="")] == [1, 1, 1]
+
+
+def test_a_notice_a_newer_one_replaced_is_not_sent_by_cron_nor_retried(
+    client, cast, draft, refusing, django_capture_on_commit_callbacks
+):
+    refusing[BUSY] = 1
+    old = send(draft, django_capture_on_commit_callbacks)  # BUSY is to be retried
+    services.item_create(minutes=draft, title="Trygghetsvandring i centrum", actor=None)
+    new = services.notice_send(meeting=draft.meeting, actor=None)  # its round never ran
+    mail.outbox.clear()
+    call_command("send_notices")  # the retry is due, the new notice never tried
+    notice_service.notice_deliver(old.pk, now=timezone.now() + datetime.timedelta(hours=1))
+    assert [sent_to(r.email) for r in new.recipients.exclude(email="")] == [1, 1, 1]
+    assert len(mail.outbox) == 3
+    busy = old.recipients.get(email=BUSY)
+    assert busy.delivery == Delivery.FAILED and busy.next_attempt_at is None
+    assert busy.last_error == "En nyare kallelse har skickats"
+    client.force_login(cast.secretary)
+    text = page_text(client.get(reverse("drafting:notice", args=[*SLUGS, draft.meeting_id])))
+    assert f"{BUSY} – inte skickad: En nyare kallelse har skickats" in text
+
+
+def test_a_deferred_retry_of_a_replaced_notice_sends_nothing(
+    cast, draft, refusing, django_capture_on_commit_callbacks
+):
+    refusing[BUSY] = 1
+    old = send(draft, django_capture_on_commit_callbacks)
+    services.item_create(minutes=draft, title="Trygghetsvandring i centrum", actor=None)
+    services.notice_send(meeting=draft.meeting, actor=None)
+    mail.outbox.clear()
+    later = old.recipients.get(email=BUSY).next_attempt_at
+    assert notice_service.notice_deliver(old.pk, now=later).sent == 0
+    assert mail.outbox == []
+    assert old.recipients.get(email=BUSY).last_error == "En nyare kallelse har skickats"
+
+
+def test_the_log_of_claims_given_up_names_only_those_failed(
+    cast, draft, refusing, monkeypatch, caplog
+):
+    """LAST's worker records its end just as the stale claims are given up: it is left as its
+    worker recorded it, and the log names only BUSY."""
+    notice = crash(draft)
+    busy = notice.recipients.get(email=BUSY)
+    last = notice.recipients.get(email=LAST)
+    NoticeRecipient.objects.filter(pk=last.pk).update(
+        delivery=Delivery.SENDING, attempts=1, claimed_at=busy.claimed_at
+    )
+    update = QuerySet.update
+
+    def recorded_meanwhile(queryset, **fields):
+        if fields.get("last_error") == NoticeRecipient.DELIVERY_UNKNOWN:
+            update(NoticeRecipient.objects.filter(pk=last.pk), delivery=Delivery.SENT)
+        return update(queryset, **fields)
+
+    monkeypatch.setattr(QuerySet, "update", recorded_meanwhile)
+    with caplog.at_level(logging.ERROR, logger="minutes.services.notice"):
+        given_up = notice_service._give_up_stale_claims(
+            NoticeRecipient.objects.all(), busy.claimed_at + notice_service.STALE_CLAIM
+        )
+    assert given_up == 1
+    [logged] = [r.getMessage() for r in caplog.records]
+    assert f"[{busy.pk}]" in logged
+    last.refresh_from_db()
+    assert last.delivery == Delivery.SENT
+
+
+def test_the_task_logs_the_claims_it_gave_up(cast, draft, refusing, clock, caplog):
+    notice = crash(draft)
+    clock.now += notice_service.STALE_CLAIM
+    with caplog.at_level(logging.WARNING, logger="minutes.tasks"):
+        tasks.send_notice.call(notice.pk)
+    assert any(
+        f"Notice {notice.pk}: 1 recipients left unfinished by an earlier round were failed as "
+        "unknown" in r.getMessage()
+        for r in caplog.records
+        if r.name == "minutes.tasks"
+    )
