@@ -125,7 +125,7 @@ def meeting_update(
     if correcting:
         latest = lock_draft(latest)
         before = latest.stated_meeting()
-        if date != before["date"]:
+        if date != meeting.date:
             # checked again, under the council's lock, when the correction is approved
             check_date_free(meeting.council, date, meeting=meeting, lock=False)
         latest.proposed_date, latest.proposed_start_time = date, start_time
