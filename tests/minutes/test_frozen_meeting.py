@@ -393,19 +393,20 @@ def test_two_meetings_swapping_dates_redirect_each_address_to_its_own_meeting(cl
     # under a date its own meeting once had: to that meeting's date now
     for day in (d1, d3):
         response = client.get(document_address(day, a_doc))
-        assert response.status_code == 302 and response["Location"] == document_address(d2, a_doc)
+        assert response.status_code in (301, 302) and response["Location"] == document_address(d2, a_doc)
     response = client.get(document_address(d2, b_doc))
-    assert response.status_code == 302 and response["Location"] == document_address(d1, b_doc)
-    # under a date its meeting never had, or a number that is no document: not found, no loop
-    assert client.get(document_address(d3, b_doc)).status_code == 404
+    assert response.status_code in (301, 302) and response["Location"] == document_address(d1, b_doc)
+    # a number that is no document: not found under any date, and never a redirect loop
     for day in (d1, d2, d3):
         missing = ItemDocument(pk=b_doc.pk + 1000)
         assert landing(client, document_address(day, missing))[0] == 404
+    # under a date its meeting never had: not found (not to the meeting that left the date)
+    assert client.get(document_address(d3, b_doc)).status_code == 404
     # the pages: each meeting at its date, the date nobody has now to the last that left it
     assert client.get(page_address(d1)).status_code == 200
     assert client.get(page_address(d2)).status_code == 200
     response = client.get(page_address(d3))
-    assert response.status_code == 302 and response["Location"] == page_address(d2)
+    assert response.status_code in (301, 302) and response["Location"] == page_address(d2)
 
 
 def test_an_old_date_a_new_meeting_took_is_that_meetings_not_a_redirect(client, cast, draft):
@@ -414,7 +415,7 @@ def test_an_old_date_a_new_meeting_took_is_that_meetings_not_a_redirect(client, 
     correction = services.correction_start(revision=first, actor=cast.secretary, reason="Datum.")
     move(correction.meeting, FEB_21)
     submit_and_approve(correction, cast)
-    assert client.get(pdf_address(old)).status_code == 302  # remembered for a minute
+    assert client.get(pdf_address(old)).status_code in (301, 302)  # remembered a minute
     services.meeting_create(
         council=cast.council, date=old, start_time=None, end_time=None, place="", actor=None
     )
