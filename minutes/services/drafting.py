@@ -191,7 +191,7 @@ def check_date_free(
     if lock:
         Council.objects.select_for_update(no_key=True).filter(pk=council.pk).first()
     others = Meeting.objects.filter(council=council, date=date)
-    if meeting is not None:
+    if meeting is not None and meeting.pk is not None:
         others = others.exclude(pk=meeting.pk)
     if others.exists():
         raise InvalidInput(f"Rådet har redan ett möte den {long_date(date)}.")

@@ -342,6 +342,23 @@ def test_a_correction_is_not_approved_when_its_day_was_taken_meanwhile(cast, dra
     assert Meeting.objects.get(pk=draft.meeting_id).date == datetime.date(2025, 2, 24)
 
 
+def test_the_admin_does_not_put_a_meeting_on_another_meetings_day(client, cast, draft):
+    factories.meeting(cast.council, FEB_21)
+    client.force_login(cast.admin)
+    url = reverse("admin:minutes_meeting_change", args=[draft.meeting_id])
+    response = client.post(url, admin_form(draft.meeting, date="2025-02-21"))
+    assert response.status_code == 200 and TAKEN in response.content.decode()
+    assert Meeting.objects.get(pk=draft.meeting_id).date == datetime.date(2025, 2, 24)
+    new = client.post(
+        reverse("admin:minutes_meeting_add"), admin_form(draft.meeting, date="2025-02-21")
+    )
+    assert new.status_code == 200 and TAKEN in new.content.decode()
+    assert Meeting.objects.filter(date=FEB_21).count() == 1
+    moved = client.post(url, admin_form(draft.meeting, date="2025-02-20"))
+    assert moved.status_code == 302
+    assert Meeting.objects.get(pk=draft.meeting_id).date == datetime.date(2025, 2, 20)
+
+
 def correct(meeting, cast, day):
     """Move ``meeting`` (approved minutes) to ``day`` by an approved correction."""
     latest = meeting.latest_minutes()
@@ -393,9 +410,13 @@ def test_two_meetings_swapping_dates_redirect_each_address_to_its_own_meeting(cl
     # under a date its own meeting once had: to that meeting's date now
     for day in (d1, d3):
         response = client.get(document_address(day, a_doc))
-        assert response.status_code in (301, 302) and response["Location"] == document_address(d2, a_doc)
+        assert response.status_code in (301, 302) and response["Location"] == document_address(
+            d2, a_doc
+        )
     response = client.get(document_address(d2, b_doc))
-    assert response.status_code in (301, 302) and response["Location"] == document_address(d1, b_doc)
+    assert response.status_code in (301, 302) and response["Location"] == document_address(
+        d1, b_doc
+    )
     # a number that is no document: not found under any date, and never a redirect loop
     for day in (d1, d2, d3):
         missing = ItemDocument(pk=b_doc.pk + 1000)
