@@ -18,7 +18,8 @@ from minutes.models import (
     StandingItem,
 )
 from minutes.services import publication_withdraw
-from minutes.services.drafting import forget_moved_meeting
+from minutes.services.drafting import check_date_free, forget_moved_meeting
+from minutes.services.errors import InvalidInput
 
 
 class SanitizedBodyForm(forms.ModelForm):
@@ -40,8 +41,25 @@ class MinutesInline(admin.TabularInline):
     show_change_link = True
 
 
+class MeetingForm(forms.ModelForm):
+    """A meeting on a day its council has no other meeting on, as the services keep it: the
+    public addresses are by date."""
+
+    def clean(self):
+        cleaned = super().clean()
+        council = cleaned.get("council", getattr(self.instance, "council", None))
+        day = cleaned.get("date")
+        if council is not None and day is not None:
+            try:
+                check_date_free(council, day, meeting=self.instance, lock=False)
+            except InvalidInput as taken:
+                self.add_error("date" if "date" in self.fields else None, str(taken))
+        return cleaned
+
+
 @admin.register(Meeting)
 class MeetingAdmin(AuditedModelAdmin):
+    form = MeetingForm
     list_display = ["date", "council", "start_time", "end_time", "place", "chaired_by"]
     list_filter = ["council__municipality", "council"]
     list_select_related = ["council", "chaired_by"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -228,26 +228,48 @@ def current_public_pdf(municipality: str, council: str, day: datetime.date) -> P
 
 
 def forget_current_pdf(meeting: Meeting) -> None:
-    """After an approval, a correction or a withdrawal of ``meeting``'s minutes."""
+    """After an approval, a correction or a withdrawal of ``meeting``'s minutes, or a move of
+    the meeting (to and from its date): what this process remembers of its date."""
     council = meeting.council
-    cache.delete(_current_pdf_key(council.municipality.slug, council.slug, meeting.date))
+    municipality = council.municipality.slug
+    cache.delete_many(
+        [
+            _current_pdf_key(municipality, council.slug, meeting.date),
+            _moved_key(municipality, council.slug, meeting.date),
+        ]
+    )
+
+
+def _moved_key(municipality: str, council: str, day: datetime.date) -> str:
+    return f"moved-meeting:{municipality}:{council}:{day.isoformat()}"
 
 
 def moved_meeting_date(municipality: str, council: str, day: datetime.date) -> datetime.date | None:
-    """The date a meeting of the council whose approved minutes once stated ``day`` has now,
-    when a correction moved it: its old public addresses redirect there for good. One query,
-    made only where the address would otherwise answer 404."""
-    return (
+    """Where the public addresses of ``day`` lead when the council has no meeting that day
+    now, but a correction moved one away from it: the date that meeting has now (of the
+    newest approved revision that stated ``day``). None while a meeting is on ``day``: its
+    addresses are its own. One query, made only where the address would otherwise answer 404,
+    and remembered as long as the current PDF (:func:`forget_current_pdf` forgets both)."""
+    key = _moved_key(municipality, council, day)
+    cached = cache.get(key)
+    if cached is not None:
+        return datetime.date.fromisoformat(cached) if cached else None  # "" stands for none
+    found = (
         ApprovedRevision.objects.filter(
             minutes__meeting__council__slug=council,
             minutes__meeting__council__municipality__slug=municipality,
             snapshot__meeting_date=day.isoformat(),
         )
         .exclude(minutes__meeting__date=day)
-        .order_by("-minutes__revision", "-pk")
+        .exclude(
+            Exists(Meeting.objects.filter(council=OuterRef("minutes__meeting__council"), date=day))
+        )
+        .order_by("-pk")
         .values_list("minutes__meeting__date", flat=True)
         .first()
     )
+    cache.set(key, found.isoformat() if found else "", CURRENT_PDF_SECONDS)
+    return found
 
 
 def previous_submission(minutes: Minutes) -> dict | None:

@@ -38,7 +38,13 @@ from minutes.snapshot import build_snapshot
 
 
 def _lock(minutes: Minutes) -> Minutes:
-    return Minutes.objects.select_for_update().select_related("meeting__council").get(pk=minutes.pk)
+    """The minutes row locked (only it: its meeting and council are read, not locked, so that
+    whoever locks the meeting does so in the one order, meeting before minutes)."""
+    return (
+        Minutes.objects.select_for_update(of=("self",))
+        .select_related("meeting__council")
+        .get(pk=minutes.pk)
+    )
 
 
 def _event(minutes: Minutes, kind: str, actor, **fields) -> None:
@@ -185,6 +191,9 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     """The person who chaired the meeting approves: the snapshot is frozen in an insert-only
     revision with the PDF rendered once from it, stored with its SHA-256, and the signature."""
 
+    # the meeting first, then the minutes (then the council, when a correction moves the
+    # meeting): the order meeting_update locks them in, so the two never wait on each other
+    Meeting.objects.select_for_update().filter(pk=minutes.meeting_id).first()
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.SUBMITTED:
         raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan godkännas.")
@@ -192,7 +201,7 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     person = _check_approver(minutes, actor)
     # a correction's proposed date, times and place become the meeting's while the newest
     # minutes are not yet approved (the database freezes the meeting once they are)
-    correction_meeting_apply(minutes)
+    correction_meeting_apply(minutes, actor=actor, request=request)
     now = timezone.now().replace(microsecond=0)
     snapshot = build_snapshot(minutes, created=now, signed={"Ordförande": signed_text(now)})
     revision = _freeze(

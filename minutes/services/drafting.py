@@ -70,11 +70,15 @@ def meeting_create(
     request=None,
 ) -> Meeting:
     """A new meeting with draft minutes built from the council's standing agenda (see
-    :func:`minutes_start`)."""
+    :func:`minutes_start`), on a day the council has no other meeting."""
+    check_date_free(council, date)
     meeting = Meeting.objects.create(
         council=council, date=date, start_time=start_time, end_time=end_time, place=place
     )
     audit.record("meeting.created", request=request, actor=actor, obj=meeting)
+    # the day's addresses are the new meeting's: not a redirect this process remembers
+    selectors.forget_current_pdf(meeting)
+    transaction.on_commit(lambda: selectors.forget_current_pdf(meeting))
     minutes_start(meeting=meeting, actor=actor, request=request)
     meeting.refresh_from_db()
     return meeting
@@ -121,6 +125,9 @@ def meeting_update(
     if correcting:
         latest = lock_draft(latest)
         before = latest.stated_meeting()
+        if date != meeting.date:
+            # checked again, under the council's lock, when the correction is approved
+            check_date_free(meeting.council, date, meeting=meeting, lock=False)
         latest.proposed_date, latest.proposed_start_time = date, start_time
         latest.proposed_end_time, latest.proposed_place = end_time, place
         latest.save(
@@ -137,10 +144,13 @@ def meeting_update(
             request=request,
             actor=actor,
             obj=meeting,
-            before={k: str(v) if v is not None else None for k, v in before.items()},
+            before=_audited(before),
+            after=_audited(latest.stated_meeting()),
         )
         return meeting
-    before = {f: getattr(meeting, f) for f in ("date", "start_time", "end_time", "place")}
+    before = {f: getattr(meeting, f) for f in MEETING_FIELDS}
+    if date != meeting.date:
+        check_date_free(meeting.council, date, meeting=meeting)
     meeting.date, meeting.start_time, meeting.end_time = date, start_time, end_time
     meeting.place = place
     meeting.save(update_fields=["date", "start_time", "end_time", "place", "updated_at"])
@@ -151,9 +161,40 @@ def meeting_update(
         request=request,
         actor=actor,
         obj=meeting,
-        before={k: str(v) if v is not None else None for k, v in before.items()},
+        before=_audited(before),
+        after=_audited({f: getattr(meeting, f) for f in MEETING_FIELDS}),
     )
     return meeting
+
+
+MEETING_FIELDS = ("date", "start_time", "end_time", "place")
+
+
+def _audited(stated: dict) -> dict:
+    """A meeting's date, times and place as the audit log keeps them (text)."""
+    return {k: str(v) if v is not None else None for k, v in stated.items()}
+
+
+def check_date_free(
+    council: Council,
+    date: datetime.date,
+    *,
+    meeting: Meeting | None = None,
+    lock: bool = True,
+) -> None:
+    """InvalidInput when another meeting of the council is on ``date``: the public addresses
+    are by date, so a second meeting that day could not be reached, and the addresses a moved
+    meeting left would lead to the other one. ``lock``: the council's row is locked until the
+    transaction ends, so two meetings cannot take the same day at once (FOR NO KEY UPDATE:
+    rows referring to the council are still written meanwhile). It is locked after the
+    meeting and its minutes, in every service that takes it."""
+    if lock:
+        Council.objects.select_for_update(no_key=True).filter(pk=council.pk).first()
+    others = Meeting.objects.filter(council=council, date=date)
+    if meeting is not None and meeting.pk is not None:
+        others = others.exclude(pk=meeting.pk)
+    if others.exists():
+        raise InvalidInput(f"Rådet har redan ett möte den {long_date(date)}.")
 
 
 def is_open_correction(minutes: Minutes | None) -> bool:
@@ -165,10 +206,13 @@ def is_open_correction(minutes: Minutes | None) -> bool:
     )
 
 
-def correction_meeting_apply(minutes: Minutes) -> None:
+def correction_meeting_apply(minutes: Minutes, *, actor=None, request=None) -> None:
     """Within the approval of a correction, before it is approved (the database keeps the
-    meeting frozen once it is): its proposed date, times and place become the meeting's, and
-    what the public addresses and search remember of the old date is forgotten."""
+    meeting frozen once it is): its proposed date, times and place become the meeting's (the
+    caller has locked the meeting, then the minutes), what the public addresses and search
+    remember of the old date is forgotten, and the proposal, now applied, is cleared (the
+    snapshot states the meeting as it now is: the same). Refused with InvalidInput when
+    another meeting of the council took the proposed date since it was proposed."""
     if not minutes.has_proposal:
         return
     meeting = (
@@ -176,13 +220,42 @@ def correction_meeting_apply(minutes: Minutes) -> None:
         .select_related("council__municipality")
         .get(pk=minutes.meeting_id)
     )
-    old_date = meeting.date
-    for field, value in minutes.stated_meeting().items():
+    before = {f: getattr(meeting, f) for f in MEETING_FIELDS}
+    after = minutes.stated_meeting()
+    if after["date"] != meeting.date:
+        try:
+            check_date_free(meeting.council, after["date"], meeting=meeting)
+        except InvalidInput as taken:
+            raise InvalidInput(
+                f"{taken} Rättelsen kan inte godkännas med det datumet; sekreteraren kan ta "
+                "tillbaka den och ändra datumet."
+            ) from None
+    for field, value in after.items():
         setattr(meeting, field, value)
     meeting.save(update_fields=["date", "start_time", "end_time", "place", "updated_at"])
     minutes.meeting = meeting
-    if old_date != meeting.date:
-        forget_moved_meeting(meeting, old_date)
+    minutes.proposed_date = minutes.proposed_start_time = minutes.proposed_end_time = None
+    minutes.proposed_place = ""
+    minutes.save(
+        update_fields=[
+            "proposed_date",
+            "proposed_start_time",
+            "proposed_end_time",
+            "proposed_place",
+            "updated_at",
+        ]
+    )
+    if before["date"] != meeting.date:
+        forget_moved_meeting(meeting, before["date"])
+    audit.record(
+        "meeting.changed",
+        request=request,
+        actor=actor,
+        obj=meeting,
+        before=_audited(before),
+        after=_audited(after),
+        correction=minutes.revision,
+    )
 
 
 def forget_moved_meeting(meeting: Meeting, old_date: datetime.date) -> None:

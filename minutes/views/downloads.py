@@ -18,7 +18,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseNotModified,
-    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404
@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_safe
 from config.storage import IMMUTABLE
 from core import audit
 from councils import access
-from minutes import publication, selectors, services
+from minutes import publication, services
 from minutes.models import ApprovedRevision, ItemDocument, Meeting, Minutes, Notice
 from minutes.notices import NoticeSnapshot
 from minutes.pdf import RenderError, render_minutes_pdf
@@ -301,36 +301,36 @@ def meeting_document(
     filename: str,
 ) -> HttpResponse:
     """A public document of a meeting, for everyone; under the date a correction moved the
-    meeting from, a permanent redirect to its address under the new date."""
+    meeting from, a (temporary) redirect to its address under the meeting's date now."""
     council_obj = access.get_public_council(municipality, council)
     try:
         day = datetime.date.fromisoformat(date)
     except ValueError:
         raise Http404(_("Ogiltigt datum.")) from None
+    # by its number within the council, whatever the date: a document belongs to one meeting
     document = (
         ItemDocument.objects.select_related("item__minutes__meeting")
-        .filter(
-            pk=document_id,
-            item__minutes__meeting__council=council_obj,
-            item__minutes__meeting__date=day,
-        )
+        .filter(pk=document_id, item__minutes__meeting__council=council_obj)
         .first()
     )
-    if document is None:
-        moved = selectors.moved_meeting_date(municipality, council, day)
-        if moved is not None:
-            return HttpResponsePermanentRedirect(
-                reverse(
-                    "minutes:document",
-                    args=[municipality, council, moved.isoformat(), document_id, filename],
-                )
+    missing = _("Det finns ingen offentlig handling med det numret.")
+    if document is None or not (document.is_public and document.item.is_public):
+        raise Http404(missing)
+    meeting = document.item.minutes.meeting
+    if meeting.date != day:
+        # the meeting's own approved record once stated the date asked for: it moved from there
+        if not ApprovedRevision.objects.filter(
+            minutes__meeting=meeting, snapshot__meeting_date=day.isoformat()
+        ).exists():
+            raise Http404(missing)
+        return HttpResponseRedirect(
+            reverse(
+                "minutes:document",
+                args=[municipality, council, meeting.date.isoformat(), document_id, filename],
             )
-    if (
-        document is None
-        or not (document.is_public and document.item.is_public)
-        or document.pk not in public_document_ids(document.item.minutes.meeting)
-    ):
-        raise Http404(_("Det finns ingen offentlig handling med det numret."))
+        )
+    if document.pk not in public_document_ids(meeting):
+        raise Http404(missing)
     return document_response(request, document, filename, cache="public, max-age=300")
 
 

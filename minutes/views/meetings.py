@@ -96,15 +96,24 @@ def meeting_new(request: HttpRequest, municipality: str, council: str) -> HttpRe
     access.require(request, rights.can_edit_minutes, action="meeting.create", obj=rights.council)
     form = MeetingForm(request.POST or None, initial=MeetingForm.usual_for(rights.council))
     if request.method == "POST" and form.is_valid():
-        meeting = services.meeting_create(
-            council=rights.council,
-            date=form.cleaned_data["date"],
-            start_time=form.cleaned_data["start_time"],
-            end_time=form.cleaned_data["end_time"],
-            place=form.cleaned_data["place"],
-            actor=request.user,
-            request=request,
-        )
+        try:
+            meeting = services.meeting_create(
+                council=rights.council,
+                date=form.cleaned_data["date"],
+                start_time=form.cleaned_data["start_time"],
+                end_time=form.cleaned_data["end_time"],
+                place=form.cleaned_data["place"],
+                actor=request.user,
+                request=request,
+            )
+        except services.InvalidInput as error:  # the council already meets that day
+            form.add_error("date", str(error))
+            return render(
+                request,
+                "minutes/drafting/meeting_form.html",
+                {"council": rights.council, "form": form},
+                status=400,
+            )
         messages.success(request, _("Mötet är skapat med rådets stående dagordning."))
         return redirect(workspace_url("meeting", municipality, council, meeting.pk))
     return render(

@@ -6,7 +6,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, render
@@ -167,7 +166,8 @@ def meeting_detail(
     if meeting is None:
         moved = selectors.moved_meeting_date(municipality, council, _day(date))
         if moved is not None:
-            return HttpResponsePermanentRedirect(
+            # temporary: a later correction, or a new meeting, may take the date again
+            return HttpResponseRedirect(
                 reverse("minutes:meeting", args=[municipality, council, moved.isoformat()])
             )
         raise Http404(_("Rådet hade inget möte den dagen."))
@@ -220,10 +220,8 @@ def meeting_pdf(
     current = selectors.current_public_pdf(municipality, council, day)
     if current is None:
         moved = selectors.moved_meeting_date(municipality, council, day)
-        if moved is not None:
-            return HttpResponsePermanentRedirect(
-                publication.readable_url(municipality, council, moved)
-            )
+        if moved is not None:  # temporary, as the page's
+            return HttpResponseRedirect(publication.readable_url(municipality, council, moved))
         raise Http404(_("Det finns inga godkända minnesanteckningar här."))
     if current.withdrawal_reason is not None:
         return _withdrawn(current.withdrawal_reason)

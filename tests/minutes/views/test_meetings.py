@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.models import AuditEvent
 from minutes import services
 from minutes.models import Meeting, Minutes
+from tests import factories
 from tests.minutes import pdftext
 from tests.minutes.drafting_fixtures import drafting_url, submit_and_approve
 from tests.pages import page_text
@@ -135,6 +136,16 @@ def test_only_secretaries_create_meetings(client, cast, who, status):
     assert client.get(url("meeting_new")).status_code == status
     assert client.post(url("meeting_new"), {"date": "2025-03-31"}).status_code == status
     assert not Meeting.objects.exists()
+
+
+def test_a_new_meeting_on_a_day_the_council_already_meets_gets_a_message(client, cast, draft):
+    client.force_login(cast.secretary)
+    response = client.post(
+        url("meeting_new"), {"date": "2025-02-24", "start_time": "13:00", "end_time": "15:00"}
+    )
+    assert response.status_code == 400
+    assert "Rådet har redan ett möte den 24 februari 2025." in page_text(response)
+    assert Meeting.objects.filter(council=cast.council, date="2025-02-24").count() == 1
 
 
 # --- the meeting's date, times and place ---------------------------------------------------------
@@ -462,3 +473,40 @@ def test_next_meeting_input_is_checked_and_the_page_works(client, cast, draft):
     client.force_login(cast.outsider)
     assert client.post(url("next_meeting", draft), {"date": "2025-06-01"}).status_code == 404
     assert existing.pk and not Meeting.objects.filter(date="2025-06-01").exists()
+
+
+def test_a_meeting_is_not_moved_onto_another_meetings_day_by_form(client, cast, draft):
+    Meeting.objects.create(council=cast.council, date=datetime.date(2025, 2, 25))
+    client.force_login(cast.secretary)
+    response = client.post(url("meeting_details", draft), MOVED)
+    assert response.status_code == 400
+    assert "Rådet har redan ett möte den 25 februari 2025." in page_text(response)
+    assert Meeting.objects.get(pk=draft.meeting_id).date == datetime.date(2025, 2, 24)
+    # nor proposed for it by a correction
+    first = submit_and_approve(draft, cast)
+    correction = services.correction_start(revision=first, actor=cast.secretary, reason="Datum.")
+    response = client.post(url("meeting_details", draft), MOVED)
+    assert response.status_code == 400
+    assert "Rådet har redan ett möte den 25 februari 2025." in page_text(response)
+    correction.refresh_from_db()
+    assert correction.proposed_date is None
+
+
+def test_the_chair_is_told_when_the_corrected_day_was_taken_meanwhile(client, cast, draft):
+    first = submit_and_approve(draft, cast)
+    correction = services.correction_start(revision=first, actor=cast.secretary, reason="Datum.")
+    client.force_login(cast.secretary)
+    assert client.post(url("meeting_details", draft), MOVED).status_code == 302
+    services.minutes_submit(minutes=correction, actor=cast.secretary)
+    Meeting.objects.create(council=cast.council, date=datetime.date(2025, 2, 25))
+    client.force_login(cast.chair)
+    response = client.post(
+        url("review", draft), {"action": "approve", "password": factories.PASSWORD}
+    )
+    assert response.status_code == 400
+    text = page_text(response)
+    assert "Rådet har redan ett möte den 25 februari 2025." in text
+    assert "Rättelsen kan inte godkännas med det datumet" in text
+    correction.refresh_from_db()
+    assert correction.status == Minutes.Status.SUBMITTED
+    assert Meeting.objects.get(pk=draft.meeting_id).date == datetime.date(2025, 2, 24)
