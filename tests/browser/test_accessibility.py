@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC = [
     "/",
+    "/arboga/",
     "/arboga/forebyggande-radet/",
     "/arboga/forebyggande-radet/2020-02-24/",
     "/arboga/forebyggande-radet/2020-09-21/",
@@ -22,6 +23,11 @@ PUBLIC = [
     "/konto/logga-in/",
     "/konto/losenord/aterstall/",
     "/finns/inte/",
+    # the English pages (issue 17): the same markup, other words
+    "/en/",
+    "/en/arboga/",
+    "/en/arboga/forebyggande-radet/",
+    "/en/arboga/forebyggande-radet/2020-02-24/",
 ]
 
 
@@ -44,6 +50,23 @@ def test_public_pages_have_no_serious_violations(browser, site):
     assert not problems, "\n".join(problems)
 
 
+def test_the_refused_form_page_has_no_serious_violations(browser, site):
+    """The page a refused CSRF check shows (core.views.csrf_failure), reached as a person does:
+    a form sent after its security key was lost."""
+    context = browser.new_context(locale="sv-SE", bypass_csp=True)
+    page = context.new_page()
+    page.goto(site + "/konto/logga-in/")
+    context.clear_cookies()
+    page.get_by_label("Användarnamn").fill("sekreterare")
+    page.get_by_label("Lösenord").fill("fel")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
+    assert "Formuläret kunde inte skickas" in page.content()
+    problems = [f"csrf: {line}" for line in serious_violations(page)]
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_the_main_staff_pages_have_no_serious_violations(browser, site):
     context = browser.new_context(locale="sv-SE", bypass_csp=True)
     page = context.new_page()
@@ -58,7 +81,7 @@ def test_the_main_staff_pages_have_no_serious_violations(browser, site):
     problems += check(page, meeting)
     page.get_by_role("link", name="Övriga frågor", exact=True).click()
     problems += check(page, page.url)
-    for path in ("kallelse/",):
+    for path in ("kallelse/", "uppgifter/"):
         problems += check(page, meeting + path)
     for path in ("/arbete/arboga/forebyggande-radet/handlingsplaner/",
                  "/arbete/arboga/forebyggande-radet/handlingsplaner/2020/",
