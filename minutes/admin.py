@@ -18,8 +18,8 @@ from minutes.models import (
     StandingItem,
 )
 from minutes.services import publication_withdraw
-from minutes.services.drafting import check_date_free, forget_moved_meeting
 from minutes.services.errors import InvalidInput
+from minutes.services.meetings import check_date_free, forget_moved_meeting
 
 
 class SanitizedBodyForm(forms.ModelForm):

@@ -26,13 +26,11 @@ from minutes.services.approval import (
 from minutes.services.archive import ArchiveUnreadable, RevisionPdf, revision_pdf
 from minutes.services.attachments import document_add, document_delete, document_update
 from minutes.services.drafting import (
-    FROZEN_MESSAGE,
     AttendanceEntry,
     SectionInput,
     attendance_update,
     drop_empty_sections,
     ensure_draft,
-    is_open_correction,
     item_create,
     item_delete,
     item_move,
@@ -40,11 +38,7 @@ from minutes.services.drafting import (
     item_set_points,
     item_state,
     items_reorder,
-    meeting_create,
-    meeting_update,
     minutes_start,
-    next_meeting_clear,
-    next_meeting_set,
     standing_item_ensure,
 )
 from minutes.services.errors import (
@@ -57,6 +51,14 @@ from minutes.services.errors import (
 )
 from minutes.services.files import STORAGE_ERRORS, StoredPdf, store_pdf, stored_file_exists
 from minutes.services.importing import ImportReport, import_legacy_minutes
+from minutes.services.meetings import (
+    FROZEN_MESSAGE,
+    is_open_correction,
+    meeting_create,
+    meeting_update,
+    next_meeting_clear,
+    next_meeting_set,
+)
 from minutes.services.notice import notice_pending_changes, notice_send
 from minutes.services.text import check_text, plain_text_to_html
 

@@ -30,9 +30,10 @@ from minutes.models import (
 )
 from minutes.pdf import render_minutes_pdf
 from minutes.services.attachments import DOCUMENT_COPIED
-from minutes.services.drafting import correction_meeting_apply, drop_empty_sections
+from minutes.services.drafting import drop_empty_sections
 from minutes.services.errors import InvalidInput, NotAllowed
 from minutes.services.files import store_pdf
+from minutes.services.meetings import correction_meeting_apply
 from minutes.services.text import check_text
 from minutes.snapshot import build_snapshot
 
