@@ -98,6 +98,32 @@ class AgendaItem(models.Model):
         return f"{self.number}." if self.number else ""
 
 
+class ParagraphRenumbering(models.Model):
+    """A nämnd's draft renumbered because an earlier meeting of the year got more (or fewer)
+    §§: its first § before and after, for the notice to the secretary. Rows are only added by
+    whoever renumbers (a row refers to the draft without locking it, so a writer holding
+    the draft never waits for the renumberer in turn), and the draft's rows go when the
+    secretary next changes its §§ (minutes.services.paragraphs)."""
+
+    minutes = models.ForeignKey(
+        Minutes,
+        verbose_name=_("protokoll"),
+        on_delete=models.CASCADE,
+        related_name="renumberings",
+    )
+    first_before = models.PositiveIntegerField(_("första paragraf före"))
+    first_after = models.PositiveIntegerField(_("första paragraf efter"))
+    created_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("omnumrering av paragrafer")
+        verbose_name_plural = _("omnumreringar av paragrafer")
+        ordering = ["minutes", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.minutes}: § {self.first_before} → § {self.first_after}"
+
+
 class AgendaItemSection(models.Model):
     """A sub-section of an item, such as one organisation's report under "Aktuell information"."""
 

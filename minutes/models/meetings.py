@@ -151,15 +151,6 @@ class Minutes(models.Model):
         related_name="+",
         help_text=_("Det möte som minnesanteckningarna anger som nästa (”Nästa möte: …”)."),
     )
-    # A nämnd's draft renumbered because an earlier meeting of the year got more (or fewer)
-    # paragraphs: the first § it had and the first it has now, for the notice to the secretary;
-    # cleared when the secretary next changes the draft's §§.
-    renumbered_from = models.PositiveIntegerField(
-        _("första paragraf före omnumrering"), null=True, blank=True
-    )
-    renumbered_to = models.PositiveIntegerField(
-        _("första paragraf efter omnumrering"), null=True, blank=True
-    )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from core.dates import long_date
 from councils.models import Council
-from minutes.models import AgendaItem, Meeting, Minutes
+from minutes.models import AgendaItem, Meeting, Minutes, ParagraphRenumbering
 from minutes.services.errors import InvalidInput
 
 
@@ -65,8 +65,8 @@ def check_may_change(minutes: Minutes) -> None:
 
 def renumber_year(council: Council, year: int, *, changed: Minutes | None = None) -> None:
     """Number the §§ of the council's meetings in ``year`` (the caller holds the council's
-    lock, see :func:`lock_council`). ``changed``: the minutes the secretary is writing to now;
-    any other draft whose first § moves gets the notice (``Minutes.renumbered_from/_to``).
+    lock, see :func:`lock_council`). ``changed``: the minutes the secretary is writing to now
+    (its notice goes); any other draft whose first § moves gets one (ParagraphRenumbering).
     InvalidInput, and nothing changes, when a draft would reach into the §§ of a later meeting
     whose minutes are submitted or approved."""
     if not council.numbers_paragraphs:
@@ -109,13 +109,22 @@ def renumber_year(council: Council, year: int, *, changed: Minutes | None = None
             )
         old_start = items[0][1] if items else None
         if changed is not None and live.pk == changed.pk:
-            if live.renumbered_to is not None:
-                Minutes.objects.filter(pk=live.pk).update(renumbered_from=None, renumbered_to=None)
+            ParagraphRenumbering.objects.filter(minutes=live).delete()
         elif old_start is not None and old_start != start:
-            # the notice names the first § the secretary saw before the first renumbering
-            Minutes.objects.filter(pk=live.pk).update(
-                renumbered_from=live.renumbered_from or old_start, renumbered_to=start
+            ParagraphRenumbering.objects.create(
+                minutes=live, first_before=old_start, first_after=start
             )
+
+
+def renumbering_notice(minutes: Minutes) -> tuple[int, int] | None:
+    """For the secretary: (the first § the draft had when they last changed its §§, the first
+    § it has now), when an earlier meeting has moved it since; else None."""
+    if not minutes.meeting.council.numbers_paragraphs or minutes.status != Minutes.Status.DRAFT:
+        return None
+    rows = list(minutes.renumberings.order_by("created_at", "id"))
+    if not rows or rows[0].first_before == rows[-1].first_after:
+        return None
+    return rows[0].first_before, rows[-1].first_after
 
 
 def after_items_changed(minutes: Minutes) -> None:
