@@ -1,6 +1,7 @@
 """A nämnd's items are paragraphs (§§) numbered through the calendar year per council: the §
 on every revision, and the council and year on the newest minutes' items, which a unique
-constraint covers (minutes.services.paragraphs); and the notice of a renumbered draft.
+constraint covers (minutes.services.paragraphs); the notice of a renumbered draft; and room
+for a § label ("KS § 12") in the search rows.
 
 SQLite alters ``minutes_agendaitem`` by copying it to a new table; the guards of the minutes
 tables are lifted before and created again after, as in migration 0014, in case they name it."""
@@ -75,6 +76,11 @@ class Migration(migrations.Migration):
             model_name='paragraphrenumbering',
             name='minutes',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='renumberings', to='minutes.minutes', verbose_name='protokoll'),
+        ),
+        migrations.AlterField(
+            model_name="searchentry",
+            name="number",
+            field=models.CharField(blank=True, max_length=24),
         ),
         migrations.RunPython(guards_again, lift_guards),
     ]

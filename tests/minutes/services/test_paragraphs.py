@@ -301,3 +301,43 @@ def test_the_admin_edits_the_prefix(client, cast):
     assert client.post(url, data).status_code == 302
     cast.council.refresh_from_db()
     assert cast.council.paragraph_prefix == "FHR"
+
+
+def test_the_notice_lists_the_coming_paragraphs_and_says_when_they_were_renumbered(
+    cast, namnd, mailoutbox, django_capture_on_commit_callbacks
+):
+    person = cast.secretary.person
+    person.email = "sekreterare@example.org"
+    person.save()
+    earlier = meeting_with(namnd, datetime.date(2025, 1, 20), [f"Ärende {n}" for n in range(11)])
+    minutes = meeting_with(namnd, datetime.date(2025, 2, 24), ["Budget 2026", "Lokaler"])
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = services.notice_send(meeting=minutes.meeting, actor=cast.secretary)
+    body = mailoutbox[0].body
+    assert "KS § 12 Budget 2026\n" in body and "KS § 13 Lokaler\n" in body
+    assert "12. Budget" not in body
+    assert '<li value="12">KS § 12 Budget 2026' in mailoutbox[0].alternatives[0][0]
+    pdf = " ".join(
+        " ".join(p) for p in pdftext.raw_lines(default_storage.open(notice.pdf_name).read())
+    )
+    assert "KS § 12 Budget 2026" in pdf and "KS § 13 Lokaler" in pdf
+    services.item_create(minutes=earlier, title="Extra", actor=None)
+    assert services.notice_pending_changes(minutes.meeting) == [
+        "Paragraferna har numrerats om och börjar på KS § 13"
+    ]
+    services.item_create(minutes=minutes, title="Skolskjuts", actor=None)
+    assert services.notice_pending_changes(minutes.meeting) == ["Ny punkt KS § 15: Skolskjuts"]
+
+
+def test_search_names_the_paragraph(client, cast, namnd):
+    meeting_with(namnd, datetime.date(2025, 1, 20), [f"Ärende {n}" for n in range(11)])
+    minutes = meeting_with(namnd, datetime.date(2025, 2, 24), ["Budget 2026"])
+    item = minutes.items.get()
+    services.item_save(
+        item=item, version=item.version, title=item.title, body="<p>Skolskjutsarna ökar.</p>",
+        decision="", is_public=True, confidentiality_ground="", sections=[], actor=None,
+    )  # fmt: skip
+    submit_and_approve(minutes, cast)
+    text = page_text(client.get("/sok/", {"q": "skolskjutsarna"}))
+    assert "KS § 12 Budget 2026" in text
+    assert "12. Budget" not in text
