@@ -120,7 +120,7 @@ def minutes_start(*, meeting: Meeting, actor, request=None) -> Minutes:
         )
     if council.numbers_paragraphs:
         paragraphs.lock_council(council)
-        paragraphs.renumber_year(council, date.year, changed=minutes)
+        paragraphs.renumber_year(council, date.year, changed=minutes, refusal=paragraphs.STARTING)
 
     memberships = (
         current.filter(role__in=ATTENDING_ROLES)

@@ -63,7 +63,18 @@ def check_may_change(minutes: Minutes) -> None:
         )
 
 
-def renumber_year(council: Council, year: int, *, changed: Minutes | None = None) -> None:
+ADDING = ("Paragrafen kan inte läggas till", " Lägg ärendet på ett senare möte.")
+MOVING = ("Mötet kan inte flyttas till det datumet", "")
+STARTING = ("Mötets paragrafer kan inte numreras", "")
+
+
+def renumber_year(
+    council: Council,
+    year: int,
+    *,
+    changed: Minutes | None = None,
+    refusal: tuple[str, str] = ADDING,
+) -> None:
     """Number the §§ of the council's meetings in ``year`` (the caller holds the council's
     lock, see :func:`lock_council`). ``changed``: the minutes the secretary is writing to now
     (its notice goes); any other draft whose first § moves gets one (ParagraphRenumbering).
@@ -87,10 +98,11 @@ def renumber_year(council: Council, year: int, *, changed: Minutes | None = None
                     if live.status == Minutes.Status.APPROVED or live.corrects_id
                     else "ett protokoll som väntar på justering"
                 )
+                lead, hint = refusal
                 raise InvalidInput(
-                    f"Paragrafen kan inte läggas till: mötet den {long_date(meeting.date)} har "
-                    f"{state} med {span_label(council.paragraph_prefix, min(numbers), max(numbers))}, "
-                    "och dess paragrafer ändras inte. Lägg ärendet på ett senare möte."
+                    f"{lead}: mötet den {long_date(meeting.date)} har {state} med "
+                    f"{span_label(council.paragraph_prefix, min(numbers), max(numbers))}, "
+                    f"och dess paragrafer ändras inte.{hint}"
                 )
             last = max(numbers, default=last)
             continue
@@ -155,7 +167,7 @@ def renumber_meeting_years(meeting: Meeting, *years: int) -> None:
         return
     lock_council(council)
     for year in sorted(set(years)):
-        renumber_year(council, year)
+        renumber_year(council, year, refusal=MOVING)
 
 
 def transfer_to_correction(source: Minutes) -> None:

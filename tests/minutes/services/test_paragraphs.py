@@ -341,3 +341,59 @@ def test_search_names_the_paragraph(client, cast, namnd):
     text = page_text(client.get("/sok/", {"q": "skolskjutsarna"}))
     assert "KS § 12 Budget 2026" in text
     assert "12. Budget" not in text
+
+
+def test_a_draft_meeting_may_not_move_or_start_before_an_approved_one(client, cast, namnd):
+    march = meeting_with(namnd, datetime.date(2025, 3, 3), ["A"])
+    may = meeting_with(namnd, datetime.date(2025, 5, 5), ["C", "D"])
+    submit_and_approve(march, cast)
+    submit_and_approve(may, cast)
+    april = meeting_with(namnd, datetime.date(2025, 6, 2), ["B"])
+    assert paragraphs_of(april) == [4]
+    with pytest.raises(services.InvalidInput) as refused:
+        services.meeting_update(
+            meeting=april.meeting,
+            date=datetime.date(2025, 4, 7),
+            start_time=None,
+            end_time=None,
+            place="Salen",
+            actor=None,
+        )
+    assert str(refused.value) == (
+        "Mötet kan inte flyttas till det datumet: mötet den 5 maj 2025 har ett justerat "
+        "protokoll med KS §§ 2–3, och dess paragrafer ändras inte."
+    )
+    april.meeting.refresh_from_db()
+    assert april.meeting.date == datetime.date(2025, 6, 2) and paragraphs_of(april) == [4]
+    # the page shows the message
+    client.force_login(cast.secretary)
+    response = client.post(
+        reverse("drafting:meeting_details", args=["arboga", namnd.slug, april.meeting_id]),
+        {"date": "2025-04-07", "start_time": "", "end_time": "", "place": "Salen"},
+    )
+    assert response.status_code == 400  # the form again, with the message
+    assert "Mötet kan inte flyttas till det datumet" in page_text(response)
+    # a new meeting before the approved one, with a standing agenda, is refused too
+    services.standing_item_ensure(council=namnd, title="Val av justerare", actor=None)
+    with pytest.raises(services.InvalidInput, match="Mötets paragrafer kan inte numreras"):
+        services.meeting_create(
+            council=namnd, date=datetime.date(2025, 4, 14), start_time=None, end_time=None,
+            place="", actor=None,
+        )  # fmt: skip
+    assert not namnd.meetings.filter(date=datetime.date(2025, 4, 14)).exists()
+
+
+def test_moving_through_a_page_refused_in_a_correction_gets_a_message(client, cast, namnd):
+    minutes = meeting_with(namnd, datetime.date(2025, 3, 3), ["A", "B"])
+    revision = submit_and_approve(minutes, cast)
+    correction = services.correction_start(revision=revision, actor=cast.secretary, reason="Fel")
+    client.force_login(cast.secretary)
+    item = correction.items.get(title="B")
+    response = client.post(
+        reverse("drafting:item_move", args=["arboga", namnd.slug, minutes.meeting_id, item.pk]),
+        {"direction": "upp"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "En rättelse kan inte lägga till, ta bort eller flytta paragrafer" in page_text(response)
+    assert numbered(correction) == [(1, "A"), (2, "B")]
