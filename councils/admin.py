@@ -48,6 +48,7 @@ class CouncilAdmin(AuditedModelAdmin):
         "municipality",
         "kind",
         "document_title",
+        "paragraph_prefix",
         "default_place",
         "usual_start_time",
         "usual_end_time",

@@ -9,6 +9,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -67,6 +68,13 @@ class Municipality(models.Model):
         return self.name
 
 
+validate_paragraph_prefix = RegexValidator(
+    r"^[^\W_]{1,10}\Z",
+    _("Prefixet får bara innehålla bokstäver och siffror, högst 10 tecken, till exempel ”KS”."),
+    code="invalid_prefix",
+)
+
+
 class Council(models.Model):
     class Kind(models.TextChoices):
         COUNCIL = "council", _("Råd")
@@ -103,6 +111,16 @@ class Council(models.Model):
         default=DocumentTitle.NOTES,
         help_text=_("Ett råd skriver minnesanteckningar, en nämnd protokoll."),
     )
+    paragraph_prefix = models.CharField(
+        _("prefix för paragrafer"),
+        max_length=10,
+        blank=True,
+        validators=[validate_paragraph_prefix],
+        help_text=_(
+            "För en nämnd: visas före paragrafens nummer, till exempel ”KS” i ”KS § 12”. "
+            "Bokstäver och siffror, högst 10 tecken."
+        ),
+    )
 
     class Meta:
         verbose_name = _("råd eller nämnd")
@@ -127,6 +145,11 @@ class Council(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def numbers_paragraphs(self) -> bool:
+        """A nämnd's items are paragraphs (§§) numbered through the calendar year."""
+        return self.kind == self.Kind.COMMITTEE
 
 
 class Person(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from core.dates import long_date, time_span
 from minutes import uploads as kinds
 from minutes.models import AgendaItem, ItemDocument, Meeting, Minutes
+from minutes.services.paragraphs import paragraph_label
 
 SCHEMA = 1
 
@@ -43,10 +44,16 @@ class NoticeItem:
     title: str
     is_public: bool
     documents: tuple[NoticeDocument, ...] = ()
+    paragraph_label: str = ""  # a nämnd's "KS § 12"; a råd's items are numbered "3."
 
     @property
     def public_documents(self) -> tuple[NoticeDocument, ...]:
         return tuple(d for d in self.documents if d.is_public) if self.is_public else ()
+
+    @property
+    def ref(self) -> str:
+        """How the notice's changes name it: "3" or "KS § 12"."""
+        return self.paragraph_label or self.number
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,11 @@ class NoticeSnapshot:
     @property
     def title(self) -> str:
         return f"Kallelse {self.council} {self.meeting_date}"
+
+    @property
+    def numbers_paragraphs(self) -> bool:
+        """A nämnd's notice: its items are §§, printed with their labels, not list numbers."""
+        return any(item.paragraph_label for item in self.items)
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -111,6 +123,11 @@ def build_notice(minutes: Minutes, *, sent: datetime.datetime) -> NoticeSnapshot
                     NoticeDocument(d.pk, d.title, d.is_public, d.content_type, d.size)
                     for d in item.documents.all()
                 ),
+                paragraph_label=(
+                    paragraph_label(council.paragraph_prefix, item.paragraph)
+                    if item.paragraph is not None
+                    else ""
+                ),
             )
             for item in items
         ),
@@ -131,19 +148,25 @@ def changes(before: NoticeSnapshot, after: NoticeSnapshot) -> list[str]:
     for item in after.items:
         earlier = old.get(item.id)
         if earlier is None:
-            out.append(f"Ny punkt {item.number}: {item.title}")
+            out.append(f"Ny punkt {item.ref}: {item.title}")
         elif earlier.title != item.title:
-            out.append(f"Punkt {item.number} heter nu ”{item.title}” (tidigare ”{earlier.title}”)")
+            out.append(f"Punkt {item.ref} heter nu ”{item.title}” (tidigare ”{earlier.title}”)")
     out += [f"Struken: {item.title}" for item in before.items if item.id not in new]
     kept_before = [item.id for item in before.items if item.id in new]
     kept_after = [item.id for item in after.items if item.id in old]
     if kept_before != kept_after:
         out.append("Punkterna har fått en ny ordning")
+    elif (
+        after.items
+        and len(old) == len(new) == len(kept_after)
+        and any(old[i].paragraph_label != new[i].paragraph_label for i in kept_after)
+    ):
+        out.append(f"Paragraferna har numrerats om och börjar på {after.items[0].paragraph_label}")
     before_docs = {d.id: d for item in before.items for d in item.documents}
     after_docs = {d.id: (item, d) for item in after.items for d in item.documents}
     for doc_id, (item, document) in after_docs.items():
         if doc_id not in before_docs:
-            out.append(f"Ny handling till punkt {item.number}: {document.title}")
+            out.append(f"Ny handling till punkt {item.ref}: {document.title}")
     out += [
         f"Handlingen ”{document.title}” är borttagen"
         for doc_id, document in before_docs.items()

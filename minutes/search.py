@@ -83,7 +83,7 @@ def entries_for(revision: ApprovedRevision, *, council_id: int, meeting_id: int,
                 council_id=council_id,
                 meeting_date=date,
                 position=position,
-                number=item.number,
+                number=item.paragraph_label or item.number,
                 title=title,
                 text=text,
                 folded=f"{title}\n{text}".casefold(),
@@ -133,6 +133,11 @@ class Hit:
     title: SafeString
     snippet: SafeString
     url: str
+
+    @property
+    def label(self) -> str:
+        """ "3." for a råd's item, "KS § 12" for a nämnd's."""
+        return self.number if "§" in self.number else f"{self.number}."
 
 
 @dataclass(frozen=True)

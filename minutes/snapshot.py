@@ -22,6 +22,7 @@ from core.dates import long_date, time_span
 from councils.models import Council, Membership
 from minutes import uploads
 from minutes.models import AgendaItem, AgendaItemSection, Attendance, ItemDocument, Minutes
+from minutes.services.paragraphs import paragraph_label
 
 SCHEMA = 1
 
@@ -84,14 +85,20 @@ class ItemSnapshot:
     sections: tuple[SectionSnapshot, ...] = ()
     points: tuple[PointSnapshot, ...] = ()
     documents: tuple[DocumentSnapshot, ...] = ()
+    paragraph_label: str = ""  # a nämnd's "KS § 12"; a råd's items are "3."
 
     @property
     def public_documents(self) -> tuple[DocumentSnapshot, ...]:
         return tuple(d for d in self.documents if d.is_public) if self.is_public else ()
 
     @property
+    def label(self) -> str:
+        """The number as printed: "3." or "KS § 12"."""
+        return self.paragraph_label or (f"{self.number}." if self.number else "")
+
+    @property
     def heading(self) -> str:
-        return f"{self.number}. {self.title}" if self.number else self.title
+        return f"{self.label} {self.title}" if self.label else self.title
 
 
 @dataclass(frozen=True)
@@ -266,6 +273,11 @@ def build_snapshot(
             documents=tuple(
                 DocumentSnapshot(d.pk, d.title, d.is_public, d.content_type, d.size, d.sha256)
                 for d in item.documents.all()
+            ),
+            paragraph_label=(
+                paragraph_label(council.paragraph_prefix, item.paragraph)
+                if item.paragraph is not None
+                else ""
             ),
         )
         for item in minutes.items.all()

@@ -12,7 +12,12 @@ from minutes.models.approval import (
     PublicationWithdrawal,
     Signature,
 )
-from minutes.models.items import AgendaItem, AgendaItemSection, ItemDocument
+from minutes.models.items import (
+    AgendaItem,
+    AgendaItemSection,
+    ItemDocument,
+    ParagraphRenumbering,
+)
 from minutes.models.meetings import Attendance, Meeting, Minutes, StandingItem
 from minutes.models.notices import Notice, NoticeRecipient
 from minutes.models.search import SearchEntry
@@ -28,6 +33,7 @@ __all__ = [
     "MinutesEvent",
     "Notice",
     "NoticeRecipient",
+    "ParagraphRenumbering",
     "PublicationWithdrawal",
     "SearchEntry",
     "Signature",

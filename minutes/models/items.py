@@ -39,6 +39,20 @@ class AgendaItem(models.Model):
         ),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+    # A nämnd's item is a paragraph (§), numbered through the calendar year per council
+    # (minutes.services.paragraphs). Every revision keeps its §; the council and year are set
+    # on the items of a meeting's newest minutes only, so that the unique constraint below
+    # covers exactly the §§ in force: no two meetings of a council hold one § in a year.
+    paragraph = models.PositiveIntegerField(_("paragraf"), null=True, blank=True)
+    paragraph_council = models.ForeignKey(
+        "councils.Council",
+        verbose_name=_("paragrafens nämnd"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    paragraph_year = models.PositiveSmallIntegerField(_("paragrafens år"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ärende")
@@ -57,10 +71,57 @@ class AgendaItem(models.Model):
                     "Ett sekretessbelagt ärende måste ange grund för sekretess (lagrum)."
                 ),
             ),
+            models.UniqueConstraint(
+                fields=["paragraph_council", "paragraph_year", "paragraph"],
+                name="agendaitem_paragraph_unique_in_year",
+                condition=Q(paragraph_council__isnull=False),
+                violation_error_message=_("Nämnden har redan den paragrafen det året."),
+            ),
+            models.CheckConstraint(
+                condition=Q(paragraph_council__isnull=True)
+                | Q(paragraph__isnull=False, paragraph_year__isnull=False),
+                name="agendaitem_paragraph_complete",
+                violation_error_message=_("En paragraf i kraft anger nummer och år."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.title}" if self.number else self.title
+        return f"{self.label} {self.title}" if self.label else self.title
+
+    @property
+    def label(self) -> str:
+        """The number as printed: "3." for a råd's item, "§ 12" or "KS § 12" for a nämnd's."""
+        if self.paragraph is not None:
+            from minutes.services.paragraphs import paragraph_label
+
+            return paragraph_label(self.minutes.meeting.council.paragraph_prefix, self.paragraph)
+        return f"{self.number}." if self.number else ""
+
+
+class ParagraphRenumbering(models.Model):
+    """A nämnd's draft renumbered because an earlier meeting of the year got more (or fewer)
+    §§: its first § before and after, for the notice to the secretary. Rows are only added by
+    whoever renumbers (a row refers to the draft without locking it, so a writer holding
+    the draft never waits for the renumberer in turn), and the draft's rows go when the
+    secretary next changes its §§ (minutes.services.paragraphs)."""
+
+    minutes = models.ForeignKey(
+        Minutes,
+        verbose_name=_("protokoll"),
+        on_delete=models.CASCADE,
+        related_name="renumberings",
+    )
+    first_before = models.PositiveIntegerField(_("första paragraf före"))
+    first_after = models.PositiveIntegerField(_("första paragraf efter"))
+    created_at = models.DateTimeField(_("tidpunkt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("omnumrering av paragrafer")
+        verbose_name_plural = _("omnumreringar av paragrafer")
+        ordering = ["minutes", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.minutes}: § {self.first_before} → § {self.first_after}"
 
 
 class AgendaItemSection(models.Model):

@@ -28,7 +28,7 @@ class SearchEntry(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+", db_index=False)
     meeting_date = models.DateField()
     position = models.PositiveIntegerField()
-    number = models.CharField(max_length=10, blank=True)
+    number = models.CharField(max_length=24, blank=True)  # "3", or a nämnd's "KS § 12"
     title = models.CharField(max_length=300)
     text = models.TextField()
     # casefolded title and text: the simple search (SQLite) matches substrings of this

@@ -7,6 +7,7 @@ commit.
 - ``approval``: submit, withdraw, return, approve, historical revisions, corrections, and the
   withdrawal of a public copy
 - ``notice``: the notice (kallelse) sent before the meeting
+- ``paragraphs``: a nämnd's §§, numbered through the calendar year per council
 - ``importing``: saving minutes parsed from the legacy text format (``minutes.legacy`` parses)
 - ``errors``, ``files`` and ``text``: what they share
 
@@ -60,6 +61,7 @@ from minutes.services.meetings import (
     next_meeting_set,
 )
 from minutes.services.notice import notice_pending_changes, notice_send
+from minutes.services.paragraphs import paragraph_label, renumbering_notice
 from minutes.services.text import check_text, plain_text_to_html
 
 __all__ = [
@@ -105,9 +107,11 @@ __all__ = [
     "next_meeting_set",
     "notice_pending_changes",
     "notice_send",
+    "paragraph_label",
     "plain_text_to_html",
     "publication_withdraw",
     "record_historical_revision",
+    "renumbering_notice",
     "revision_pdf",
     "signed_text",
     "standing_item_ensure",

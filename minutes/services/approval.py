@@ -29,6 +29,7 @@ from minutes.models import (
     Signature,
 )
 from minutes.pdf import render_minutes_pdf
+from minutes.services import paragraphs
 from minutes.services.attachments import DOCUMENT_COPIED
 from minutes.services.drafting import drop_empty_sections
 from minutes.services.errors import InvalidInput, NotAllowed
@@ -98,6 +99,11 @@ def minutes_submit(*, minutes: Minutes, actor, request=None) -> Minutes:
         )
     if not minutes.items.exists():
         raise NotAllowed("Minnesanteckningarna har inga ärenden.")
+    # a nämnd's §§ are checked once more under the council's lock: what is submitted is final
+    try:
+        paragraphs.after_items_changed(minutes)
+    except InvalidInput as refused:
+        raise NotAllowed(str(refused)) from None
     drop_empty_sections(minutes)
     minutes.status = Minutes.Status.SUBMITTED
     minutes.save(update_fields=["status", "updated_at"])
@@ -287,6 +293,7 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
             "Det finns redan en rättelse av minnesanteckningarna; rätta den senaste versionen."
         )
     source = revision.minutes
+    paragraphs.transfer_to_correction(source)
     new = Minutes.objects.create(
         meeting=meeting,
         revision=source.revision + 1,
@@ -318,6 +325,9 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
             is_public=item.is_public,
             confidentiality_ground=item.confidentiality_ground,
             points=item.points,
+            paragraph=item.paragraph,
+            paragraph_council_id=meeting.council_id if item.paragraph is not None else None,
+            paragraph_year=meeting.date.year if item.paragraph is not None else None,
         )
         AgendaItemSection.objects.bulk_create(
             AgendaItemSection(item=copy, position=s.position, heading=s.heading, body=s.body)

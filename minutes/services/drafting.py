@@ -24,6 +24,7 @@ from minutes.models import (
     Minutes,
     StandingItem,
 )
+from minutes.services import paragraphs
 from minutes.services.errors import Conflict, InvalidInput, NotEditable
 from minutes.services.text import check_text, plain_text_to_html
 
@@ -117,6 +118,9 @@ def minutes_start(*, meeting: Meeting, actor, request=None) -> Minutes:
             AgendaItemSection(item=item, position=n, heading=str(heading))
             for n, heading in enumerate(entry.sections or [], start=1)
         )
+    if council.numbers_paragraphs:
+        paragraphs.lock_council(council)
+        paragraphs.renumber_year(council, date.year, changed=minutes, refusal=paragraphs.STARTING)
 
     memberships = (
         current.filter(role__in=ATTENDING_ROLES)
@@ -270,6 +274,7 @@ def item_create(*, minutes: Minutes, title: str, actor, request=None) -> AgendaI
     if not title:
         raise InvalidInput("Ärendet behöver en rubrik.")
     minutes = lock_draft(minutes)
+    paragraphs.before_items_change(minutes)
     current = list(
         AgendaItem.objects.filter(minutes=minutes)
         .order_by("position")
@@ -286,7 +291,8 @@ def item_create(*, minutes: Minutes, title: str, actor, request=None) -> AgendaI
         order = [pk for pk, _position, _title in current]
         order.insert(len(order) - closing, item.pk)
         _renumber(minutes, order)
-        item.refresh_from_db()
+    paragraphs.after_items_changed(minutes)
+    item.refresh_from_db()
     audit.record("item.created", request=request, actor=actor, obj=item)
     return item
 
@@ -394,22 +400,26 @@ def item_set_points(
 @transaction.atomic
 def item_delete(*, item: AgendaItem, actor, request=None) -> None:
     minutes = lock_draft(item.minutes)
+    paragraphs.before_items_change(minutes)
     audit.record("item.deleted", request=request, actor=actor, obj=item, title=item.title)
     item.delete()
     remaining = list(
         AgendaItem.objects.filter(minutes=minutes).order_by("position").values_list("pk", flat=True)
     )
     _renumber(minutes, remaining)
+    paragraphs.after_items_changed(minutes)
 
 
 @transaction.atomic
 def items_reorder(*, minutes: Minutes, ordered_ids: list[int], actor, request=None) -> None:
     """Put the items in the given order (all of them, each once)."""
     minutes = lock_draft(minutes)
+    paragraphs.before_items_change(minutes)
     current = set(AgendaItem.objects.filter(minutes=minutes).values_list("pk", flat=True))
     if len(ordered_ids) != len(current) or set(ordered_ids) != current:
         raise InvalidInput("Ordningen stämmer inte med ärendena; ladda om sidan och försök igen.")
     _renumber(minutes, ordered_ids)
+    paragraphs.after_items_changed(minutes)
     audit.record(
         "items.reordered", request=request, actor=actor, obj=minutes.meeting, order=ordered_ids
     )

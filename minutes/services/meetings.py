@@ -18,6 +18,7 @@ from core.dates import long_date
 from councils.models import Council
 from minutes import search, selectors
 from minutes.models import Meeting, Minutes
+from minutes.services import paragraphs
 from minutes.services.drafting import ensure_draft, lock_draft, minutes_start
 from minutes.services.errors import InvalidInput, NotAllowed
 from minutes.services.text import check_text
@@ -120,6 +121,8 @@ def meeting_update(
     meeting.place = place
     meeting.save(update_fields=["date", "start_time", "end_time", "place", "updated_at"])
     if before["date"] != date:
+        # a nämnd's §§ follow the meetings' order: both years are numbered again
+        paragraphs.renumber_meeting_years(meeting, before["date"].year, date.year)
         forget_moved_meeting(meeting, before["date"])
     audit.record(
         "meeting.changed",

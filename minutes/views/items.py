@@ -215,7 +215,10 @@ def item_move(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     if step is None:
         messages.error(request, _("Okänd riktning."))
         return redirect(page.url + "#arenden")
-    services.item_move(item=page.item, step=step, actor=request.user, request=request)
+    try:
+        services.item_move(item=page.item, step=step, actor=request.user, request=request)
+    except services.InvalidInput as error:  # a correction of a nämnd's §§
+        messages.error(request, str(error))
     return redirect(page.url + f"#arende-{page.item.pk}")
 
 

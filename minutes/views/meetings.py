@@ -242,6 +242,7 @@ def _meeting_context(page: MeetingPage, *, attendance=None) -> dict:
             .select_related("minutes", "withdrawal")
             .order_by("minutes__revision")
         ),
+        "renumbered": services.renumbering_notice(minutes),
         "can_review": page.rights.can_review and minutes.status == Minutes.Status.SUBMITTED,
         "can_correct": minutes.status == Minutes.Status.APPROVED and page.rights.can_correct,
         "items": list(minutes.items.order_by("position")),
