@@ -266,20 +266,30 @@
           body: box.querySelector("textarea[name$=body]").value,
         });
       });
-      return {
+      var data = {
         version: parseInt(versionInput.value, 10),
         title: form.querySelector("[name=title]").value,
         body: form.querySelector("[name=body]").value,
-        decision: form.querySelector("[name=decision]").value,
         is_public: form.querySelector("[name=is_public]").checked,
         confidentiality_ground: form.querySelector("[name=confidentiality_ground]").value,
         sections: sections,
       };
+      var decision = form.querySelector("[name=decision]");  // a råd's; a nämnd's § has parts
+      if (decision) data.decision = decision.value;
+      form.querySelectorAll("[data-part]").forEach(function (field) {
+        data[field.name] = field.type === "checkbox" ? field.checked : field.value;
+      });
+      return data;
     }
     function apply(data) {
       form.querySelector("[name=title]").value = data.title;
       setRich(form.querySelector("[name=body]"), data.body);
-      form.querySelector("[name=decision]").value = data.decision;
+      var decision = form.querySelector("[name=decision]");
+      if (decision) decision.value = data.decision || "";
+      form.querySelectorAll("[data-part]").forEach(function (field) {
+        if (!(field.name in data)) return;
+        if (field.type === "checkbox") field.checked = !!data[field.name]; else field.value = data[field.name];
+      });
       form.querySelector("[name=is_public]").checked = data.is_public;
       form.querySelector("[name=confidentiality_ground]").value = data.confidentiality_ground;
       var boxes = form.querySelectorAll(".section-form");
@@ -378,7 +388,9 @@
     try { kept = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { kept = null; }
     if (kept && kept.data) {
       var current = collect();
-      var differs = ["title", "body", "decision", "confidentiality_ground"].some(function (f) { return kept.data[f] !== current[f]; }) ||
+      var differs = Object.keys(current).some(function (f) {
+        return f !== "version" && f !== "sections" && f in kept.data && kept.data[f] !== current[f];
+      }) ||
         JSON.stringify(kept.data.sections) !== JSON.stringify(current.sections) || kept.data.is_public !== current.is_public;
       if (differs) {
         var banner = document.getElementById("restore");
