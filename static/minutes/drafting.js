@@ -358,6 +358,27 @@
       clearTimeout(timer);
       timer = setTimeout(save, 2000);
     }
+    // A nämnd's § parts in the comparison: each filled part under its label, as plain text.
+    function partsSummary(data) {
+      var out = document.createDocumentFragment();
+      form.querySelectorAll("[data-part]").forEach(function (field) {
+        var value = data[field.name];
+        if (value === undefined || value === "" || value === false) return;
+        var label = form.querySelector("label[for='" + field.id + "']");
+        var p = document.createElement("p");
+        var strong = document.createElement("strong");
+        strong.textContent = label ? label.textContent.trim() : field.name;
+        p.appendChild(strong);
+        if (value !== true) {
+          String(value).split("\n").forEach(function (line) {
+            p.appendChild(document.createElement("br"));
+            p.appendChild(document.createTextNode(line));
+          });
+        }
+        out.appendChild(p);
+      });
+      return out;
+    }
     function showConflict(mine, theirs) {
       var box = document.getElementById("conflict");
       box.classList.remove("d-none");
@@ -365,6 +386,8 @@
       box.querySelector("[data-conflict-mine] strong").textContent = mine.title;
       box.querySelector("[data-conflict-theirs]").innerHTML = "<p><strong></strong></p>" + theirs.body;
       box.querySelector("[data-conflict-theirs] strong").textContent = theirs.title;
+      box.querySelector("[data-conflict-mine]").appendChild(partsSummary(mine));
+      box.querySelector("[data-conflict-theirs]").appendChild(partsSummary(theirs));
       var keepMine = box.querySelector("[data-conflict-keep-mine]");
       var takeTheirs = box.querySelector("[data-conflict-take-theirs]");
       keepMine.classList.remove("d-none");

@@ -447,4 +447,14 @@ def test_a_nämnd_secretary_fills_the_parts_of_a_paragraph_and_keeps_them_offlin
     item.refresh_from_db()
     assert item.protocol_note == "Noterat utan anslutning."
     assert item.case_number == "KS 2027/12"
+
+    # someone else saves in between: the comparison shows both sides' parts
+    from django.db.models import F
+
+    AgendaItem.objects.filter(pk=item.pk).update(version=F("version") + 1, case_number="KS 2027/99")
+    again.get_by_label("Beslutet skickas till").fill("Kommunstyrelsen")
+    conflict = again.locator("#conflict")
+    conflict.wait_for(state="visible")
+    assert "KS 2027/12" in conflict.locator("[data-conflict-mine]").inner_text()
+    assert "KS 2027/99" in conflict.locator("[data-conflict-theirs]").inner_text()
     context.close()

@@ -248,6 +248,12 @@ def test_the_paragraph_page_edits_the_parts_without_javascript(client, cast, par
     assert "Dnr KS 2020/123" in workspace and "Justeras omedelbart" in workspace
     stale = client.post(item_url(paragraph), FORM | {"version": "1", "case_number": "KS 1/1"})
     assert stale.status_code == 409
+    # the comparison shows both sides' parts: what was typed and what is saved
+    compared = stale.content.decode()
+    mine = compared.index("data-conflict-mine")
+    theirs = compared.index("data-conflict-theirs")
+    assert "<strong>Diarienummer</strong><br>KS 1/1" in compared[mine:theirs]
+    assert "<strong>Diarienummer</strong><br>KS 2020/123" in compared[theirs:]
     bad = client.post(item_url(paragraph), FORM | {"version": "2", "basis": "Skrivelse 2020-13-01"})
     assert bad.status_code == 400 and "Datumet 2020-13-01 i beslutsunderlaget" in page_text(bad)
 
