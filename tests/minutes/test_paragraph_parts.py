@@ -491,12 +491,18 @@ def test_the_draft_preview_shows_the_parts(client, cast, paragraph):
 
 
 def test_the_notice_shows_the_diarienummer(
-    cast, paragraph, mailoutbox, django_capture_on_commit_callbacks
+    client, cast, paragraph, mailoutbox, django_capture_on_commit_callbacks
 ):
     save(paragraph)
     person = cast.secretary.person
     person.email = "sekreterare@example.org"
     person.save()
     with django_capture_on_commit_callbacks(execute=True):
-        services.notice_send(meeting=paragraph.minutes.meeting, actor=cast.secretary)
+        notice = services.notice_send(meeting=paragraph.minutes.meeting, actor=cast.secretary)
     assert "KS § 2 Trygghetsplan (Dnr KS 2020/123)\n" in mailoutbox[0].body
+    assert "KS § 1 Val av justerare\n" in mailoutbox[0].body  # no Dnr, no brackets
+    assert "Trygghetsplan (Dnr KS 2020/123)" in mailoutbox[0].alternatives[0][0]
+    pdf = flat(default_storage.open(notice.pdf_name).read())
+    assert "KS § 2 Trygghetsplan (Dnr KS 2020/123)" in pdf
+    page = page_text(client.get(f"/arboga/{paragraph.minutes.meeting.council.slug}/2025-02-24/"))
+    assert "KS § 2 Trygghetsplan (Dnr KS 2020/123)" in page
