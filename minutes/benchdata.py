@@ -237,6 +237,19 @@ def _items(rng: random.Random) -> Iterator[tuple[ItemSnapshot, str]]:
         yield ItemSnapshot(str(number), title, body, decision, True, ""), text
 
 
+# the råd's items have no § parts: their columns as empty as the model's defaults
+PARTS = (
+    "case_number",
+    "basis",
+    "proposal",
+    "decision_points",
+    "protocol_note",
+    "recipients",
+    "immediate_adjustment",
+)
+NO_PARTS = ("", "[]", "", "[]", "", "[]", False)
+
+
 def _insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
     """Plain multi-row INSERTs: the ORM's bulk_create spends most of its time compiling."""
     meta = model._meta
@@ -289,6 +302,7 @@ def _insert(batch, rng: random.Random, pdfs) -> int:
                 item.confidentiality_ground,
                 "[]",
                 1,
+                *NO_PARTS,
             )
             for position, (item, _text) in enumerate(generated, start=1)
         ]
@@ -345,6 +359,7 @@ def _insert(batch, rng: random.Random, pdfs) -> int:
             "confidentiality_ground",
             "points",
             "version",
+            *PARTS,
         ],
         items,
     )

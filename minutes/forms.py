@@ -91,6 +91,67 @@ class ItemForm(forms.Form):
         help_text=_("Lagrum när ärendet är sekretessbelagt, till exempel ”OSL 26 kap. 1 §”."),
     )
 
+    # A nämnd's § (shown only for one; the service checks them, minutes.services.paragraphs)
+    case_number = forms.CharField(
+        label=_("Diarienummer"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"data-part": "1"}),
+        help_text=_("Till exempel ”KS 2020/123”."),
+    )
+    basis = forms.CharField(
+        label=_("Beslutsunderlag"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "data-part": "1"}),
+        help_text=_(
+            "En handling per rad: titel och datum, till exempel ”Tjänsteskrivelse, 2020-03-02”. "
+            "Bifogade handlingar listas med dem."
+        ),
+    )
+    proposal = forms.CharField(
+        label=_("Förslag till beslut"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "data-part": "1"}),
+    )
+    decision_points = forms.CharField(
+        label=_("Beslut"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "data-part": "1"}),
+        help_text=_("En beslutspunkt per rad; de numreras i protokollet."),
+    )
+    protocol_note = forms.CharField(
+        label=_("Protokollsanteckning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "data-part": "1"}),
+    )
+    recipients = forms.CharField(
+        label=_("Beslutet skickas till"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "data-part": "1"}),
+        help_text=_("En mottagare per rad: namn eller enhet."),
+    )
+    immediate_adjustment = forms.BooleanField(
+        label=_("Paragrafen justeras omedelbart"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"data-part": "1"}),
+    )
+
+    def parts(self):
+        """The § parts as the service takes them."""
+        from minutes.services import PartsInput
+
+        return PartsInput(**{name: self.cleaned_data[name] for name in self.PARTS})
+
+    PARTS = (
+        "case_number",
+        "basis",
+        "proposal",
+        "decision_points",
+        "protocol_note",
+        "recipients",
+        "immediate_adjustment",
+    )
+
     def clean(self) -> dict:
         data = super().clean()
         if not data.get("is_public") and not (data.get("confidentiality_ground") or "").strip():

@@ -45,6 +45,7 @@ class NoticeItem:
     is_public: bool
     documents: tuple[NoticeDocument, ...] = ()
     paragraph_label: str = ""  # a nämnd's "KS § 12"; a råd's items are numbered "3."
+    case_number: str = ""  # a nämnd's diarienummer, "KS 2020/123"
 
     @property
     def public_documents(self) -> tuple[NoticeDocument, ...]:
@@ -128,6 +129,7 @@ def build_notice(minutes: Minutes, *, sent: datetime.datetime) -> NoticeSnapshot
                     if item.paragraph is not None
                     else ""
                 ),
+                case_number=item.case_number if council.numbers_paragraphs else "",
             )
             for item in items
         ),

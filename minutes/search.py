@@ -73,7 +73,11 @@ def entries_for(revision: ApprovedRevision, *, council_id: int, meeting_id: int,
             parts += [c.note for c in point.children]
         for section in item.sections:
             parts += [section.heading, html_to_text(section.body_html)]
-        parts.append(item.decision)
+        # a nämnd's §: its Dnr, proposal, decision points (its decision, as text, repeats them)
+        # and protokollsanteckning are found too
+        parts += [item.case_number, item.proposal]
+        parts += list(item.decision_points) or [item.decision]
+        parts.append(item.protocol_note)
         text = "\n".join(part for part in parts if part)
         title = _MARKERS.sub(" ", item.title)
         entries.append(

@@ -75,6 +75,19 @@ class DocumentSnapshot:
 
 
 @dataclass(frozen=True)
+class BasisSnapshot:
+    """A row of a §'s beslutsunderlag: a document's title and date (ISO, or empty)."""
+
+    title: str
+    date: str = ""
+
+    @property
+    def line(self) -> str:
+        """ "Tjänsteskrivelse, 2020-03-02" """
+        return f"{self.title}, {self.date}" if self.date else self.title
+
+
+@dataclass(frozen=True)
 class ItemSnapshot:
     number: str
     title: str
@@ -86,6 +99,14 @@ class ItemSnapshot:
     points: tuple[PointSnapshot, ...] = ()
     documents: tuple[DocumentSnapshot, ...] = ()
     paragraph_label: str = ""  # a nämnd's "KS § 12"; a råd's items are "3."
+    # a nämnd's § has structured parts, each shown only when filled (a råd's item has none)
+    case_number: str = ""
+    basis: tuple[BasisSnapshot, ...] = ()
+    proposal: str = ""
+    decision_points: tuple[str, ...] = ()
+    protocol_note: str = ""
+    recipients: tuple[str, ...] = ()
+    immediate_adjustment: bool = False
 
     @property
     def public_documents(self) -> tuple[DocumentSnapshot, ...]:
@@ -152,6 +173,9 @@ class MinutesSnapshot:
                     "sections": tuple(SectionSnapshot(**s) for s in item["sections"]),
                     "points": tuple(PointSnapshot.from_dict(p) for p in item.get("points", ())),
                     "documents": tuple(DocumentSnapshot(**d) for d in item.get("documents", ())),
+                    "basis": tuple(BasisSnapshot(**b) for b in item.get("basis", ())),
+                    "decision_points": tuple(item.get("decision_points", ())),
+                    "recipients": tuple(item.get("recipients", ())),
                 }
             )
             for item in data["items"]
@@ -279,6 +303,7 @@ def build_snapshot(
                 if item.paragraph is not None
                 else ""
             ),
+            **_parts(item, council),
         )
         for item in minutes.items.all()
     )
@@ -305,6 +330,21 @@ def build_snapshot(
         correction_reason=minutes.correction_reason,
         next_meeting=next_meeting_line(minutes.next_meeting),
     )
+
+
+def _parts(item: AgendaItem, council: Council) -> dict[str, Any]:
+    """A nämnd's § parts; a råd's item has none (its snapshot stays as it was)."""
+    if not council.numbers_paragraphs:
+        return {}
+    return {
+        "case_number": item.case_number,
+        "basis": tuple(BasisSnapshot(b["title"], b.get("date", "")) for b in item.basis or ()),
+        "proposal": item.proposal,
+        "decision_points": tuple(item.decision_points or ()),
+        "protocol_note": item.protocol_note,
+        "recipients": tuple(item.recipients or ()),
+        "immediate_adjustment": item.immediate_adjustment,
+    }
 
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")

@@ -53,6 +53,30 @@ class AgendaItem(models.Model):
         related_name="+",
     )
     paragraph_year = models.PositiveSmallIntegerField(_("paragrafens år"), null=True, blank=True)
+    # A nämnd's § has structured parts, each optional and shown only when filled
+    # (minutes.services.drafting.item_save). The rich-text body is the ärendebeskrivning; the
+    # decision points are the § decision, and ``decision`` keeps them as text, a line each,
+    # for whatever reads an item's decision (search, the chair's list of changes).
+    case_number = models.CharField(
+        _("diarienummer"), max_length=40, blank=True, help_text=_("Till exempel ”KS 2020/123”.")
+    )
+    basis = models.JSONField(
+        _("beslutsunderlag"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Handlingarna beslutet grundar sig på: titel och datum (ÅÅÅÅ-MM-DD eller tomt)."
+        ),
+    )
+    proposal = models.TextField(_("förslag till beslut"), blank=True)
+    decision_points = models.JSONField(
+        _("beslutspunkter"), default=list, blank=True, help_text=_("Beslutet i numrerade punkter.")
+    )
+    protocol_note = models.TextField(_("protokollsanteckning"), blank=True)
+    recipients = models.JSONField(
+        _("beslutet skickas till"), default=list, blank=True, help_text=_("Namn eller enheter.")
+    )
+    immediate_adjustment = models.BooleanField(_("omedelbar justering"), default=False)
 
     class Meta:
         verbose_name = _("ärende")

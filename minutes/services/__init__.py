@@ -61,7 +61,7 @@ from minutes.services.meetings import (
     next_meeting_set,
 )
 from minutes.services.notice import notice_pending_changes, notice_send
-from minutes.services.paragraphs import paragraph_label, renumbering_notice
+from minutes.services.paragraphs import PartsInput, paragraph_label, renumbering_notice
 from minutes.services.text import check_text, plain_text_to_html
 
 __all__ = [
@@ -75,6 +75,7 @@ __all__ = [
     "InvalidInput",
     "NotAllowed",
     "NotEditable",
+    "PartsInput",
     "RevisionPdf",
     "SectionInput",
     "StorageUnavailable",

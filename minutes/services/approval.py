@@ -38,6 +38,17 @@ from minutes.services.meetings import correction_meeting_apply
 from minutes.services.text import check_text
 from minutes.snapshot import build_snapshot
 
+# a § keeps its parts in a correction
+PARTS_COPIED = (
+    "case_number",
+    "basis",
+    "proposal",
+    "decision_points",
+    "protocol_note",
+    "recipients",
+    "immediate_adjustment",
+)
+
 
 def _lock(minutes: Minutes) -> Minutes:
     """The minutes row locked (only it: its meeting and council are read, not locked, so that
@@ -325,6 +336,7 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
             is_public=item.is_public,
             confidentiality_ground=item.confidentiality_ground,
             points=item.points,
+            **{part: getattr(item, part) for part in PARTS_COPIED},
             paragraph=item.paragraph,
             paragraph_council_id=meeting.council_id if item.paragraph is not None else None,
             paragraph_year=meeting.date.year if item.paragraph is not None else None,

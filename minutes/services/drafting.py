@@ -8,6 +8,7 @@ save that lost gets Conflict, with what is stored now."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -205,6 +206,7 @@ def item_state(item: AgendaItem) -> dict:
             {"heading": s.heading, "body": s.body} for s in item.sections.order_by("position")
         ],
         "points": item.points,
+        **paragraphs.parts_as_text(item),
     }
 
 
@@ -310,9 +312,19 @@ def item_save(
     sections: list[SectionInput],
     actor,
     request=None,
+    parts: paragraphs.PartsInput | None = None,
 ) -> int:
     """Save an item and its sub-sections if nobody saved it since ``version``; returns the new
-    version. Rich text passes the one allow-list; a confidential item needs its legal ground."""
+    version. Rich text passes the one allow-list; a confidential item needs its legal ground.
+
+    ``parts``: a nämnd's § also saves its structured parts (minutes.services.paragraphs); its
+    decision points are then its decision, and ``decision`` keeps them as text, a line each.
+    A råd's item has no parts, and ``parts`` is ignored for it."""
+    fields: dict = {}
+    if parts is not None and item.minutes.meeting.council.numbers_paragraphs:
+        check_text(*(str(v) for v in dataclasses.astuple(parts)))
+        fields = paragraphs.clean_parts(parts)
+        decision = "\n".join(fields["decision_points"])
     check_text(
         title,
         body,
@@ -345,6 +357,7 @@ def item_save(
         decision=decision.strip(),
         is_public=is_public,
         confidentiality_ground=ground if not is_public else "",
+        **fields,
     )
     if not updated:
         raise Conflict(item_state(AgendaItem.objects.get(pk=item.pk)))

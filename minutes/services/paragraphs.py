@@ -21,6 +21,10 @@ on it."""
 
 from __future__ import annotations
 
+import datetime
+import re
+from dataclasses import dataclass
+
 from core.dates import long_date
 from councils.models import Council
 from minutes.models import AgendaItem, Meeting, Minutes, ParagraphRenumbering
@@ -176,3 +180,106 @@ def transfer_to_correction(source: Minutes) -> None:
     source.items.filter(paragraph_council__isnull=False).update(
         paragraph_council=None, paragraph_year=None
     )
+
+
+# --- The structured parts of a § -----------------------------------------------------------
+# Each part is optional. The lists are edited as text, a row per line (the same in the plain
+# form and in the editor's JSON), and stored as lists; the rich-text body is the
+# ärendebeskrivning, edited as item text always was.
+
+CASE_NUMBER = re.compile(r"[0-9A-Za-zÅÄÖåäöÉéÜü][0-9A-Za-zÅÄÖåäöÉéÜü .:/_–-]*")
+BASIS_ROW = re.compile(r"^(?P<title>.*?)[\s,;–-]*\(?(?P<date>\d{4}-\d{1,2}-\d{1,2})\)?$")
+NUMBERED = re.compile(r"^\d{1,3}[.)]\s+")
+MAX_ROWS = 50
+
+
+@dataclass(frozen=True)
+class PartsInput:
+    """A §'s parts as the secretary types them: the lists a row per line."""
+
+    case_number: str = ""
+    basis: str = ""  # "Tjänsteskrivelse, 2020-03-02" per line; the date may be left out
+    proposal: str = ""
+    decision_points: str = ""  # a decision point per line
+    protocol_note: str = ""
+    recipients: str = ""  # a name or unit per line
+    immediate_adjustment: bool = False
+
+
+def _rows(text: str, part: str, longest: int) -> list[str]:
+    rows = [" ".join(line.split()) for line in (text or "").splitlines()]
+    rows = [row for row in rows if row]
+    if len(rows) > MAX_ROWS:
+        raise InvalidInput(f"{part} kan ha högst {MAX_ROWS} rader.")
+    if any(len(row) > longest for row in rows):
+        raise InvalidInput(f"En rad i {part.lower()} är för lång (högst {longest} tecken).")
+    return rows
+
+
+def _basis_row(row: str) -> dict:
+    match = BASIS_ROW.match(row)
+    title, day = (match["title"].strip(), match["date"]) if match else (row, "")
+    if day:
+        try:
+            day = datetime.date.fromisoformat(
+                "-".join(part.zfill(2) for part in day.split("-"))
+            ).isoformat()
+        except ValueError:
+            raise InvalidInput(
+                f"Datumet {day} i beslutsunderlaget finns inte. Skriv det som ÅÅÅÅ-MM-DD."
+            ) from None
+    if not title:
+        raise InvalidInput(
+            "En rad i beslutsunderlaget har ett datum men ingen titel, till exempel "
+            "”Tjänsteskrivelse, 2020-03-02”."
+        )
+    return {"title": title, "date": day}
+
+
+def clean_parts(parts: PartsInput) -> dict:
+    """The model fields of a § from what the secretary typed; InvalidInput, in Swedish, for
+    what cannot be kept."""
+    case_number = " ".join((parts.case_number or "").split())
+    if len(case_number) > 40:
+        raise InvalidInput("Diarienumret är för långt (högst 40 tecken).")
+    if case_number and not (
+        CASE_NUMBER.fullmatch(case_number) and any(c.isdigit() for c in case_number)
+    ):
+        raise InvalidInput(
+            "Diarienumret ser inte ut som ett diarienummer. Skriv till exempel ”KS 2020/123”."
+        )
+    proposal, note = (parts.proposal or "").strip(), (parts.protocol_note or "").strip()
+    if len(proposal) > 10000 or len(note) > 10000:
+        raise InvalidInput("Förslaget till beslut eller protokollsanteckningen är för lång.")
+    points = [NUMBERED.sub("", row) for row in _rows(parts.decision_points, "Beslutet", 2000)]
+    return {
+        "case_number": case_number,
+        "basis": [_basis_row(row) for row in _rows(parts.basis, "Beslutsunderlaget", 250)],
+        "proposal": proposal,
+        "decision_points": [point for point in points if point],
+        "protocol_note": note,
+        "recipients": _rows(parts.recipients, "Beslutet skickas till", 150),
+        "immediate_adjustment": bool(parts.immediate_adjustment),
+    }
+
+
+def basis_line(row: dict) -> str:
+    """ "Tjänsteskrivelse, 2020-03-02", as typed and as printed."""
+    return f"{row['title']}, {row['date']}" if row.get("date") else row["title"]
+
+
+def parts_as_text(item: AgendaItem) -> dict:
+    """A §'s parts as the editor shows them. Decision points not yet given are the item's
+    decision, a point per line (a standing item's decision, say)."""
+    points = item.decision_points or [
+        line.strip() for line in item.decision.splitlines() if line.strip()
+    ]
+    return {
+        "case_number": item.case_number,
+        "basis": "\n".join(basis_line(row) for row in item.basis or ()),
+        "proposal": item.proposal,
+        "decision_points": "\n".join(points),
+        "protocol_note": item.protocol_note,
+        "recipients": "\n".join(item.recipients or ()),
+        "immediate_adjustment": item.immediate_adjustment,
+    }

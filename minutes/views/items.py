@@ -67,6 +67,7 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """One item: a normal form with a Save button, enhanced by the editor and autosave."""
     services.ensure_draft(page.minutes)
     item = page.item
+    numbers_paragraphs = page.meeting.council.numbers_paragraphs
     conflict = None
     if request.method == "POST":
         form = ItemForm(request.POST)
@@ -83,6 +84,7 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
                     is_public=data["is_public"],
                     confidentiality_ground=data["confidentiality_ground"],
                     sections=_sections_from_post(request.POST),
+                    parts=form.parts() if numbers_paragraphs else None,
                     actor=request.user,
                     request=request,
                 )
@@ -100,12 +102,15 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
         sections = SectionFormSet(initial=state["sections"], prefix="sections")
         status = 200
     item.refresh_from_db()
+    if numbers_paragraphs:
+        form.fields["body"].label = _("Ärendebeskrivning")
     return render(
         request,
         "minutes/drafting/item.html",
         {
             "meeting": page.meeting,
             "item": item,
+            "numbers_paragraphs": numbers_paragraphs,
             "form": form,
             "sections": sections,
             "conflict": conflict,
@@ -173,6 +178,12 @@ def item_autosave(request: HttpRequest, page: MeetingPage) -> JsonResponse:
             "is_public": bool(payload.get("is_public", True)),
             "confidentiality_ground": str(payload.get("confidentiality_ground", "")),
         }
+        parts = None  # an editor page older than the parts leaves them as they are
+        if page.meeting.council.numbers_paragraphs and any(n in payload for n in ItemForm.PARTS):
+            parts = services.PartsInput(
+                **{name: str(payload.get(name, "")) for name in ItemForm.PARTS[:-1]},
+                immediate_adjustment=bool(payload.get("immediate_adjustment", False)),
+            )
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
         return _json_error(_("Det som skickades gick inte att läsa."), 400)
     try:
@@ -180,6 +191,7 @@ def item_autosave(request: HttpRequest, page: MeetingPage) -> JsonResponse:
             item=page.item,
             version=version,
             sections=sections,
+            parts=parts,
             actor=request.user,
             request=request,
             **fields,

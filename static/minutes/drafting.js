@@ -266,20 +266,30 @@
           body: box.querySelector("textarea[name$=body]").value,
         });
       });
-      return {
+      var data = {
         version: parseInt(versionInput.value, 10),
         title: form.querySelector("[name=title]").value,
         body: form.querySelector("[name=body]").value,
-        decision: form.querySelector("[name=decision]").value,
         is_public: form.querySelector("[name=is_public]").checked,
         confidentiality_ground: form.querySelector("[name=confidentiality_ground]").value,
         sections: sections,
       };
+      var decision = form.querySelector("[name=decision]");  // a råd's; a nämnd's § has parts
+      if (decision) data.decision = decision.value;
+      form.querySelectorAll("[data-part]").forEach(function (field) {
+        data[field.name] = field.type === "checkbox" ? field.checked : field.value;
+      });
+      return data;
     }
     function apply(data) {
       form.querySelector("[name=title]").value = data.title;
       setRich(form.querySelector("[name=body]"), data.body);
-      form.querySelector("[name=decision]").value = data.decision;
+      var decision = form.querySelector("[name=decision]");
+      if (decision) decision.value = data.decision || "";
+      form.querySelectorAll("[data-part]").forEach(function (field) {
+        if (!(field.name in data)) return;
+        if (field.type === "checkbox") field.checked = !!data[field.name]; else field.value = data[field.name];
+      });
       form.querySelector("[name=is_public]").checked = data.is_public;
       form.querySelector("[name=confidentiality_ground]").value = data.confidentiality_ground;
       var boxes = form.querySelectorAll(".section-form");
@@ -348,6 +358,27 @@
       clearTimeout(timer);
       timer = setTimeout(save, 2000);
     }
+    // A nämnd's § parts in the comparison: each filled part under its label, as plain text.
+    function partsSummary(data) {
+      var out = document.createDocumentFragment();
+      form.querySelectorAll("[data-part]").forEach(function (field) {
+        var value = data[field.name];
+        if (value === undefined || value === "" || value === false) return;
+        var label = form.querySelector("label[for='" + field.id + "']");
+        var p = document.createElement("p");
+        var strong = document.createElement("strong");
+        strong.textContent = label ? label.textContent.trim() : field.name;
+        p.appendChild(strong);
+        if (value !== true) {
+          String(value).split("\n").forEach(function (line) {
+            p.appendChild(document.createElement("br"));
+            p.appendChild(document.createTextNode(line));
+          });
+        }
+        out.appendChild(p);
+      });
+      return out;
+    }
     function showConflict(mine, theirs) {
       var box = document.getElementById("conflict");
       box.classList.remove("d-none");
@@ -355,6 +386,8 @@
       box.querySelector("[data-conflict-mine] strong").textContent = mine.title;
       box.querySelector("[data-conflict-theirs]").innerHTML = "<p><strong></strong></p>" + theirs.body;
       box.querySelector("[data-conflict-theirs] strong").textContent = theirs.title;
+      box.querySelector("[data-conflict-mine]").appendChild(partsSummary(mine));
+      box.querySelector("[data-conflict-theirs]").appendChild(partsSummary(theirs));
       var keepMine = box.querySelector("[data-conflict-keep-mine]");
       var takeTheirs = box.querySelector("[data-conflict-take-theirs]");
       keepMine.classList.remove("d-none");
@@ -378,7 +411,9 @@
     try { kept = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { kept = null; }
     if (kept && kept.data) {
       var current = collect();
-      var differs = ["title", "body", "decision", "confidentiality_ground"].some(function (f) { return kept.data[f] !== current[f]; }) ||
+      var differs = Object.keys(current).some(function (f) {
+        return f !== "version" && f !== "sections" && f in kept.data && kept.data[f] !== current[f];
+      }) ||
         JSON.stringify(kept.data.sections) !== JSON.stringify(current.sections) || kept.data.is_public !== current.is_public;
       if (differs) {
         var banner = document.getElementById("restore");

@@ -406,3 +406,55 @@ def test_the_new_meeting_form_and_the_attendance_look_even(browser, site, tmp_pa
     page.locator("#sections").screenshot(path=str(tmp_path / "sections.png"))
     assert legend["y"] + legend["height"] <= first_box["y"], (legend, first_box)
     context.close()
+
+
+def test_a_nämnd_secretary_fills_the_parts_of_a_paragraph_and_keeps_them_offline(browser, site):
+    """A nämnd's § (issue 18): the parts save by themselves like the text, and what was typed
+    offline is offered back."""
+    from councils.models import Council
+
+    Council.objects.filter(slug="forebyggande-radet").update(kind=Council.Kind.COMMITTEE)
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    sign_in(page, site)
+    create_meeting(page)
+    open_item(page, "Övriga frågor")
+    item_url = page.url
+    page.get_by_label("Diarienummer").fill("KS 2027/12")
+    page.get_by_label("Beslut", exact=True).click()
+    page.keyboard.type("Planen antas.")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Uppföljning sker årligen.")
+    page.get_by_label("Beslutet skickas till").fill("Socialförvaltningen")
+    page.get_by_label("Paragrafen justeras omedelbart").focus()
+    page.keyboard.press("Space")
+    wait_state(page, "^Sparat")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    assert item.case_number == "KS 2027/12" and item.immediate_adjustment
+    assert item.decision_points == ["Planen antas.", "Uppföljning sker årligen."]
+    assert item.recipients == ["Socialförvaltningen"]
+
+    context.set_offline(True)
+    page.get_by_label("Protokollsanteckning").fill("Noterat utan anslutning.")
+    wait_state(page, "ingen anslutning")
+    page.close()
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto(item_url)
+    again.locator("#restore").wait_for(state="visible")
+    again.get_by_role("button", name="Återställ min text").click()
+    wait_state(again, "^Sparat")
+    item.refresh_from_db()
+    assert item.protocol_note == "Noterat utan anslutning."
+    assert item.case_number == "KS 2027/12"
+
+    # someone else saves in between: the comparison shows both sides' parts
+    from django.db.models import F
+
+    AgendaItem.objects.filter(pk=item.pk).update(version=F("version") + 1, case_number="KS 2027/99")
+    again.get_by_label("Beslutet skickas till").fill("Kommunstyrelsen")
+    conflict = again.locator("#conflict")
+    conflict.wait_for(state="visible")
+    assert "KS 2027/12" in conflict.locator("[data-conflict-mine]").inner_text()
+    assert "KS 2027/99" in conflict.locator("[data-conflict-theirs]").inner_text()
+    context.close()
