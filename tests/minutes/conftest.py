@@ -67,3 +67,17 @@ def archive(cast, draft):
     revision = submit_and_approve(draft, cast)
     report.refresh_from_db()
     return revision, report
+
+
+@pytest.fixture
+def emails(cast):
+    """The secretary, the chair and the member have e-mail addresses (notices reach them)."""
+    for user in (cast.secretary, cast.chair, cast.member):
+        person = user.person
+        person.email = f"{user.username}@example.org"
+        person.save()
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from minutes import services
@@ -67,3 +68,17 @@ def drafting_url(name, draft=None, item=None):
     if item is not None:
         args.append(item.pk)
     return reverse(f"drafting:{name}", args=args)
+
+
+PDF = b"%PDF-1.7\n%%EOF\n"
+
+
+def attach(item, title="Verksamhetsberättelse 2019", public=True):
+    """A small PDF attached to ``item`` as a document (handling)."""
+    return services.document_add(
+        item=item,
+        upload=SimpleUploadedFile("berattelse.pdf", PDF),
+        title=title,
+        is_public=public,
+        actor=None,
+    )

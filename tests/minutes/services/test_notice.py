@@ -6,46 +6,16 @@ import subprocess
 
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from core.models import AuditEvent
 from minutes import pdf as minutes_pdf
 from minutes import services
 from minutes.notices import NoticeSnapshot
 from tests.minutes import pdftext
-from tests.minutes.drafting_fixtures import submit_and_approve
+from tests.minutes.drafting_fixtures import attach, submit_and_approve
 
 pytestmark = pytest.mark.django_db
 SLUGS = ["arboga", "forebyggande-radet"]
-PDF = b"%PDF-1.7\n%%EOF\n"
-
-
-@pytest.fixture
-def emails(cast):
-    for user in (cast.secretary, cast.chair, cast.member):
-        person = user.person
-        person.email = f"{user.username}@example.org"
-        person.save()
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def attach(item, title="Verksamhetsberättelse 2019", public=True):
-    return services.document_add(
-        item=item,
-        upload=SimpleUploadedFile("berattelse.pdf", PDF),
-        title=title,
-        is_public=public,
-        actor=None,
-    )
-
-
-def u(name, draft, *extra):
-    return reverse(f"drafting:{name}", args=[*SLUGS, draft.meeting_id, *extra])
 
 
 def test_the_notice_goes_to_everyone_who_serves_the_council_and_is_recorded(

@@ -9,7 +9,6 @@ import pytest
 from django.apps import apps as django_apps
 from django.core import mail
 from django.core.files.storage import storages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
@@ -17,34 +16,11 @@ from minutes import db_triggers, services
 from minutes import pdf as minutes_pdf
 from minutes.models import Minutes, Notice
 from tests.minutes import pdftext
+from tests.minutes.drafting_fixtures import PDF, attach
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 SLUGS = ["arboga", "forebyggande-radet"]
-PDF = b"%PDF-1.7\n%%EOF\n"
-
-
-@pytest.fixture
-def emails(cast):
-    for user in (cast.secretary, cast.chair, cast.member):
-        person = user.person
-        person.email = f"{user.username}@example.org"
-        person.save()
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def attach(item, title="Verksamhetsberättelse 2019", public=True):
-    return services.document_add(
-        item=item,
-        upload=SimpleUploadedFile("berattelse.pdf", PDF),
-        title=title,
-        is_public=public,
-        actor=None,
-    )
 
 
 def u(name, draft, *extra):
