@@ -119,6 +119,22 @@ def record_drop_statements(vendor: str) -> list[str]:
     return core_triggers.drop(record_guards(vendor), vendor)
 
 
+def lift_sqlite_record_guards(apps, schema_editor) -> None:
+    """For a migration that alters a guarded table (RunPython, before the change): SQLite
+    alters a table by copying it to a new one, and the renaming refuses while a guard names the
+    table; PostgreSQL alters in place and keeps its guards."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in record_drop_statements("sqlite"):
+            schema_editor.execute(statement)
+
+
+def restore_sqlite_record_guards(apps, schema_editor) -> None:
+    """The guards :func:`lift_sqlite_record_guards` lifted, created again after the change."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in record_statements("sqlite"):
+            schema_editor.execute(statement)
+
+
 def create_statements(vendor: str) -> list[str]:
     """Every guard of the app and the audit log's, as the migrations leave them."""
     return (

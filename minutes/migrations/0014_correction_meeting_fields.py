@@ -8,25 +8,13 @@ before and created again after, either way."""
 
 from django.db import migrations, models
 
-from minutes.db_triggers import record_drop_statements, record_statements
-
-
-def lift_guards(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in record_drop_statements("sqlite"):
-            schema_editor.execute(statement)
-
-
-def guards_again(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in record_statements("sqlite"):
-            schema_editor.execute(statement)
+from minutes.db_triggers import lift_sqlite_record_guards, restore_sqlite_record_guards
 
 
 class Migration(migrations.Migration):
     dependencies = [("minutes", "0013_notice_recipient_claimed_at")]
     operations = [
-        migrations.RunPython(lift_guards, guards_again),
+        migrations.RunPython(lift_sqlite_record_guards, restore_sqlite_record_guards),
         migrations.AddField(
             model_name="minutes",
             name="proposed_date",
@@ -47,5 +35,5 @@ class Migration(migrations.Migration):
             name="proposed_place",
             field=models.CharField(blank=True, max_length=150, verbose_name="rättad plats"),
         ),
-        migrations.RunPython(guards_again, lift_guards),
+        migrations.RunPython(restore_sqlite_record_guards, lift_sqlite_record_guards),
     ]

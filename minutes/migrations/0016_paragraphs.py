@@ -11,19 +11,7 @@ tables are lifted before and created again after, as in migration 0014, in case 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from minutes.db_triggers import record_drop_statements, record_statements
-
-
-def lift_guards(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in record_drop_statements("sqlite"):
-            schema_editor.execute(statement)
-
-
-def guards_again(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in record_statements("sqlite"):
-            schema_editor.execute(statement)
+from minutes.db_triggers import lift_sqlite_record_guards, restore_sqlite_record_guards
 
 
 class Migration(migrations.Migration):
@@ -34,7 +22,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(lift_guards, guards_again),
+        migrations.RunPython(lift_sqlite_record_guards, restore_sqlite_record_guards),
         migrations.CreateModel(
             name='ParagraphRenumbering',
             fields=[
@@ -82,5 +70,5 @@ class Migration(migrations.Migration):
             name="number",
             field=models.CharField(blank=True, max_length=24),
         ),
-        migrations.RunPython(guards_again, lift_guards),
+        migrations.RunPython(restore_sqlite_record_guards, lift_sqlite_record_guards),
     ]

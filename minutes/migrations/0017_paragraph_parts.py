@@ -8,19 +8,7 @@ of the minutes tables are lifted before and created again after, as in migration
 
 from django.db import migrations, models
 
-from minutes.db_triggers import record_drop_statements, record_statements
-
-
-def lift_guards(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in record_drop_statements("sqlite"):
-            schema_editor.execute(statement)
-
-
-def guards_again(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in record_statements("sqlite"):
-            schema_editor.execute(statement)
+from minutes.db_triggers import lift_sqlite_record_guards, restore_sqlite_record_guards
 
 
 class Migration(migrations.Migration):
@@ -30,7 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(lift_guards, guards_again),
+        migrations.RunPython(lift_sqlite_record_guards, restore_sqlite_record_guards),
         migrations.AddField(
             model_name='agendaitem',
             name='basis',
@@ -66,5 +54,5 @@ class Migration(migrations.Migration):
             name='recipients',
             field=models.JSONField(blank=True, default=list, help_text='Namn eller enheter.', verbose_name='beslutet skickas till'),
         ),
-        migrations.RunPython(guards_again, lift_guards),
+        migrations.RunPython(restore_sqlite_record_guards, lift_sqlite_record_guards),
     ]
