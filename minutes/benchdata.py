@@ -246,8 +246,9 @@ PARTS = (
     "protocol_note",
     "recipients",
     "immediate_adjustment",
+    "proposition",
 )
-NO_PARTS = ("", "[]", "", "[]", "", "[]", False)
+NO_PARTS = ("", "[]", "", "[]", "", "[]", False, "")
 
 
 def _insert_rows(model, fields: list[str], rows: list[tuple]) -> None:

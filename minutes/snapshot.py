@@ -15,14 +15,22 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from core.dates import long_date, time_span
 from councils.models import Council, Membership
 from minutes import uploads
-from minutes.models import AgendaItem, AgendaItemSection, Attendance, ItemDocument, Minutes
-from minutes.services.paragraphs import paragraph_label
+from minutes.models import (
+    AgendaItem,
+    AgendaItemSection,
+    Attendance,
+    Ballot,
+    ItemDocument,
+    Minutes,
+)
+from minutes.services import deliberation, serving
+from minutes.services.paragraphs import paragraph_label, span_label
 
 SCHEMA = 1
 
@@ -88,6 +96,43 @@ class BasisSnapshot:
 
 
 @dataclass(frozen=True)
+class VoteSnapshot:
+    """A votering at a §: what ja and nej stand for, who voted how ("Per Holm (M)"), and the
+    result as the protokoll states it."""
+
+    yes_means: str
+    no_means: str
+    yes: tuple[str, ...] = ()
+    no: tuple[str, ...] = ()
+    abstain: tuple[str, ...] = ()
+    result: str = ""
+    column: str = ""  # its heading in the närvaro- och omröstningslista: "§ 7" or "§ 7:2"
+
+    @property
+    def proposition_line(self) -> str:
+        """ "Ja-röst för förslaget, nej-röst för Per Holms (M) avslagsyrkande." """
+        return f"Ja-röst för {self.yes_means}, nej-röst för {self.no_means}."
+
+    @property
+    def count_line(self) -> str:
+        """ "5 ja, 4 nej, 1 avstår" """
+        line = f"{len(self.yes)} ja, {len(self.no)} nej"
+        return f"{line}, {len(self.abstain)} avstår" if self.abstain else line
+
+
+@dataclass(frozen=True)
+class RollEntry:
+    """A row of the närvaro- och omröstningslista: a member or substitute, whether and where
+    they served, and their vote in each votering (in the order of ``MinutesSnapshot.votes``)."""
+
+    name: str
+    party: str
+    role: str  # "ordförande", "ledamot", "ersättare"
+    serving: str  # "Tjänstgör", "Tjänstgör §§ 8–12", "Närvarande", "Frånvarande"
+    votes: tuple[str, ...] = ()  # "Ja", "Nej", "Avstår" or "" per votering
+
+
+@dataclass(frozen=True)
 class ItemSnapshot:
     number: str
     title: str
@@ -107,6 +152,13 @@ class ItemSnapshot:
     protocol_note: str = ""
     recipients: tuple[str, ...] = ()
     immediate_adjustment: bool = False
+    # a nämnd's deliberation, as the protokoll words it (minutes.services.deliberation)
+    disqualifications: tuple[str, ...] = ()
+    motions: tuple[str, ...] = ()
+    proposition: str = ""
+    votes: tuple[VoteSnapshot, ...] = ()
+    reservations: tuple[str, ...] = ()
+    paragraph: int | None = None  # the § number alone, for the table of contents and anchors
 
     @property
     def public_documents(self) -> tuple[DocumentSnapshot, ...]:
@@ -153,6 +205,25 @@ class MinutesSnapshot:
     next_meeting: str = (
         ""  # "Nästa möte: måndag 11 maj 2020 kl 08.30 – 10.30, Kommunstyrelsesalen."
     )
+    # a nämnd's protokoll: the front page's lists, a line per person, and the
+    # närvaro- och omröstningslista
+    deciding: tuple[str, ...] = ()  # "Eva Lund (M) ersätter Per Holm (M), §§ 8–12"
+    substitutes: tuple[str, ...] = ()  # ersättare present, not serving
+    officials: tuple[str, ...] = ()  # övriga närvarande, with their title
+    adjusters: tuple[str, ...] = ()  # "Utses att justera"
+    adjustment: str = ""  # "Socialkontoret, 2026-03-12 kl 13.00"
+    paragraphs: str = ""  # "5–8" ("Paragrafer 5–8")
+    roll: tuple[RollEntry, ...] = ()
+
+    @property
+    def is_protocol(self) -> bool:
+        """A nämnd's protokoll (its items are §§), not a råd's minnesanteckningar."""
+        return self.council_kind == "committee"
+
+    @property
+    def votes(self) -> tuple[VoteSnapshot, ...]:
+        """Every votering of the meeting, in the order of the §§ (the list's columns)."""
+        return tuple(v for item in self.items for v in item.votes)
 
     @property
     def title(self) -> str:
@@ -176,12 +247,33 @@ class MinutesSnapshot:
                     "basis": tuple(BasisSnapshot(**b) for b in item.get("basis", ())),
                     "decision_points": tuple(item.get("decision_points", ())),
                     "recipients": tuple(item.get("recipients", ())),
+                    "disqualifications": tuple(item.get("disqualifications", ())),
+                    "motions": tuple(item.get("motions", ())),
+                    "reservations": tuple(item.get("reservations", ())),
+                    "votes": tuple(
+                        VoteSnapshot(
+                            **{
+                                **v,
+                                **{k: tuple(v.get(k, ())) for k in ("yes", "no", "abstain")},
+                            }
+                        )
+                        for v in item.get("votes", ())
+                    ),
                 }
             )
             for item in data["items"]
         )
         signatories = tuple(Signatory(**s) for s in data["signatories"])
-        return cls(**{**data, "items": items, "signatories": signatories})
+        committee = {
+            key: tuple(data.get(key, ()))
+            for key in ("deciding", "substitutes", "officials", "adjusters")
+        }
+        roll = tuple(
+            RollEntry(**{**r, "votes": tuple(r.get("votes", ()))}) for r in data.get("roll", ())
+        )
+        return cls(
+            **{**data, **committee, "items": items, "signatories": signatories, "roll": roll}
+        )
 
 
 def closing_line(place: str, day: datetime.date) -> str:
@@ -279,9 +371,20 @@ def build_snapshot(
         if part
     )
     signed = signed or {}
+    committee = council.numbers_paragraphs
+    if committee:  # a råd's items have no deliberation to read
+        prefetch_related_objects(list(minutes.items.all()), *deliberation.prefetch())
+    protocol = _protocol(minutes, council) if committee else None
+    signers = ((meeting.chaired_by, "Ordförande"), (meeting.secretary, "Sekreterare"))
+    if committee:  # the protokoll's order: the secretary, the chair, then the justerare
+        signers = (
+            (meeting.secretary, "Sekreterare"),
+            (meeting.chaired_by, "Ordförande"),
+            *((row.person, "Justerare") for row in protocol.adjusters),
+        )
     signatories = tuple(
         Signatory(person.name, role, signed.get(role, ""))
-        for person, role in ((meeting.chaired_by, "Ordförande"), (meeting.secretary, "Sekreterare"))
+        for person, role in signers
         if person is not None
     )
     items = tuple(
@@ -304,6 +407,7 @@ def build_snapshot(
                 else ""
             ),
             **_parts(item, council),
+            **(protocol.item(item) if protocol else {}),
         )
         for item in minutes.items.all()
     )
@@ -329,7 +433,188 @@ def build_snapshot(
         created=stamp.astimezone(datetime.UTC).replace(microsecond=0).isoformat(),
         correction_reason=minutes.correction_reason,
         next_meeting=next_meeting_line(minutes.next_meeting),
+        **(protocol.front(items) if protocol else {}),
     )
+
+
+class _Protocol:
+    """A nämnd's protokoll: who decided at which §, the deliberation of each § in words, and
+    the närvaro- och omröstningslista, from the attendance and the §§ already read."""
+
+    def __init__(self, minutes: Minutes, council: Council) -> None:
+        self.minutes, self.council = minutes, council
+        self.items = list(minutes.items.all())
+        rows = list(minutes.attendance.all())
+        disqualified = {
+            item.position: [(j.person_id, j.substitute_id) for j in item.disqualifications.all()]
+            for item in self.items
+        }
+        self.roll = serving.Roll(rows, disqualified)
+        self.adjusters = [r for r in rows if r.is_adjuster]
+        self.chair_id = minutes.meeting.chaired_by_id
+        self.documents = {d.pk: d.title for item in self.items for d in item.documents.all()}
+        self.ballots: list[dict[int, str]] = []  # each votering's votes, in order
+        self.people = {r.person_id: r.person for r in rows}
+
+    def label(self, position: int | None, *, first: bool) -> int:
+        by_position = {i.position: i.paragraph for i in self.items}
+        if position is None:
+            position = 1 if first else len(self.items)
+        return by_position.get(position) or position
+
+    def span(self, row: Attendance) -> str:
+        """ "§§ 1–5" when the row holds for part of the meeting, else ""."""
+        if row.from_position is None and row.to_position is None:
+            return ""
+        return span_label(
+            "", self.label(row.from_position, first=True), self.label(row.to_position, first=False)
+        )
+
+    def item(self, item: AgendaItem) -> dict[str, Any]:
+        data = deliberation.state_of(item)
+        roll = self.roll
+        votes = []
+        for number, vote in enumerate(data.votes, start=1):
+            self.ballots.append(vote.ballots)
+            named = {
+                choice: tuple(
+                    serving.name_with_party(roll, p, self.people)
+                    for p in _in_roll_order(roll, vote.ballots, choice)
+                )
+                for choice in Ballot.Choice.values
+            }
+            column = (item.paragraph and paragraph_label("", item.paragraph)) or item.number
+            votes.append(
+                VoteSnapshot(
+                    yes_means=vote.yes_means,
+                    no_means=vote.no_means,
+                    yes=named[Ballot.Choice.YES],
+                    no=named[Ballot.Choice.NO],
+                    abstain=named[Ballot.Choice.ABSTAIN],
+                    result=deliberation.result_line(vote, self.chair_id),
+                    column=f"{column}:{number}" if len(data.votes) > 1 else column,
+                )
+            )
+        motions = list(data.motions)
+        return {
+            "paragraph": item.paragraph,
+            "disqualifications": tuple(
+                deliberation.disqualification_line(roll, j, self.people)
+                for j in data.disqualifications
+            ),
+            "motions": tuple(deliberation.motion_line(roll, motions, m) for m in motions),
+            "proposition": data.proposition,
+            "votes": tuple(votes),
+            "reservations": tuple(
+                deliberation.reservation_line(roll, r, self.documents.get(r.document_id, ""))
+                for r in data.reservations
+            ),
+        }
+
+    def front(self, items: tuple[ItemSnapshot, ...]) -> dict[str, Any]:
+        """The front page's lists and the närvaro- och omröstningslista (after :meth:`item`
+        has read every §'s votes)."""
+        deciding, substitutes, officials, roll = [], [], [], []
+        stepping_in = {
+            s: p for jav in self.roll.disqualified.values() for p, s in jav if s is not None
+        }
+        for row in self.roll.rows:
+            role = serving.role_of(row)
+            name, party = row.person.name, serving.party_of(row)
+            who = f"{name} ({party})" if party else name
+            span = self.span(row)
+            if role in (Membership.Role.REPRESENTATIVE, Membership.Role.SECRETARY):
+                if row.status != Attendance.Status.ABSENT:
+                    label = row.membership.label if row.membership_id else ""
+                    officials.append(f"{name}, {label}" if label else name)
+                continue
+            if row.status == Attendance.Status.ABSENT:
+                state = "Frånvarande"
+            elif serving.decides(row, row.from_position or 1) or row.status == "substitute":
+                entry = who
+                if role == Membership.Role.CHAIR:
+                    entry += ", ordförande"
+                elif role == Membership.Role.VICE_CHAIR:
+                    entry += ", vice ordförande"
+                if row.substitute_for_id:
+                    replaced = self.roll.row(row.substitute_for_id)
+                    entry += f", ersätter {_who(replaced) if replaced else row.substitute_for.name}"
+                if span:
+                    entry += f", {'tjänstgör' if row.substitute_for_id else 'närvarande'} {span}"
+                deciding.append(entry)
+                state = f"Tjänstgör {span}" if span else "Tjänstgör"
+            else:
+                entry = who
+                if row.person_id in stepping_in:
+                    jav_at = [
+                        self.label(pos, first=True)
+                        for pos, jav in self.roll.disqualified.items()
+                        if any(s == row.person_id for _p, s in jav)
+                    ]
+                    entry += ", tjänstgör " + ", ".join(
+                        paragraph_label("", n) for n in sorted(jav_at)
+                    )
+                substitutes.append(entry)
+                state = "Närvarande"
+            roll.append(
+                RollEntry(
+                    name=name,
+                    party=party,
+                    role=str(Membership.Role(role).label),
+                    serving=state,
+                    votes=tuple(_CHOICE_WORD.get(b.get(row.person_id), "") for b in self.ballots),
+                )
+            )
+        others = [o.strip() for o in self.minutes.others_present.splitlines() if o.strip()]
+        numbers = [i.paragraph for i in self.items if i.paragraph is not None]
+        first, last = (min(numbers), max(numbers)) if numbers else (None, None)
+        adjustment = ", ".join(
+            part
+            for part in (
+                self.minutes.adjustment_place,
+                " ".join(
+                    p
+                    for p in (
+                        self.minutes.adjustment_date.isoformat()
+                        if self.minutes.adjustment_date
+                        else "",
+                        f"kl {self.minutes.adjustment_time:%H.%M}"
+                        if self.minutes.adjustment_time
+                        else "",
+                    )
+                    if p
+                ),
+            )
+            if part
+        )
+        return {
+            "deciding": tuple(deciding),
+            "substitutes": tuple(substitutes),
+            "officials": tuple(officials + others),
+            "adjusters": tuple(_who(r) for r in self.adjusters),
+            "adjustment": adjustment,
+            "paragraphs": (
+                "" if first is None else str(first) if first == last else f"{first}–{last}"
+            ),
+            "roll": tuple(roll) if self.ballots else (),
+        }
+
+
+_CHOICE_WORD = {"ja": "Ja", "nej": "Nej", "avstar": "Avstår"}
+
+
+def _who(row: Attendance) -> str:
+    party = serving.party_of(row)
+    return f"{row.person.name} ({party})" if party else row.person.name
+
+
+def _in_roll_order(roll: serving.Roll, ballots: dict[int, str], choice: str) -> list[int]:
+    order = {r.person_id: n for n, r in enumerate(roll.rows)}
+    return sorted((p for p, c in ballots.items() if c == choice), key=lambda p: order.get(p, 10**6))
+
+
+def _protocol(minutes: Minutes, council: Council) -> _Protocol:
+    return _Protocol(minutes, council)
 
 
 def _parts(item: AgendaItem, council: Council) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from minutes.models.approval import (
     PublicationWithdrawal,
     Signature,
 )
+from minutes.models.deliberation import Ballot, Disqualification, Motion, Reservation, Vote
 from minutes.models.items import (
     AgendaItem,
     AgendaItemSection,
@@ -27,15 +28,20 @@ __all__ = [
     "AgendaItemSection",
     "ApprovedRevision",
     "Attendance",
+    "Ballot",
+    "Disqualification",
     "ItemDocument",
     "Meeting",
     "Minutes",
     "MinutesEvent",
+    "Motion",
     "Notice",
     "NoticeRecipient",
     "ParagraphRenumbering",
     "PublicationWithdrawal",
+    "Reservation",
     "SearchEntry",
     "Signature",
     "StandingItem",
+    "Vote",
 ]

@@ -72,6 +72,9 @@ class AgendaItem(models.Model):
     decision_points = models.JSONField(
         _("beslutspunkter"), default=list, blank=True, help_text=_("Beslutet i numrerade punkter.")
     )
+    # the order the chair put the motions and the finding ("Ordföranden ställer proposition på
+    # … och finner att nämnden beslutar enligt …"), proposed from the motions and editable
+    proposition = models.TextField(_("proposition"), blank=True)
     protocol_note = models.TextField(_("protokollsanteckning"), blank=True)
     recipients = models.JSONField(
         _("beslutet skickas till"), default=list, blank=True, help_text=_("Namn eller enheter.")

@@ -142,6 +142,11 @@ class Minutes(models.Model):
     proposed_start_time = models.TimeField(_("rättad starttid"), null=True, blank=True)
     proposed_end_time = models.TimeField(_("rättad sluttid"), null=True, blank=True)
     proposed_place = models.CharField(_("rättad plats"), max_length=150, blank=True)
+    # a nämnd's protokoll: where and when the justerare will justera it (the front page's
+    # "Justeringens plats och tid")
+    adjustment_place = models.CharField(_("justeringens plats"), max_length=150, blank=True)
+    adjustment_date = models.DateField(_("justeringens dag"), null=True, blank=True)
+    adjustment_time = models.TimeField(_("justeringens tid"), null=True, blank=True)
     next_meeting = models.ForeignKey(
         Meeting,
         verbose_name=_("nästa möte"),
@@ -225,6 +230,14 @@ class Attendance(models.Model):
         related_name="+",
     )
     position = models.PositiveIntegerField(_("ordning"), default=0)
+    # A nämnd's attendance may hold for part of the meeting: present for, or serving at, the
+    # items from ``from_position`` to ``to_position`` (the meeting's item order, shown as §§;
+    # an open end runs to the meeting's start or end). Outside them the person is absent, or
+    # for a serving substitute, present without serving (minutes.services.serving).
+    from_position = models.PositiveIntegerField(_("från paragraf"), null=True, blank=True)
+    to_position = models.PositiveIntegerField(_("till paragraf"), null=True, blank=True)
+    # one or two members present, chosen at the meeting to justera the protokoll with the chair
+    is_adjuster = models.BooleanField(_("justerare"), default=False)
 
     class Meta:
         verbose_name = _("närvaro")
@@ -243,6 +256,13 @@ class Attendance(models.Model):
                 violation_error_message=_(
                     "Ange vem ersättaren tjänstgör för, och bara för tjänstgörande ersättare."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(from_position__isnull=True)
+                | Q(to_position__isnull=True)
+                | Q(from_position__lte=models.F("to_position")),
+                name="attendance_range_ordered",
+                violation_error_message=_("Närvaron börjar före den slutar."),
             ),
         ]
 

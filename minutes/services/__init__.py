@@ -26,7 +26,15 @@ from minutes.services.approval import (
 )
 from minutes.services.archive import ArchiveUnreadable, RevisionPdf, revision_pdf
 from minutes.services.attachments import document_add, document_delete, document_update
+from minutes.services.deliberation import (
+    DeliberationInput,
+    DisqualificationInput,
+    MotionInput,
+    ReservationInput,
+    VoteInput,
+)
 from minutes.services.drafting import (
+    AdjustmentInput,
     AttendanceEntry,
     SectionInput,
     attendance_update,
@@ -67,19 +75,25 @@ from minutes.services.text import check_text, plain_text_to_html
 __all__ = [
     "FROZEN_MESSAGE",
     "STORAGE_ERRORS",
+    "AdjustmentInput",
     "ArchiveUnreadable",
     "AttendanceEntry",
     "Conflict",
+    "DeliberationInput",
+    "DisqualificationInput",
     "ImportFailed",
     "ImportReport",
     "InvalidInput",
+    "MotionInput",
     "NotAllowed",
     "NotEditable",
     "PartsInput",
+    "ReservationInput",
     "RevisionPdf",
     "SectionInput",
     "StorageUnavailable",
     "StoredPdf",
+    "VoteInput",
     "attendance_update",
     "check_text",
     "correction_start",

@@ -29,7 +29,7 @@ from minutes.models import (
     Signature,
 )
 from minutes.pdf import render_minutes_pdf
-from minutes.services import paragraphs
+from minutes.services import deliberation, paragraphs
 from minutes.services.attachments import DOCUMENT_COPIED
 from minutes.services.drafting import drop_empty_sections
 from minutes.services.errors import InvalidInput, NotAllowed
@@ -47,6 +47,17 @@ PARTS_COPIED = (
     "protocol_note",
     "recipients",
     "immediate_adjustment",
+    "proposition",
+)
+ATTENDANCE_COPIED = (
+    "person_id",
+    "membership_id",
+    "status",
+    "substitute_for_id",
+    "position",
+    "from_position",
+    "to_position",
+    "is_adjuster",
 )
 
 
@@ -110,6 +121,10 @@ def minutes_submit(*, minutes: Minutes, actor, request=None) -> Minutes:
         )
     if not minutes.items.exists():
         raise NotAllowed("Minnesanteckningarna har inga ärenden.")
+    if minutes.meeting.council.numbers_paragraphs:
+        unresolved = deliberation.problems(minutes)
+        if unresolved:
+            raise NotAllowed(" ".join(unresolved))
     # a nämnd's §§ are checked once more under the council's lock: what is submitted is final
     try:
         paragraphs.after_items_changed(minutes)
@@ -310,18 +325,14 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
         revision=source.revision + 1,
         status=Minutes.Status.DRAFT,
         others_present=source.others_present,
+        adjustment_place=source.adjustment_place,
+        adjustment_date=source.adjustment_date,
+        adjustment_time=source.adjustment_time,
         corrects=revision,
         correction_reason=reason[:5000],
     )
     Attendance.objects.bulk_create(
-        Attendance(
-            minutes=new,
-            person_id=a.person_id,
-            membership_id=a.membership_id,
-            status=a.status,
-            substitute_for_id=a.substitute_for_id,
-            position=a.position,
-        )
+        Attendance(minutes=new, **{f: getattr(a, f) for f in ATTENDANCE_COPIED})
         for a in source.attendance.all()
     )
     copies: dict[int, AgendaItem] = {}
@@ -350,6 +361,7 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
             ItemDocument(item=copy, **{f: getattr(document, f) for f in DOCUMENT_COPIED})
             for document in item.documents.all()
         )
+        deliberation.copy(item, copy)
     signals.minutes_corrected.send(sender=Minutes, source=source, minutes=new, items=copies)
     audit.record(
         "minutes.correction_started", request=request, actor=actor, obj=meeting, reason=reason[:500]

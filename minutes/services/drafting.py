@@ -9,6 +9,7 @@ save that lost gets Conflict, with what is stored now."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -25,8 +26,10 @@ from minutes.models import (
     Minutes,
     StandingItem,
 )
+from minutes.services import deliberation as deliberations
 from minutes.services import paragraphs
 from minutes.services.errors import Conflict, InvalidInput, NotEditable
+from minutes.services.serving import DECIDING_ROLES
 from minutes.services.text import check_text, plain_text_to_html
 
 Role = Membership.Role
@@ -42,6 +45,19 @@ class AttendanceEntry:
     membership_id: int | None
     status: str  # Attendance.Status, or "" for "does not take part"
     substitute_for_id: int | None = None
+    # a nämnd's: present or serving at these items only (the meeting's item order, 1-based)
+    from_position: int | None = None
+    to_position: int | None = None
+    is_adjuster: bool = False
+
+
+@dataclass(frozen=True)
+class AdjustmentInput:
+    """A nämnd's justering: where and when (the front page's "Justeringens plats och tid")."""
+
+    place: str = ""
+    date: datetime.date | None = None
+    time: datetime.time | None = None
 
 
 @dataclass(frozen=True)
@@ -159,18 +175,43 @@ def attendance_update(
     others_present: str,
     actor,
     request=None,
+    adjustment: AdjustmentInput | None = None,
 ) -> int:
     """Replace the attendance block if nobody changed it since ``version``; returns the new
-    version. Entries with an empty status (does not take part) are left out."""
-    check_text(others_present)
+    version. Entries with an empty status (does not take part) are left out.
+
+    A nämnd's entries may hold for part of the meeting and name the justerare; ``adjustment``
+    is the justering's place and time (left as it is when None)."""
+    check_text(others_present, adjustment.place if adjustment else "")
     for entry in entries:
         if entry.status == Attendance.Status.SUBSTITUTE and not entry.substitute_for_id:
             raise InvalidInput("Ange vem ersättaren tjänstgör för.")
         if entry.substitute_for_id and entry.substitute_for_id == entry.person_id:
             raise InvalidInput("En person kan inte vara ersättare för sig själv.")
+    taking_part = [e for e in entries if e.status]
+    if minutes.meeting.council.numbers_paragraphs:
+        _check_committee_attendance(taking_part)
+    else:
+        taking_part = [
+            dataclasses.replace(e, from_position=None, to_position=None, is_adjuster=False)
+            for e in taking_part
+        ]
+    fields = {}
+    if adjustment is not None:
+        if len(adjustment.place.strip()) > 150:
+            raise InvalidInput("Justeringens plats får vara högst 150 tecken.")
+        fields = {
+            "adjustment_place": adjustment.place.strip(),
+            "adjustment_date": adjustment.date,
+            "adjustment_time": adjustment.time,
+        }
     updated = Minutes.objects.filter(
         pk=minutes.pk, attendance_version=version, status=Minutes.Status.DRAFT
-    ).update(attendance_version=F("attendance_version") + 1, others_present=others_present.strip())
+    ).update(
+        attendance_version=F("attendance_version") + 1,
+        others_present=others_present.strip(),
+        **fields,
+    )
     if not updated:
         current = Minutes.objects.get(pk=minutes.pk)
         ensure_draft(current)
@@ -186,11 +227,76 @@ def attendance_update(
             if entry.status == Attendance.Status.SUBSTITUTE
             else None,
             position=position,
+            from_position=entry.from_position,
+            to_position=entry.to_position,
+            is_adjuster=entry.is_adjuster,
         )
-        for position, entry in enumerate((e for e in entries if e.status), start=1)
+        for position, entry in enumerate(taking_part, start=1)
     )
     audit.record("minutes.attendance_saved", request=request, actor=actor, obj=minutes.meeting)
     return version + 1
+
+
+def _check_committee_attendance(entries: list[AttendanceEntry]) -> None:
+    """A nämnd's attendance: ranges that make sense, a serving substitute who never serves at
+    the same § as the member replaced, and one or two justerare among those present."""
+    roles = dict(
+        Membership.objects.filter(
+            pk__in={e.membership_id for e in entries if e.membership_id}
+        ).values_list("pk", "role")
+    )
+    names = dict(
+        Person.objects.filter(pk__in={e.person_id for e in entries}).values_list("pk", "name")
+    )
+    for entry in entries:
+        for bound in (entry.from_position, entry.to_position):
+            if bound is not None and not 1 <= bound <= 999:
+                raise InvalidInput("Ange paragraferna som ordningsnummer på mötet, från 1.")
+        if (
+            entry.from_position is not None
+            and entry.to_position is not None
+            and entry.from_position > entry.to_position
+        ):
+            raise InvalidInput(
+                f"{names.get(entry.person_id, '')}: närvaron slutar före den börjar."
+            )
+        if entry.status == Attendance.Status.ABSENT and (entry.from_position or entry.to_position):
+            raise InvalidInput(
+                f"{names.get(entry.person_id, '')} är frånvarande; ange inga paragrafer för närvaron."
+            )
+
+    def span(entry: AttendanceEntry) -> tuple[int, int]:
+        return (entry.from_position or 1, entry.to_position or 10**6)
+
+    present = {
+        e.person_id: e
+        for e in entries
+        if e.status == Attendance.Status.PRESENT
+        and roles.get(e.membership_id, Membership.Role.MEMBER) in DECIDING_ROLES
+    }
+    for entry in entries:
+        if entry.status != Attendance.Status.SUBSTITUTE or entry.substitute_for_id not in present:
+            continue
+        (a, b), (c, d) = span(entry), span(present[entry.substitute_for_id])
+        if a <= d and c <= b:
+            raise InvalidInput(
+                f"{names.get(entry.person_id, '')} kan inte tjänstgöra för "
+                f"{names.get(entry.substitute_for_id, '')} vid paragrafer där "
+                f"{names.get(entry.substitute_for_id, '')} själv är närvarande; ange paragraferna."
+            )
+    adjusters = [e for e in entries if e.is_adjuster]
+    if len(adjusters) > 2:
+        raise InvalidInput("Välj en eller två justerare.")
+    for entry in adjusters:
+        role = roles.get(entry.membership_id, Membership.Role.MEMBER)
+        if entry.status == Attendance.Status.ABSENT or role not in (
+            *DECIDING_ROLES,
+            Membership.Role.SUBSTITUTE,
+        ):
+            raise InvalidInput(
+                f"{names.get(entry.person_id, '')} kan inte justera: justerarna väljs bland de "
+                "närvarande ledamöterna och ersättarna."
+            )
 
 
 def item_state(item: AgendaItem) -> dict:
@@ -207,6 +313,11 @@ def item_state(item: AgendaItem) -> dict:
         ],
         "points": item.points,
         **paragraphs.parts_as_text(item),
+        **(
+            deliberations.as_json(deliberations.state_of(item))
+            if item.minutes.meeting.council.numbers_paragraphs
+            else {}
+        ),
     }
 
 
@@ -313,15 +424,23 @@ def item_save(
     actor,
     request=None,
     parts: paragraphs.PartsInput | None = None,
+    deliberation: deliberations.DeliberationInput | None = None,
 ) -> int:
     """Save an item and its sub-sections if nobody saved it since ``version``; returns the new
     version. Rich text passes the one allow-list; a confidential item needs its legal ground.
 
     ``parts``: a nämnd's § also saves its structured parts (minutes.services.paragraphs); its
     decision points are then its decision, and ``decision`` keeps them as text, a line each.
-    A råd's item has no parts, and ``parts`` is ignored for it."""
+    ``deliberation``: a nämnd's § also saves its motions, proposition, votes, reservations and
+    jäv (minutes.services.deliberation), refused for a person who does not serve at the §.
+    A råd's item has no parts, and ``parts`` and ``deliberation`` are ignored for it."""
     fields: dict = {}
-    if parts is not None and item.minutes.meeting.council.numbers_paragraphs:
+    committee = item.minutes.meeting.council.numbers_paragraphs
+    if not committee:
+        deliberation = None
+    if deliberation is not None:
+        deliberations.check(item, deliberation)
+    if parts is not None and committee:
         check_text(*(str(v) for v in dataclasses.astuple(parts)))
         fields = paragraphs.clean_parts(parts)
         decision = "\n".join(fields["decision_points"])
@@ -361,6 +480,8 @@ def item_save(
     )
     if not updated:
         raise Conflict(item_state(AgendaItem.objects.get(pk=item.pk)))
+    if deliberation is not None:
+        deliberations.replace(item, deliberation)
     AgendaItemSection.objects.filter(item=item).delete()
     AgendaItemSection.objects.bulk_create(
         AgendaItemSection(
