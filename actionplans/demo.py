@@ -18,6 +18,7 @@ from actionplans.models import ActionPlan, Activity, AnnualReport
 from core import audit
 from councils import demo as council_demo
 from minutes import demo as minutes_demo
+from minutes import demo_committee
 from minutes import services as minutes_services
 from minutes.models import AgendaItem, AgendaItemSection, Meeting, Minutes
 
@@ -305,6 +306,7 @@ def load_demo() -> tuple[list[str], list[tuple[str, str]]]:
     load_follow_ups(demo, plan)
     load_report_meeting(demo, plan)
     minutes_demo.load_coming_meeting(demo)
+    logins += demo_committee.load_committee_demo(demo)
     if demo.created:
         audit.record("demo.load", obj=demo.council, created=demo.created)
     return demo.created, logins

@@ -696,7 +696,12 @@ def changes(before: dict, after: dict) -> list[str]:
         ("representatives", _("Rådsrepresentanter")),
         ("absent", _("Frånvarande")),
         ("others", _("Övriga")),
+        ("deciding", _("Beslutande")),
+        ("substitutes", _("Ersättare")),
+        ("officials", _("Övriga närvarande")),
+        ("adjusters", _("Utses att justera")),
+        ("adjustment", _("Justeringens plats och tid")),
     ):
-        if after[key] != before[key]:
+        if after.get(key) != before.get(key):
             out.append(_("Ändrat: närvaron (%(l)s)") % {"l": label})
     return out

@@ -6,8 +6,9 @@ from councils.demo import DEMO_PASSWORD
 
 class Command(BaseCommand):
     help = (
-        "Loads the demo: Arboga kommun, Förebyggande rådet with its members, three meetings, the "
-        "2020 action plan and demo logins. Running it again creates only what is missing."
+        "Loads the demo: Arboga kommun, Förebyggande rådet with its members, three meetings and the "
+        "2020 action plan, Socialnämnden with two justerade protokoll, and demo logins. Running "
+        "it again creates only what is missing."
     )
 
     def handle(self, *args, **options) -> None:
@@ -19,5 +20,5 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, description in logins:
-            self.stdout.write(f"  {username:<12} {description}")
+            self.stdout.write(f"  {username:<18} {description}")
         self.stdout.write("")

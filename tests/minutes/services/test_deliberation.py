@@ -295,3 +295,25 @@ def test_a_council_ignores_the_deliberation(cast):
     )
     assert not item.motions.exists()
     assert build_snapshot(minutes).roll == ()
+
+
+def test_the_changes_since_submission_name_the_paragraph_and_the_justerare(c, minutes):
+    from minutes.snapshot import changes
+
+    before = build_snapshot(minutes).as_dict()
+    cf.save(cf.item_at(minutes, 2), full(c))
+    minutes.refresh_from_db()
+    services.attendance_update(
+        minutes=minutes,
+        version=minutes.attendance_version,
+        entries=[
+            e if e.person_id != c["Eva Grön"].pk else type(e)(**{**e.__dict__, "is_adjuster": False})
+            for e in cf.attendance(c)
+        ],
+        others_present="Kim Åberg, nämndsekreterare",
+        actor=None,
+    )
+    after = build_snapshot(minutes).as_dict()
+    listed = changes(before, after)
+    assert any(line.startswith("Ändrat: 2. Ekonomisk uppföljning") for line in listed), listed
+    assert "Ändrat: närvaron (Utses att justera)" in listed
