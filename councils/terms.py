@@ -26,6 +26,7 @@ class Terms:
     of_council: Text  # "rådets" / "nämndens"
     is_approved: Text  # "är godkända" / "är justerat", after the document
     approves: Text  # the passive present: "godkänns" / "justeras"
+    has_been_approved: Text  # after the document: "har godkänts" / "har justerats"
     documents: str  # the indefinite plural, in the services' messages: "minnesanteckningar"
     awaits_approval: str  # "väntar på godkännande" / "väntar på justering"
     to_submit: str  # after "kan": "skickas för godkännande" / "skickas för justering"
@@ -97,6 +98,7 @@ COUNCIL_TERMS = Terms(
     of_council=_("rådets"),
     is_approved=_("är godkända"),
     approves=_("godkänns"),
+    has_been_approved=_("har godkänts"),
     documents="minnesanteckningar",
     awaits_approval="väntar på godkännande",
     to_submit="skickas för godkännande",
@@ -174,6 +176,7 @@ COMMITTEE_TERMS = Terms(
     of_council=_("nämndens"),
     is_approved=_("är justerat"),
     approves=_("justeras"),
+    has_been_approved=_("har justerats"),
     documents="protokoll",
     awaits_approval="väntar på justering",
     to_submit="skickas för justering",

@@ -344,3 +344,13 @@ def test_the_approval_services_refuse_in_the_kinds_words(cast, words, paper):
     assert str(not_submitted.value) == (
         f"Bara {documents} som väntar på {awaiting} kan tas tillbaka."
     )
+
+
+def test_an_action_plan_is_adopted_when_the_kinds_record_is_approved(client, cast, words):
+    from tests.actionplans.helpers import plan_with_goals
+
+    approved = "minnesanteckningarna har godkänts" if words is RÅD else "protokollet har justerats"
+    plan_with_goals(cast.council)
+    client.force_login(cast.secretary)
+    page = text(client.get(reverse("plans:plan", args=[*SLUGS, 2020])))
+    assert f"den antas när {approved}." in page
