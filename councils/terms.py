@@ -31,6 +31,8 @@ class Terms:
     awaits_approval: str  # "väntar på godkännande" / "väntar på justering"
     to_submit: str  # after "kan": "skickas för godkännande" / "skickas för justering"
     to_approve: str  # after "kan": "godkännas" / "justeras"
+    already_approved: str  # after "Mötet har redan": "godkända minnesanteckningar"
+    only_approved_corrected: Text
     # Statuses of the minutes (Minutes.Status), as the staff pages show them.
     status_draft: Text
     status_submitted: Text
@@ -49,6 +51,7 @@ class Terms:
     approved_versions: Text
     version_approved: Text  # "godkänd" before the date a version was approved
     # The review page.
+    correction_changes: Text
     review_intro: Text  # %(council)s, %(date)s
     not_awaiting: Text
     approve_heading: Text
@@ -103,6 +106,8 @@ COUNCIL_TERMS = Terms(
     awaits_approval="väntar på godkännande",
     to_submit="skickas för godkännande",
     to_approve="godkännas",
+    already_approved="godkända minnesanteckningar",
+    only_approved_corrected=_("Bara godkända minnesanteckningar kan rättas."),
     status_draft=_("Utkast"),
     status_submitted=_("Skickat för godkännande"),
     status_approved=_("Godkänt"),
@@ -125,6 +130,7 @@ COUNCIL_TERMS = Terms(
         "Minnesanteckningarna från %(council)ss möte den %(date)s, så som de kommer att publiceras."
     ),
     not_awaiting=_("Minnesanteckningarna väntar inte på godkännande just nu."),
+    correction_changes=_("Rättelsen ändrar i den godkända versionen"),
     approve_heading=_("Godkänn"),
     approve_help=_(
         "Godkänn med ditt lösenord. Efteråt kan minnesanteckningarna inte ändras, bara rättas "
@@ -181,6 +187,8 @@ COMMITTEE_TERMS = Terms(
     awaits_approval="väntar på justering",
     to_submit="skickas för justering",
     to_approve="justeras",
+    already_approved="ett justerat protokoll",
+    only_approved_corrected=_("Bara ett justerat protokoll kan rättas."),
     status_draft=_("Utkast"),
     status_submitted=_("Skickat för justering"),
     status_approved=_("Justerat"),
@@ -203,6 +211,7 @@ COMMITTEE_TERMS = Terms(
         "Protokollet från %(council)ss sammanträde den %(date)s, så som det kommer att publiceras."
     ),
     not_awaiting=_("Protokollet väntar inte på justering just nu."),
+    correction_changes=_("Rättelsen ändrar i den justerade versionen"),
     approve_heading=_("Justera"),
     approve_help=_(
         "Justera med ditt lösenord. Efteråt kan protokollet inte ändras, bara rättas med en ny "

@@ -149,7 +149,7 @@ def correction_start(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """The chair (or an administrator) starts a correction of approved minutes, with a reason."""
     revision = getattr(page.minutes, "approved_revision", None)
     if revision is None:
-        raise services.NotAllowed(_("Bara godkända minnesanteckningar kan rättas."))
+        raise services.NotAllowed(str(page.meeting.council.terms.only_approved_corrected))
     try:
         services.correction_start(
             revision=revision,

@@ -354,3 +354,27 @@ def test_an_action_plan_is_adopted_when_the_kinds_record_is_approved(client, cas
     client.force_login(cast.secretary)
     page = text(client.get(reverse("plans:plan", args=[*SLUGS, 2020])))
     assert f"den antas när {approved}." in page
+
+
+def test_the_notice_is_refused_in_the_kinds_words(cast, words, paper):
+    meeting = paper.meeting
+    submit_and_approve(paper, cast)
+    approved = "godkända minnesanteckningar" if words is RÅD else "ett justerat protokoll"
+    with pytest.raises(services.NotAllowed) as refused:
+        services.notice_send(meeting=meeting, actor=cast.secretary)
+    assert str(refused.value) == f"Mötet har redan {approved}; kallelsen är inaktuell."
+    empty = factories.meeting(cast.council, datetime.date(2025, 3, 24))
+    document = "minnesanteckningarna" if words is RÅD else "protokollet"
+    with pytest.raises(services.InvalidInput) as refused:
+        services.notice_send(meeting=empty, actor=cast.secretary)
+    assert str(refused.value) == f"Mötet har ingen dagordning ännu. Påbörja {document} först."
+
+
+def test_a_correction_is_reviewed_in_the_kinds_words(client, cast, words, paper):
+    revision = submit_and_approve(paper, cast)
+    correction = services.correction_start(revision=revision, actor=cast.chair, reason="Stavfel.")
+    services.minutes_submit(minutes=correction, actor=cast.secretary)
+    client.force_login(cast.chair)
+    approved = "godkända" if words is RÅD else "justerade"
+    review = text(client.get(u("review", correction)))
+    assert f"Rättelsen ändrar i den {approved} versionen" in review
