@@ -6,8 +6,10 @@ public pages choose their wording in one place instead of testing the kind every
 Whole sentences where a page shows one, so each reads naturally in Swedish; the few words
 (``document``, ``is_approved`` …) serve the sentences that only name the document or the verb.
 A phrase with ``%(name)s`` placeholders is filled by the ``phrase`` template tag
-(``councils.templatetags.terms``) or by ``%`` in Python. The råd's strings are the msgids that the
-templates used before, so its pages, e-mails and their English translations stay as they were."""
+(``councils.templatetags.terms``) or by ``%`` in Python. The råd's sentences are the msgids that
+the templates used before, so its pages, e-mails and their English translations stay as they were;
+the staff sentences that now take a word (``{{ of_council }}``) render the same Swedish text.
+The services' and e-mails' words are plain ``str``: those messages are Swedish only."""
 
 from __future__ import annotations
 
