@@ -15,6 +15,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from councils.terms import COMMITTEE_TERMS, COUNCIL_TERMS, Terms
+
 # First path segments the site itself uses; a municipality with such a slug would be unreachable.
 RESERVED_SLUGS = frozenset(
     {
@@ -150,6 +152,12 @@ class Council(models.Model):
     def numbers_paragraphs(self) -> bool:
         """A nämnd's items are paragraphs (§§) numbered through the calendar year."""
         return self.kind == self.Kind.COMMITTEE
+
+    @property
+    def terms(self) -> Terms:
+        """The words for the council's document and its approval: a nämnd's protokoll is
+        justerat where a råd's minnesanteckningar are godkända (``councils.terms``)."""
+        return COMMITTEE_TERMS if self.kind == self.Kind.COMMITTEE else COUNCIL_TERMS
 
 
 class Person(models.Model):

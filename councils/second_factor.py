@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import audit
 from councils.models import Membership
+from councils.terms import COUNCIL_TERMS, Terms
 
 NEEDED_ROLES = (Membership.Role.CHAIR, Membership.Role.VICE_CHAIR)
 NAME = "Autentiseringsapp"
@@ -72,9 +73,10 @@ def qr_data_uri(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").svg_data_uri(scale=5)
 
 
-def require_for_approval(request, code: str) -> str | None:
-    """None when the approver may go on; otherwise the Swedish reason. With OTP_REQUIRED, the
-    session must be verified, or the code given with the password must verify it now."""
+def require_for_approval(request, code: str, *, terms: Terms = COUNCIL_TERMS) -> str | None:
+    """None when the approver may go on; otherwise the Swedish reason, in the council's
+    ``terms``. With OTP_REQUIRED, the session must be verified, or the code given with the
+    password must verify it now."""
     if not settings.OTP_REQUIRED:
         return None
     user = request.user
@@ -89,4 +91,4 @@ def require_for_approval(request, code: str) -> str | None:
     if verify(request, device, code):
         otp_login(request, device)
         return None
-    return "Koden från autentiseringsappen stämmer inte. Minnesanteckningarna är inte godkända."
+    return str(terms.wrong_code)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import AuditedModelAdmin
 from core.sanitize import sanitize_html
+from councils.admin import CouncilAdmin, MunicipalityAdmin
+from councils.models import Council, Municipality
 from minutes.models import (
     AgendaItem,
     AgendaItemSection,
@@ -17,7 +19,7 @@ from minutes.models import (
     Signature,
     StandingItem,
 )
-from minutes.services import publication_withdraw
+from minutes.services import publication_withdraw, standing_agenda_default
 from minutes.services.errors import InvalidInput
 from minutes.services.meetings import check_date_free, forget_moved_meeting
 
@@ -177,6 +179,34 @@ class StandingItemAdmin(AuditedModelAdmin):
     search_fields = ["title", "council__name"]
     autocomplete_fields = ["council"]
     ordering = ["council", "position"]
+
+
+# A nämnd created in the admin, or a råd made a nämnd there, without a standing agenda gets its
+# opening items ("Val av justerare", "Godkännande av dagordning"; minutes.services.standing).
+# Other edits leave the standing agenda alone, so one emptied on purpose stays empty. The
+# council's admin belongs to councils, which cannot know standing items, so minutes registers
+# it again with this step.
+class CouncilWithStandingAgendaAdmin(CouncilAdmin):
+    def save_model(self, request: HttpRequest, obj: Council, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change or "kind" in form.changed_data:
+            standing_agenda_default(council=obj, actor=request.user, request=request)
+
+
+class MunicipalityWithStandingAgendaAdmin(MunicipalityAdmin):
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Council:
+            return
+        kind_changed = [obj for obj, fields in formset.changed_objects if "kind" in fields]
+        for council in [*formset.new_objects, *kind_changed]:
+            standing_agenda_default(council=council, actor=request.user, request=request)
+
+
+admin.site.unregister(Council)
+admin.site.register(Council, CouncilWithStandingAgendaAdmin)
+admin.site.unregister(Municipality)
+admin.site.register(Municipality, MunicipalityWithStandingAgendaAdmin)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -53,7 +53,9 @@ def feed_state(council: Council | None) -> FeedState:
     )
     moments = [moment for moment in (state["approved"], state["withdrawn"]) if moment]
     names = (
-        () if council is None else (council.name, council.municipality.name, council.document_title)
+        ()
+        if council is None
+        else (council.name, council.municipality.name, council.document_title, council.kind)
     )
     key = repr((FORMAT, sorted(state.items()), names))
     return FeedState(
@@ -91,7 +93,11 @@ class ApprovedMinutesFeed(Feed):
     def title(self, obj: Council | None) -> str:
         if obj is None:
             return "Protokollet – godkända minnesanteckningar och protokoll"
-        return f"{obj.name}, {obj.municipality.name} – godkända {obj.get_document_title_display().lower()}"
+        return obj.terms.feed_title % {
+            "council": obj.name,
+            "municipality": obj.municipality.name,
+            "document": obj.get_document_title_display().lower(),
+        }
 
     def link(self, obj: Council | None) -> str:
         if obj is None:

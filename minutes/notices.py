@@ -139,7 +139,7 @@ def build_notice(minutes: Minutes, *, sent: datetime.datetime) -> NoticeSnapshot
 
 def changes(before: NoticeSnapshot, after: NoticeSnapshot) -> list[str]:
     """What an updated notice says changed, in Swedish: the time or place, items added, struck,
-    renamed or reordered, and documents added or removed."""
+    renamed or reordered, a §'s diarienummer, and documents added or removed."""
     out: list[str] = []
     if before.place_and_time != after.place_and_time:
         out.append(
@@ -153,6 +153,11 @@ def changes(before: NoticeSnapshot, after: NoticeSnapshot) -> list[str]:
             out.append(f"Ny punkt {item.ref}: {item.title}")
         elif earlier.title != item.title:
             out.append(f"Punkt {item.ref} heter nu ”{item.title}” (tidigare ”{earlier.title}”)")
+        if earlier is not None and earlier.case_number != item.case_number:
+            out.append(
+                f"Diarienummer för {item.ref}: {item.case_number or '–'} "
+                f"(tidigare {earlier.case_number or '–'})"
+            )
     out += [f"Struken: {item.title}" for item in before.items if item.id not in new]
     kept_before = [item.id for item in before.items if item.id in new]
     kept_after = [item.id for item in after.items if item.id in old]

@@ -39,6 +39,7 @@ def _context(minutes: Minutes) -> dict:
         "minutes": minutes,
         "meeting": meeting,
         "council": council,
+        "terms": council.terms,
         "url": settings.SITE_URL.rstrip("/") + path,
     }
 
@@ -54,7 +55,8 @@ def notify_submitted(minutes_id: int) -> int:
         "meeting__council__municipality", "meeting__chaired_by__user"
     ).get(pk=minutes_id)
     context = _context(minutes)
-    subject = f"Att godkänna: {minutes.meeting.council.name} {minutes.meeting.date:%Y-%m-%d}"
+    council = minutes.meeting.council
+    subject = f"{council.terms.subject_submitted}: {council.name} {minutes.meeting.date:%Y-%m-%d}"
     return _send("submitted", subject, [_email(minutes.meeting.chaired_by)], context)
 
 
@@ -90,7 +92,8 @@ def notify_approved(minutes_id: int) -> int:
         .filter(council=minutes.meeting.council)
         .select_related("person__user")
     )
-    subject = f"Godkänt: {minutes.meeting.council.name} {minutes.meeting.date:%Y-%m-%d}"
+    council = minutes.meeting.council
+    subject = f"{council.terms.subject_approved}: {council.name} {minutes.meeting.date:%Y-%m-%d}"
     return _send("approved", subject, [_email(m.person) for m in members], _context(minutes))
 
 

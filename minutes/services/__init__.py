@@ -8,6 +8,7 @@ commit.
   withdrawal of a public copy
 - ``notice``: the notice (kallelse) sent before the meeting
 - ``paragraphs``: a nämnd's §§, numbered through the calendar year per council
+- ``standing``: a nämnd's standing agenda by default ("Val av justerare" …)
 - ``importing``: saving minutes parsed from the legacy text format (``minutes.legacy`` parses)
 - ``errors``, ``files`` and ``text``: what they share
 
@@ -70,6 +71,7 @@ from minutes.services.meetings import (
 )
 from minutes.services.notice import notice_pending_changes, notice_send
 from minutes.services.paragraphs import PartsInput, paragraph_label, renumbering_notice
+from minutes.services.standing import standing_agenda_default
 from minutes.services.text import check_text, plain_text_to_html
 
 __all__ = [
@@ -129,6 +131,7 @@ __all__ = [
     "renumbering_notice",
     "revision_pdf",
     "signed_text",
+    "standing_agenda_default",
     "standing_item_ensure",
     "store_pdf",
     "stored_file_exists",

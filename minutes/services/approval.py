@@ -10,6 +10,7 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from core import audit
 from core.dates import long_date
@@ -85,9 +86,7 @@ def _check_approver(minutes: Minutes, actor) -> Person:
     """Only the person who chaired the meeting approves or returns its minutes."""
     person = access.chair_of(actor, minutes.meeting)
     if person is None:
-        raise NotAllowed(
-            "Bara den som var ordförande vid mötet godkänner eller återsänder minnesanteckningarna."
-        )
+        raise NotAllowed(str(minutes.meeting.council.terms.only_chair))
     return person
 
 
@@ -96,9 +95,9 @@ def _check_held(meeting: Meeting, what: str, day: datetime.date | None = None) -
     the meeting's date (Swedish time), or the date a correction states."""
     day = day or meeting.date
     if day > timezone.localdate():
+        document = capfirst(meeting.council.terms.document)
         raise NotAllowed(
-            f"Mötet hålls den {long_date(day)}. Minnesanteckningarna kan {what} "
-            "först när mötet har hållits."
+            f"Mötet hålls den {long_date(day)}. {document} kan {what} först när mötet har hållits."
         )
 
 
@@ -112,9 +111,10 @@ def minutes_submit(*, minutes: Minutes, actor, request=None) -> Minutes:
     are dropped; the submitted snapshot is kept for comparison after a return."""
 
     minutes = _lock(minutes)
+    terms = minutes.meeting.council.terms
     if minutes.status != Minutes.Status.DRAFT:
-        raise NotAllowed("Bara ett utkast kan skickas för godkännande.")
-    _check_held(minutes.meeting, "skickas för godkännande", minutes.stated_meeting()["date"])
+        raise NotAllowed(f"Bara ett utkast kan {terms.to_submit}.")
+    _check_held(minutes.meeting, terms.to_submit, minutes.stated_meeting()["date"])
     if minutes.meeting.chaired_by_id is None:
         raise NotAllowed(
             "Det står inte vem som var ordförande vid mötet; be systemförvaltaren ange det."
@@ -145,7 +145,8 @@ def minutes_withdraw(*, minutes: Minutes, actor, request=None) -> Minutes:
 
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.SUBMITTED:
-        raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan tas tillbaka.")
+        terms = minutes.meeting.council.terms
+        raise NotAllowed(f"Bara {terms.documents} som {terms.awaits_approval} kan tas tillbaka.")
     minutes.status = Minutes.Status.DRAFT
     minutes.save(update_fields=["status", "updated_at"])
     _event(minutes, MinutesEvent.Kind.WITHDRAWN, actor)
@@ -163,7 +164,8 @@ def minutes_return(*, minutes: Minutes, actor, comment: str, request=None) -> Mi
         raise InvalidInput("Skriv vad som behöver ändras.")
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.SUBMITTED:
-        raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan återsändas.")
+        terms = minutes.meeting.council.terms
+        raise NotAllowed(f"Bara {terms.documents} som {terms.awaits_approval} kan återsändas.")
     _check_approver(minutes, actor)
     minutes.status = Minutes.Status.DRAFT
     minutes.save(update_fields=["status", "updated_at"])
@@ -228,9 +230,12 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     # meeting): the order meeting_update locks them in, so the two never wait on each other
     Meeting.objects.select_for_update().filter(pk=minutes.meeting_id).first()
     minutes = _lock(minutes)
+    terms = minutes.meeting.council.terms
     if minutes.status != Minutes.Status.SUBMITTED:
-        raise NotAllowed("Bara minnesanteckningar som väntar på godkännande kan godkännas.")
-    _check_held(minutes.meeting, "godkännas", minutes.stated_meeting()["date"])
+        raise NotAllowed(
+            f"Bara {terms.documents} som {terms.awaits_approval} kan {terms.to_approve}."
+        )
+    _check_held(minutes.meeting, terms.to_approve, minutes.stated_meeting()["date"])
     person = _check_approver(minutes, actor)
     # a correction's proposed date, times and place become the meeting's while the newest
     # minutes are not yet approved (the database freezes the meeting once they are)

@@ -80,10 +80,11 @@ def notice_send(*, meeting: Meeting, actor, request=None) -> Notice:
         .get(pk=meeting.pk)
     )
     minutes = meeting.latest_minutes()
+    terms = meeting.council.terms
     if minutes is None:
-        raise InvalidInput("Mötet har ingen dagordning ännu. Påbörja minnesanteckningarna först.")
+        raise InvalidInput(f"Mötet har ingen dagordning ännu. Påbörja {terms.document} först.")
     if minutes.status == Minutes.Status.APPROVED:
-        raise NotAllowed("Mötet har redan godkända minnesanteckningar; kallelsen är inaktuell.")
+        raise NotAllowed(f"Mötet har redan {terms.already_approved}; kallelsen är inaktuell.")
     now = timezone.now().replace(microsecond=0)
     snapshot = notices.build_notice(minutes, sent=now)
     if not snapshot.items:

@@ -40,7 +40,7 @@ def minutes_submit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
         request,
         page,
         service=services.minutes_submit,
-        done=_("Utkastet är skickat till ordföranden för godkännande."),
+        done=page.meeting.council.terms.submitted_message,
     )
 
 
@@ -61,6 +61,7 @@ def minutes_withdraw(request: HttpRequest, page: MeetingPage) -> HttpResponse:
 def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple[str, str]:
     """Approve after the password (and second factor) check: the redirect, or why not and the
     id of the field to correct."""
+    terms = page.meeting.council.terms
     user = authenticate(
         request, username=request.user.get_username(), password=request.POST.get("password", "")
     )
@@ -68,11 +69,12 @@ def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple[st
         return locked_out(request)  # too many wrong passwords, here or at sign-in
     if user is None or user.pk != request.user.pk:
         audit.record("minutes.approve_password_failed", request=request, obj=page.meeting)
-        return _("Lösenordet stämmer inte. Minnesanteckningarna är inte godkända."), "password"
-    if reason := second_factor.require_for_approval(request, request.POST.get("otp_code", "")):
+        return str(terms.wrong_password), "password"
+    code = request.POST.get("otp_code", "")
+    if reason := second_factor.require_for_approval(request, code, terms=terms):
         return reason, "otp_code"
     services.minutes_approve(minutes=page.minutes, actor=request.user, request=request)
-    messages.success(request, _("Minnesanteckningarna är godkända och justerade."))
+    messages.success(request, terms.approved_message)
     return redirect(page.url)
 
 
@@ -84,6 +86,7 @@ def minutes_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """The approver reads the minutes exactly as they will be published, then approves with
     their password or returns them with a comment."""
     error, error_status, error_field = None, 400, None
+    terms = page.meeting.council.terms
     if request.method == "POST":
         access.require(request, page.rights.can_sign, action="minutes.approve", obj=page.meeting)
         action = request.POST.get("action")
@@ -100,23 +103,18 @@ def minutes_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
                     comment=request.POST.get("comment", ""),
                     request=request,
                 )
-                messages.success(request, _("Minnesanteckningarna är återsända till sekreteraren."))
+                messages.success(request, terms.returned_message)
                 return redirect(page.url)
             else:
-                error = _("Välj att godkänna eller återsända.")
+                error = str(terms.choose_action)
         except services.InvalidInput as invalid:
             error = str(invalid)
         except RenderError as failure:
             # nothing was approved: the approval's transaction rolled back with the render
-            error = _(
-                "En PDF kunde inte skapas, så minnesanteckningarna är inte godkända: %(why)s"
-            ) % {"why": failure}
+            error = str(terms.pdf_failed) % {"why": failure}
         except services.StorageUnavailable:
             error_status = 503
-            error = _(
-                "Filarkivet svarar inte just nu, så minnesanteckningarna är inte godkända. Försök "
-                "igen om en stund; kvarstår felet, kontakta systemförvaltaren."
-            )
+            error = str(terms.storage_failed)
     doc = snapshot.build_snapshot(page.minutes)
     before = selectors.previous_submission(page.minutes)
     since_return = before is not None
@@ -151,7 +149,7 @@ def correction_start(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     """The chair (or an administrator) starts a correction of approved minutes, with a reason."""
     revision = getattr(page.minutes, "approved_revision", None)
     if revision is None:
-        raise services.NotAllowed(_("Bara godkända minnesanteckningar kan rättas."))
+        raise services.NotAllowed(str(page.meeting.council.terms.only_approved_corrected))
     try:
         services.correction_start(
             revision=revision,
@@ -162,7 +160,5 @@ def correction_start(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     except services.InvalidInput as error:
         messages.error(request, str(error))
         return redirect(page.url)
-    messages.success(
-        request, _("En rättelse är påbörjad som ett nytt utkast; den godkänns som vanligt.")
-    )
+    messages.success(request, page.meeting.council.terms.correction_started)
     return redirect(page.url)

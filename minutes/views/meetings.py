@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -114,7 +115,11 @@ def meeting_new(request: HttpRequest, municipality: str, council: str) -> HttpRe
                 {"council": rights.council, "form": form},
                 status=400,
             )
-        messages.success(request, _("Mötet är skapat med rådets stående dagordning."))
+        messages.success(
+            request,
+            _("Mötet är skapat med %(of_council)s stående dagordning.")
+            % {"of_council": rights.council.terms.of_council},
+        )
         return redirect(workspace_url("meeting", municipality, council, meeting.pk))
     return render(
         request, "minutes/drafting/meeting_form.html", {"council": rights.council, "form": form}
@@ -155,8 +160,9 @@ def meeting_details(request: HttpRequest, page: MeetingPage) -> HttpResponse:
                     request,
                     _(
                         "Rättelsen anger de nya mötesuppgifterna. Mötet och den publicerade "
-                        "sidan ändras när rättelsen godkänns."
-                    ),
+                        "sidan ändras när rättelsen %(approved)s."
+                    )
+                    % {"approved": meeting.council.terms.approves},
                 )
             else:
                 messages.success(request, _("Mötesuppgifterna är ändrade."))
@@ -357,7 +363,11 @@ def next_meeting(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     back = redirect(page.url + "#nasta-mote")
     if request.POST.get("action") == "clear":
         services.next_meeting_clear(minutes=page.minutes, actor=request.user, request=request)
-        messages.success(request, _("Minnesanteckningarna anger inget nästa möte."))
+        messages.success(
+            request,
+            _("%(document)s anger inget nästa möte.")
+            % {"document": capfirst(page.meeting.council.terms.document)},
+        )
         return back
     form = NextMeetingForm(request.POST)
     try:
@@ -379,7 +389,10 @@ def next_meeting(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Nästa möte är den %(date)s; det finns nu bland rådets möten.")
-            % {"date": long_date(following.date)},
+            _("Nästa möte är den %(date)s; det finns nu bland %(of_council)s möten.")
+            % {
+                "date": long_date(following.date),
+                "of_council": page.meeting.council.terms.of_council,
+            },
         )
     return back
