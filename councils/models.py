@@ -148,6 +148,13 @@ class Council(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """A nämnd writes a protokoll (Kommunallagen 5 kap. 64 §, 6 kap. 35 §): a nämnd set
+        up with the råd's default title gets the protokoll's."""
+        super().clean()
+        if self.kind == self.Kind.COMMITTEE and self.document_title == self.DocumentTitle.NOTES:
+            self.document_title = self.DocumentTitle.PROTOCOL
+
     @property
     def numbers_paragraphs(self) -> bool:
         """A nämnd's items are paragraphs (§§) numbered through the calendar year."""

@@ -301,3 +301,22 @@ def test_a_changed_diarienummer_is_a_change_of_the_notice(
         services.notice_send(meeting=notice_draft.meeting, actor=cast.secretary)
     assert "- Diarienummer för SN § 3: SN 2026/14 (tidigare SN 2026/12)" in mail.outbox[-1].body
     assert "SN § 3 Budget 2026 (Dnr SN 2026/14)" in mail.outbox[-1].body
+
+
+def test_a_nämnd_set_up_with_the_råds_title_writes_a_protokoll(client, cast):
+    client.force_login(cast.admin)
+    response = client.post(
+        reverse("admin:councils_council_add"),
+        {
+            "municipality": cast.municipality.pk,
+            "name": "Byggnadsnämnden",
+            "slug": "byggnadsnamnden",
+            "kind": "committee",
+            "document_title": "Minnesanteckningar",
+            "paragraph_prefix": "BN",
+            **inline_management("memberships"),
+        },
+    )
+    assert response.status_code == 302
+    namnd = Council.objects.get(slug="byggnadsnamnden")
+    assert namnd.document_title == "Protokoll"
