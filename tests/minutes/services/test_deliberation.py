@@ -307,7 +307,9 @@ def test_the_changes_since_submission_name_the_paragraph_and_the_justerare(c, mi
         minutes=minutes,
         version=minutes.attendance_version,
         entries=[
-            e if e.person_id != c["Eva Grön"].pk else type(e)(**{**e.__dict__, "is_adjuster": False})
+            e
+            if e.person_id != c["Eva Grön"].pk
+            else type(e)(**{**e.__dict__, "is_adjuster": False})
             for e in cf.attendance(c)
         ],
         others_present="Kim Åberg, nämndsekreterare",
