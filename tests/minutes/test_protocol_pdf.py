@@ -32,15 +32,23 @@ HEADER = "Socialnämnden Sammanträdesdatum 2026-03-09"
 SECRET = "Bistånd beviljas enligt ansökan från Hemlig Person."
 
 
-@pytest.fixture
-def c(cast):
+def socialnamnden(cast) -> cf.Committee:
     cast.council.name = "Socialnämnden"
     cast.council.save(update_fields=["name"])
     return cf.committee(cast)
 
 
 @pytest.fixture
+def c(cast):
+    return socialnamnden(cast)
+
+
+@pytest.fixture
 def minutes(c):
+    return protocol_meeting(c)
+
+
+def protocol_meeting(c: cf.Committee):
     """Four §§: § 2 with every part, a 6–4–1 vote, reservations and a jäv; § 3 confidential,
     with motions and a vote of its own."""
     minutes = cf.meeting(c)
