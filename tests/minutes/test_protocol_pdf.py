@@ -436,3 +436,30 @@ def test_search_finds_motions_votes_reservations_and_jav_of_public_paragraphs_on
     assert "hemlig" not in everything and "cecilia dahls (s) avslag" not in everything
     # and a hit links to the § on the meeting's page
     assert search.anchor("SN § 12", 3) == "paragraf-12" and search.anchor("3", 3) == "punkt-3"
+
+
+def test_two_votes_at_one_paragraph_are_two_columns_of_the_list(c, minutes):
+    serving = [n for n, _p, _r in cf.MEMBERS if n != "Jonas Lind"] + ["Karin Mark"]
+    first = {c[n].pk: YES for n in serving}
+    second = {**first, c["Anna Ek"].pk: NO, c["Bo Berg"].pk: NO}
+    cf.save(
+        cf.item_at(minutes, 4),
+        D(
+            votes=(
+                V("att avgöra ärendet i dag", "återremiss", first),
+                V("förslaget", "avslag", second),
+            )
+        ),
+    )
+    pdf = render_minutes_pdf(build_snapshot(minutes))
+    columns, rows = roll(pdf)
+    assert columns == ["§ 2", "§ 4:1", "§ 4:2"]
+    assert rows["Anna Ek (S)"] == ["Ja", "Ja", "Nej"]
+    lines = page(pdf, heading_pages(pdf)[4])
+    assert in_order(lines, ["Votering 1", "Ja (11)", "Votering 2", "Ja (9)", "Nej (2)"])
+
+
+def test_a_search_hit_links_to_the_paragraph(client, c, cast, minutes):
+    submit_and_approve(minutes, cast)
+    html = client.get("/sok/", {"q": "återremitteras"}).content.decode()
+    assert 'href="/arboga/forebyggande-radet/2026-03-09/#paragraf-2"' in html
