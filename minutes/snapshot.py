@@ -226,6 +226,11 @@ class MinutesSnapshot:
         return tuple(v for item in self.items for v in item.votes)
 
     @property
+    def secretary_signs(self) -> bool:
+        """A protokoll names its paragraphs beside the secretary's signature, when there is one."""
+        return any(s.role == "Sekreterare" for s in self.signatories)
+
+    @property
     def public_votes(self) -> tuple[VoteSnapshot, ...]:
         """The voteringar of the public §§: the public närvaro- och omröstningslista's columns
         (a confidential §'s vote is left out with the §)."""

@@ -463,3 +463,11 @@ def test_a_search_hit_links_to_the_paragraph(client, c, cast, minutes):
     submit_and_approve(minutes, cast)
     html = client.get("/sok/", {"q": "återremitteras"}).content.decode()
     assert 'href="/arboga/forebyggande-radet/2026-03-09/#paragraf-2"' in html
+
+
+def test_without_a_secretary_the_paragraphs_are_named_on_the_front_page_still(minutes):
+    meeting = minutes.meeting
+    meeting.secretary = None
+    meeting.save(update_fields=["secretary"])
+    first = page(render_minutes_pdf(build_snapshot(minutes)), 1)
+    assert in_order(first, ["Paragrafer 1–4", "Underskrifter Ordförande Anna Ek"])
