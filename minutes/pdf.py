@@ -30,7 +30,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from urllib.request import url2pathname
 
 if TYPE_CHECKING:
@@ -50,8 +50,9 @@ TEMPLATE = "minutes/pdf/minutes.html"
 # an older renderer is served. Stored PDFs (approved minutes, adopted reports) keep their bytes;
 # where one is rendered again (render_minutes, report_restore_pdf) the new bytes count only if
 # they equal the stored hash, which a newer version may no longer give. History: 1 up to issue 17; 2 with the pagination
-# artifacts, the documents' new titles and the no-break digit groups (issue 17).
-RENDERER_VERSION = 2
+# artifacts, the documents' new titles and the no-break digit groups (issue 17); 3 with a nämnd's
+# protokoll (issue 18: its front page, contents, footer and roll call; a råd's bytes unchanged).
+RENDERER_VERSION = 3
 MiB = 1024 * 1024
 
 
@@ -78,9 +79,26 @@ def css_string(value: str) -> str:
     return out.replace("<", "\\3C ").replace(">", "\\3E ")
 
 
+def initials_boxes(count: int) -> str:
+    """A ``data:`` URI of an SVG drawing ``count`` boxes side by side, 12 mm wide each: where
+    the justerare and the chair initial each page of a protokoll ("Justerandes signatur" in the
+    footer, whose border closes the last box)."""
+    count = max(count, 1)
+    lines = "".join(
+        f"<path d='M{n * 12} 0V10' stroke='black' stroke-width='0.18'/>" for n in range(count)
+    )
+    svg = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{count * 12}mm' height='10mm' "
+        f"viewBox='0 0 {count * 12} 10'>{lines}</svg>"
+    )
+    return "data:image/svg+xml," + quote(svg, safe="")
+
+
 def build_html(snapshot: MinutesSnapshot, *, draft: bool = False, internal: bool = False) -> str:
     """The document's HTML. ``draft`` adds the UTKAST watermark and leaves out the signatures;
-    ``internal`` shows confidential items in full (for the private copy only)."""
+    ``internal`` shows confidential items in full (for the private copy only). A nämnd's
+    protokoll (``snapshot.is_protocol``) has its front page, table of contents and
+    "Justerandes signatur" footer (templates/minutes/pdf/_protocol.html)."""
     # Django here, not at the top: the render child runs this module without Django
     from django.template.loader import render_to_string
     from django.utils import translation
@@ -94,6 +112,11 @@ def build_html(snapshot: MinutesSnapshot, *, draft: bool = False, internal: bool
                 "draft": draft,
                 "internal": internal,
                 "header_css": mark_safe(css_string(snapshot.council)),  # noqa: S308 (escaped for CSS above)
+                "initials_svg": initials_boxes(
+                    sum(1 for s in snapshot.signatories if s.role != "Sekreterare")
+                )
+                if snapshot.is_protocol
+                else "",
             },
         )
 

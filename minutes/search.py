@@ -73,11 +73,13 @@ def entries_for(revision: ApprovedRevision, *, council_id: int, meeting_id: int,
             parts += [c.note for c in point.children]
         for section in item.sections:
             parts += [section.heading, html_to_text(section.body_html)]
-        # a nämnd's §: its Dnr, proposal, decision points (its decision, as text, repeats them)
-        # and protokollsanteckning are found too
-        parts += [item.case_number, item.proposal]
+        # a nämnd's §: its Dnr, proposal, motions, proposition, votes' results, decision points
+        # (its decision, as text, repeats them), reservations, protokollsanteckning and jäv are
+        # found too (a confidential §'s never: it has no row)
+        parts += [item.case_number, item.proposal, *item.motions, item.proposition]
+        parts += [vote.result for vote in item.votes]
         parts += list(item.decision_points) or [item.decision]
-        parts.append(item.protocol_note)
+        parts += [*item.reservations, item.protocol_note, *item.disqualifications]
         text = "\n".join(part for part in parts if part)
         title = _MARKERS.sub(" ", item.title)
         entries.append(
@@ -375,6 +377,14 @@ def highlight(marked: str) -> SafeString:
     return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 
+def anchor(number: str, position: int) -> str:
+    """The id of an item on the meeting's page: a nämnd's "SN § 12" is ``paragraf-12``, a råd's
+    item its place, ``punkt-3``."""
+    if "§" in number:
+        return f"paragraf-{number.rsplit(' ', 1)[-1]}"
+    return f"punkt-{position}"
+
+
 def _hit(row: SearchEntry) -> Hit:
     council = row.council
     day = f"{row.meeting_date:%Y-%m-%d}"
@@ -386,5 +396,5 @@ def _hit(row: SearchEntry) -> Hit:
         number=row.number,
         title=highlight(row.marked_title),
         snippet=highlight(" ".join(row.marked_text.split())),
-        url=f"{url}#punkt-{row.position}",
+        url=f"{url}#{anchor(row.number, row.position)}",
     )

@@ -226,6 +226,32 @@ class MinutesSnapshot:
         return tuple(v for item in self.items for v in item.votes)
 
     @property
+    def secretary_signs(self) -> bool:
+        """A protokoll names its paragraphs beside the secretary's signature, when there is one."""
+        return any(s.role == "Sekreterare" for s in self.signatories)
+
+    @property
+    def public_votes(self) -> tuple[VoteSnapshot, ...]:
+        """The voteringar of the public §§: the public närvaro- och omröstningslista's columns
+        (a confidential §'s vote is left out with the §)."""
+        return tuple(v for item in self.items if item.is_public for v in item.votes)
+
+    @property
+    def public_roll(self) -> tuple[RollEntry, ...]:
+        """The närvaro- och omröstningslista with only the public §§' votes, in the order of
+        :attr:`public_votes`; empty when no public § had a vote."""
+        if not self.public_votes:
+            return ()
+        shown = [item.is_public for item in self.items for _vote in item.votes]
+        return tuple(
+            dataclasses.replace(
+                entry,
+                votes=tuple(v for v, public in zip(entry.votes, shown, strict=False) if public),
+            )
+            for entry in self.roll
+        )
+
+    @property
     def title(self) -> str:
         """The PDF's title: "Minnesanteckningar Förebyggande rådet 2020-02-24"."""
         return f"{self.document_title} {self.council} {self.meeting_date}"

@@ -431,12 +431,13 @@ def test_the_pdf_and_the_public_page_show_the_parts_in_order(client, cast, parag
         "Beslut",
         "1. Planen antas.",
         "2. Förvaltningen får i uppdrag",
-        "Paragrafen justeras omedelbart.",
         "Protokollsanteckning",
         "Lena Lind (S)",
         "Beslutet skickas till",
         "Socialförvaltningen",
         "Ekonomienheten",
+        "Omedelbar justering",  # the last part of a §, as issue 18 orders them
+        "Paragrafen justeras omedelbart.",
     ), pdf
     client.logout()
     public = page_text(client.get(f"/arboga/{paragraph.minutes.meeting.council.slug}/2025-02-24/"))
@@ -449,11 +450,11 @@ def test_the_pdf_and_the_public_page_show_the_parts_in_order(client, cast, parag
         "Förslag till beslut",
         "Beslut",
         "Planen antas.",
-        "Paragrafen justeras omedelbart.",
         "Protokollsanteckning",
         "Beslutet skickas till",
         "Socialförvaltningen",
         "Ekonomienheten",
+        "Paragrafen justeras omedelbart.",
     ), public
     # the § with no parts shows no empty headings
     first = public[public.index("KS § 1") : public.index("KS § 2")]
