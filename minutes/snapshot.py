@@ -541,9 +541,16 @@ class _Protocol:
         """The front page's lists and the närvaro- och omröstningslista (after :meth:`item`
         has read every §'s votes)."""
         deciding, substitutes, officials, roll = [], [], [], []
-        stepping_in = {
-            s: p for jav in self.roll.disqualified.values() for p, s in jav if s is not None
-        }
+
+        def at(person_id: int, *, stepping_in: bool) -> str:
+            """ "§ 2, § 5": where the person stepped in for, or left, a disqualified member."""
+            numbers = sorted(
+                self.label(position, first=True)
+                for position, jav in self.roll.disqualified.items()
+                if any((s if stepping_in else p) == person_id for p, s in jav)
+            )
+            return ", ".join(paragraph_label("", n) for n in numbers)
+
         for row in self.roll.rows:
             role = serving.role_of(row)
             name, party = row.person.name, serving.party_of(row)
@@ -567,21 +574,19 @@ class _Protocol:
                     entry += f", ersätter {_who(replaced) if replaced else row.substitute_for.name}"
                 if span:
                     entry += f", {'tjänstgör' if row.substitute_for_id else 'närvarande'} {span}"
-                deciding.append(entry)
                 state = f"Tjänstgör {span}" if span else "Tjänstgör"
+                left = at(row.person_id, stepping_in=False)
+                if left:
+                    entry += f", jäv {left}"
+                    state += f", jäv {left}"
+                deciding.append(entry)
             else:
-                entry = who
-                if row.person_id in stepping_in:
-                    jav_at = [
-                        self.label(pos, first=True)
-                        for pos, jav in self.roll.disqualified.items()
-                        if any(s == row.person_id for _p, s in jav)
-                    ]
-                    entry += ", tjänstgör " + ", ".join(
-                        paragraph_label("", n) for n in sorted(jav_at)
-                    )
+                entry, state = who, "Närvarande"
+                stepped_in = at(row.person_id, stepping_in=True)
+                if stepped_in:
+                    entry += f", tjänstgör {stepped_in}"
+                    state = f"Tjänstgör {stepped_in}"
                 substitutes.append(entry)
-                state = "Närvarande"
             roll.append(
                 RollEntry(
                     name=name,

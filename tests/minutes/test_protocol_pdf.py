@@ -148,7 +148,7 @@ def section_votes(lines: list[str]) -> dict[str, str]:
 
 ROLL_ROW = re.compile(
     r"(.+?) (S|M|V|KD|C|SD|L) (ordförande|vice ordförande|ledamot|ersättare) "
-    r"(Tjänstgör|Närvarande|Frånvarande)((?: (?:Ja|Nej|Avstår))*)"
+    r"(Tjänstgör(?:, jäv)?(?: §§? [\d–]+)?|Närvarande|Frånvarande)((?: (?:Ja|Nej|Avstår))*)"
 )
 
 

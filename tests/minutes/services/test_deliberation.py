@@ -218,7 +218,9 @@ def test_the_words_of_the_protokoll(c, minutes):
     roll = {r.name: r for r in doc.roll}
     assert roll["Jonas Lind"].serving == "Frånvarande" and roll["Jonas Lind"].votes == ("",)
     assert roll["Bo Berg"].votes == ("Nej",) and roll["Hassan Jama"].votes == ("Avstår",)
-    assert roll["Lars Olsson"].votes == ("Ja",) and roll["Lars Olsson"].serving == "Närvarande"
+    assert roll["Lars Olsson"].votes == ("Ja",) and roll["Lars Olsson"].serving == "Tjänstgör § 2"
+    assert roll["David Falk"].serving == "Tjänstgör, jäv § 2" and roll["David Falk"].votes == ("",)
+    assert "David Falk (S), jäv § 2" in doc.deciding
     assert "Maria Svensson" not in roll
     assert "Karin Mark (L), ersätter Jonas Lind (L)" in doc.deciding
     assert doc.deciding[0] == "Anna Ek (S), ordförande"
