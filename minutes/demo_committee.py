@@ -329,8 +329,7 @@ def _first_meeting(demo: DemoCouncil, council: Council, people: dict[str, Person
             motions=motions,
             proposition=(
                 "Ordföranden ställer proposition på förslaget och Göran Bloms (M) "
-                "ändringsyrkande och finner att nämnden beslutar enligt förslaget.\n\n"
-                "Votering begärs och verkställs."
+                "ändringsyrkande och finner att nämnden beslutar enligt förslaget."
             ),
             votes=(
                 services.VoteInput(

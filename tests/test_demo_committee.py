@@ -102,3 +102,100 @@ def test_the_public_pages_and_pdf_of_the_nämnd(client, demo):
     page = page_text(client.get("/arboga/socialnamnden/2026-10-14/"))
     assert "Göran Blom (M) yrkar följande ändring" in page
     assert "ärende enligt socialtjänstlagen" not in page.casefold()
+
+
+# --- the golden test of the demo's protokoll --------------------------------------------
+
+# The words of the justerade protokoll of 14 October 2026, in the order pdftotext -raw gives
+# them: the front page, the table of contents, the §§ with their parts, and the närvaro- och
+# omröstningslista. A line is a run of words that must follow the line before.
+GOLDEN = [
+    "Protokoll",
+    "14 oktober 2026",
+    "Plats och tid Rådhussalen, Rådhuset kl 13.00 – 16.00",
+    "Beslutande Birgitta Sandberg (S), ordförande",
+    "Johan Fors (M), vice ordförande",
+    "Leila Haddad (V), jäv § 5",
+    "Hanna Lövgren (L)",
+    "Ersättare Mats Hedlund (M)",
+    "Ulrika Fält (V), tjänstgör § 5",
+    "Övriga närvarande Jenny Åström, Socialchef",
+    "Karin Holmqvist, nämndsekreterare",
+    "Utses att justera Johan Fors (M), Leila Haddad (V)",
+    "Justeringens plats och tid Socialkontoret, Rådhuset, 2026-10-21 kl 10.00",
+    "Sekreterare Karin Holmqvist Paragrafer 1–7",
+    "Ordförande Birgitta Sandberg",
+    "Justerare Johan Fors Leila Haddad",
+    "Socialnämnden Sammanträdesdatum 2026-10-14",  # each page's header and footer
+    "Justerandes signatur Sida 1 av 11",
+    "Innehållsförteckning",
+    "§ 1 Val av justerare",
+    "§ 4 Riktlinjer för ekonomiskt bistånd 2027",
+    "§ 6 Sekretessbelagt ärende",
+    "§ 7 Delegationsbeslut och meddelanden",
+    "Justerandes signatur Sida 2 av 11",
+    "SN § 1 Val av justerare",
+    "Johan Fors (M) och Leila Haddad (V) utses att justera protokollet.",
+    "SN § 3 Ekonomisk uppföljning per september 2026",
+    "Dnr SN 2026/41",
+    "Socialnämnden godkänner den ekonomiska uppföljningen per september 2026.",
+    "SN § 4 Riktlinjer för ekonomiskt bistånd 2027",
+    "Yrkanden",
+    "Marie Ljung (S) yrkar bifall till förslaget.",
+    "Göran Blom (M) yrkar följande ändring: att riktnivån för hemutrustning sänks till 2 000 kronor.",
+    "Sofia Ekdahl (KD) yrkar bifall till Göran Bloms (M) yrkande.",
+    "Propositionsordning",
+    "Ordföranden ställer proposition på förslaget och Göran Bloms (M) ändringsyrkande",
+    "Votering",
+    "Ja-röst för förslaget, nej-röst för Göran Bloms (M)",
+    "Ja (5) Birgitta Sandberg (S), Marie Ljung (S), Tomas Åkesson (S), Leila Haddad (V),",
+    "Nej (4) Johan Fors (M), Göran Blom (M), Sofia Ekdahl (KD), Peter Ström (SD)",
+    "Avstår (1) Anders Vik (C)",
+    "Med 5 ja-röster mot 4 nej-röster, 1 avstår, beslutar nämnden enligt förslaget.",
+    "Beslut",
+    "1. Socialnämnden antar riktlinjer för ekonomiskt bistånd 2027",
+    "2. Riktlinjerna gäller från och med den 1 januari 2027.",
+    "Reservationer",
+    "Göran Blom (M) reserverar sig mot beslutet till förmån för eget yrkande.",
+    "Peter Ström (SD) reserverar sig mot beslutet.",
+    "SN § 5 Verksamhetsbidrag till Arboga brottsofferjour 2027",
+    "Socialnämnden beviljar Arboga brottsofferjour ett verksamhetsbidrag om 45 000 kronor",
+    "Jäv",
+    "Leila Haddad (V) anmäler jäv och deltar inte i handläggningen av ärendet.",
+    "SN § 6 Sekretessbelagt ärende – utelämnat enligt",
+    "SN § 7 Delegationsbeslut och meddelanden",
+    "Närvaro- och omröstningslista",
+    "Leila Haddad V ledamot Tjänstgör, jäv § 5 Ja",
+    "Anders Vik C ledamot Tjänstgör Avstår",
+    "Nils Berglund S ledamot Frånvarande",
+    "Ulrika Fält V ersättare Tjänstgör § 5",
+    "Summa ja / nej / avstår 5 / 4 / 1",
+]
+
+
+def test_the_demo_protokoll_reads_as_the_golden_text(demo):
+    from django.core.files.storage import default_storage
+
+    from tests.minutes import test_protocol_pdf as t
+
+    with default_storage.open(revision("2026-10-14").pdf_name) as stored:
+        pdf = stored.read()
+    lines = [line for number in range(1, t.page_count(pdf) + 1) for line in t.page(pdf, number)]
+    text, at = "\n".join(lines), 0
+    for want in GOLDEN:
+        found = text.find(want, at)
+        assert found >= 0, f"{want!r} not found after {text[max(0, at - 200) : at]!r}"
+        at = found + len(want)
+    # nothing of the confidential § but its number and its ground
+    assert "socialtjänstlagen" not in text and "Individärende" not in text
+    # the table of contents gives the pages the §§ start on
+    contents = t.table_of_contents(pdf)
+    assert {n: p for n, (_title, p) in contents.items()} == t.heading_pages(pdf)
+    assert sorted(contents) == [1, 2, 3, 4, 5, 6, 7]
+    # the appendix's votes are the § page's
+    start = t.heading_pages(pdf)[4]
+    votes = t.section_votes(t.page(pdf, start) + t.page(pdf, start + 1))
+    columns, rows = t.roll(pdf)
+    assert columns == ["§ 4"]
+    assert {name: v[0] for name, v in rows.items() if v} == votes
+    assert list(votes.values()).count("Ja") == 5 and len(votes) == 10
