@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import widgets
-from minutes.models import Attendance
+from minutes.models import Attendance, Ballot, Motion
 
 NOT_ATTENDING = ""
 
@@ -191,6 +191,28 @@ class AttendanceRowForm(forms.Form):
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
 
+    # a nämnd's: present or serving from § to § (as printed; the view converts them to the
+    # meeting's item positions), and the justerare
+    from_paragraph = forms.IntegerField(
+        label=_("Från §"),
+        required=False,
+        min_value=1,
+        max_value=99999,
+        widget=widgets.NumberInput(attrs={"class": "form-control form-control-sm paragraph-input"}),
+    )
+    to_paragraph = forms.IntegerField(
+        label=_("Till §"),
+        required=False,
+        min_value=1,
+        max_value=99999,
+        widget=widgets.NumberInput(attrs={"class": "form-control form-control-sm paragraph-input"}),
+    )
+    is_adjuster = forms.BooleanField(
+        label=_("Justerare"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
     def __init__(self, *args, substitute_choices=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["substitute_for"].choices = [("", "–"), *substitute_choices]
@@ -199,7 +221,31 @@ class AttendanceRowForm(forms.Form):
         data = super().clean()
         if data.get("status") == Attendance.Status.SUBSTITUTE and not data.get("substitute_for"):
             self.add_error("substitute_for", _("Ange vem ersättaren tjänstgör för."))
+        first, last = data.get("from_paragraph"), data.get("to_paragraph")
+        if first and last and first > last:
+            self.add_error("to_paragraph", _("Till § kan inte komma före från §."))
         return data
+
+
+class AdjustmentForm(forms.Form):
+    """A nämnd's justering: where and when (the protokoll's front page)."""
+
+    adjustment_place = forms.CharField(
+        label=_("Justeringens plats"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    adjustment_date = forms.DateField(
+        label=_("Justeringens dag"),
+        required=False,
+        widget=widgets.DateInput(attrs={"class": "form-control"}),
+    )
+    adjustment_time = forms.TimeField(
+        label=_("Justeringens tid"),
+        required=False,
+        widget=widgets.TimeInput(format="%H:%M", attrs={"class": "form-control"}),
+    )
 
 
 class DocumentForm(forms.Form):
@@ -245,4 +291,270 @@ class NextMeetingForm(MeetingForm):
                 Div("place", css_class="col-sm-4"),
                 css_class="row",
             )
+        )
+
+
+# --- A nämnd's deliberation at a § (minutes.services.deliberation) ---------------------------
+# Four formsets on the § page; without JavaScript they are posted with the item form, with it
+# the editor sends the same rows as JSON (deliberation.as_json's shape) through the autosave.
+# Who may be chosen is who could serve at the § (the attendance's members and the substitutes
+# who may step in); whether they serve is the service's to decide.
+
+
+def _person_field(label: str, required: bool = False) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        required=required,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-person": "1"}),
+    )
+
+
+class _PeopleForm(forms.Form):
+    PEOPLE_FIELDS: tuple[str, ...] = ("person",)
+
+    def __init__(self, *args, people=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.PEOPLE_FIELDS:
+            self.fields[name].choices = [("", "–"), *people]
+
+
+class DisqualificationForm(_PeopleForm):
+    person = _person_field(_("Jävig ledamot"))
+    substitute = _person_field(_("Tjänstgör i stället (valfritt)"))
+
+    def __init__(self, *args, substitutes=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["substitute"].choices = [("", _("Ingen")), *substitutes]
+        self.fields["substitute"].widget.attrs.pop("data-person", None)
+        self.fields["person"].widget.attrs.pop("data-person", None)
+
+    def is_blank(self) -> bool:
+        return not self.cleaned_data.get("person")
+
+
+class MotionForm(_PeopleForm):
+    person = _person_field(_("Vem yrkar"))
+    kind = forms.ChoiceField(
+        label=_("Slag av yrkande"),
+        required=False,
+        choices=[("", "–"), *Motion.Kind.choices],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    text = forms.CharField(
+        label=_("Yrkandet"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm"}),
+    )
+    # the number of the supported motion's row (1-based, in the formset's order)
+    supports = forms.IntegerField(
+        label=_("Bifall till yrkande"),
+        required=False,
+        min_value=1,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, motions=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["supports"].widget.choices = [("", "–"), *motions]
+
+    def is_blank(self) -> bool:
+        return not self.cleaned_data.get("person")
+
+
+BALLOT_CHOICES = [*Ballot.Choice.choices, ("", _("Ingen röst"))]
+
+
+class VoteForm(forms.Form):
+    yes_means = forms.CharField(
+        label=_("Ja-röst för"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    no_means = forms.CharField(
+        label=_("Nej-röst för"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args, people=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for person_id, name in people:
+            self.fields[f"ballot_{person_id}"] = forms.ChoiceField(
+                label=name, required=False, choices=BALLOT_CHOICES, widget=forms.RadioSelect
+            )
+
+    def ballot_fields(self) -> list:
+        """The bound ballot fields, one per person, in the order they were given."""
+        return [self[name] for name in self.fields if name.startswith("ballot_")]
+
+    def ballots(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("ballot_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("ballot_") and value
+        }
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("yes_means", "").strip() or data.get("no_means", "").strip()) and (
+            not self.ballots()
+        )
+
+
+class ReservationForm(_PeopleForm):
+    person = _person_field(_("Vem reserverar sig"))
+    against = forms.CharField(
+        label=_("Mot"),
+        max_length=150,
+        required=False,
+        help_text=_("Tomt för hela beslutet, annars till exempel ”beslutspunkt 2”."),
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    for_own_motion = forms.BooleanField(label=_("Till förmån för eget yrkande"), required=False)
+    document = forms.TypedChoiceField(
+        label=_("Skriftlig reservation (bilaga)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, documents=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].choices = [("", _("Ingen")), *documents]
+
+    def is_blank(self) -> bool:
+        return not self.cleaned_data.get("person")
+
+
+def _formset(form):
+    return forms.formset_factory(form, extra=1, can_delete=True, max_num=50, validate_max=True)
+
+
+class DeliberationForms:
+    """The four formsets of a § (jäv, yrkanden, voteringar, reservationer) and the proposition,
+    read into the service's DeliberationInput; blank and deleted rows are left out."""
+
+    PREFIXES = {"jav": "jav", "motions": "yrkanden", "votes": "voteringar", "reservations": "reservationer"}
+
+    def __init__(
+        self, data=None, *, people=(), jav_people=(), substitutes=(), documents=(), initial=None
+    ) -> None:
+        from minutes.services import deliberation
+
+        state = initial or deliberation.DeliberationInput()
+        total = max(len(state.motions), int((data or {}).get("yrkanden-TOTAL_FORMS", 0) or 0)) + 1
+        motions = [(n, _("Yrkande %(n)s") % {"n": n}) for n in range(1, total + 1)]
+        self.data = data
+        self.proposition = (
+            data.get("proposition", "") if data is not None else state.proposition
+        )
+        self.jav = _formset(DisqualificationForm)(
+            data,
+            prefix="jav",
+            initial=[{"person": j.person_id, "substitute": j.substitute_id} for j in state.disqualifications],
+            form_kwargs={"people": jav_people, "substitutes": substitutes},
+        )
+        self.motions = _formset(MotionForm)(
+            data,
+            prefix="yrkanden",
+            initial=[
+                {"person": m.person_id, "kind": m.kind, "text": m.text, "supports": m.supports}
+                for m in state.motions
+            ],
+            form_kwargs={"people": people, "motions": motions},
+        )
+        self.votes = _formset(VoteForm)(
+            data,
+            prefix="voteringar",
+            initial=[
+                {
+                    "yes_means": v.yes_means,
+                    "no_means": v.no_means,
+                    **{f"ballot_{p}": c for p, c in v.ballots.items()},
+                }
+                for v in state.votes
+            ],
+            form_kwargs={"people": people},
+        )
+        self.reservations = _formset(ReservationForm)(
+            data,
+            prefix="reservationer",
+            initial=[
+                {
+                    "person": r.person_id,
+                    "against": r.against,
+                    "for_own_motion": r.for_own_motion,
+                    "document": r.document_id,
+                }
+                for r in state.reservations
+            ],
+            form_kwargs={"people": people, "documents": documents},
+        )
+
+    @property
+    def formsets(self) -> list:
+        return [self.jav, self.motions, self.votes, self.reservations]
+
+    def is_valid(self) -> bool:
+        return all(f.is_valid() for f in self.formsets)
+
+    @staticmethod
+    def _kept(formset) -> list:
+        return [
+            f
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and not f.is_blank()
+        ]
+
+    def as_input(self):
+        """The rows as the service takes them; InvalidInput for a bifall whose motion is gone."""
+        from minutes.services import InvalidInput, deliberation
+
+        kept_motions = self._kept(self.motions)
+        number = {f.prefix: n for n, f in enumerate(kept_motions, start=1)}
+        row_prefix = {n: f.prefix for n, f in enumerate(self.motions.forms, start=1)}
+        motions = []
+        for form in kept_motions:
+            data = form.cleaned_data
+            supports = data.get("supports")
+            if supports is not None:
+                if row_prefix.get(supports) not in number:
+                    raise InvalidInput(
+                        _("Yrkandet som bifallet gäller är borttaget; välj ett annat eller inget.")
+                    )
+                supports = number[row_prefix[supports]]
+            motions.append(
+                deliberation.MotionInput(
+                    data["person"], data.get("kind") or "", data.get("text", ""), supports
+                )
+            )
+        return deliberation.DeliberationInput(
+            motions=tuple(motions),
+            proposition=self.proposition,
+            votes=tuple(
+                deliberation.VoteInput(
+                    f.cleaned_data.get("yes_means", ""), f.cleaned_data.get("no_means", ""), f.ballots()
+                )
+                for f in self._kept(self.votes)
+            ),
+            reservations=tuple(
+                deliberation.ReservationInput(
+                    f.cleaned_data["person"],
+                    f.cleaned_data.get("against", ""),
+                    f.cleaned_data.get("for_own_motion", False),
+                    f.cleaned_data.get("document"),
+                )
+                for f in self._kept(self.reservations)
+            ),
+            disqualifications=tuple(
+                deliberation.DisqualificationInput(
+                    f.cleaned_data["person"], f.cleaned_data.get("substitute")
+                )
+                for f in self._kept(self.jav)
+            ),
         )

@@ -4,7 +4,9 @@ editor and its autosave), deleting and moving items, and the documents attached 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import wraps
+from itertools import zip_longest
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,8 +21,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.sanitize import allow_list
 from councils.access import Need
+from councils.models import Person
 from minutes import item_tools, services
-from minutes.forms import DocumentEditForm, DocumentForm, ItemForm, ItemTitleForm, SectionFormSet
+from minutes.forms import (
+    DeliberationForms,
+    DocumentEditForm,
+    DocumentForm,
+    ItemForm,
+    ItemTitleForm,
+    SectionFormSet,
+)
+from minutes.services import deliberation
+from minutes.services.serving import Roll, genitive_with_party, name_with_party
 from minutes.views.loading import MeetingPage, meeting_view, not_editable_as_conflict
 
 DOCUMENT_PREFIX = "handling"  # the upload form shares the item page with the item's own fields
@@ -48,6 +60,119 @@ def item_add(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     return redirect(page.address("item", item.pk))
 
 
+@dataclass(frozen=True)
+class DeliberationPage:
+    """What the § page offers for the deliberation: who may be chosen and the forms."""
+
+    forms: DeliberationForms
+    roll: dict  # for the editor's script (drafting.js): names, who serves, who may step in
+    serving: list[tuple[int, str]]
+    counts: list[str]
+
+    @property
+    def vote_rows(self) -> list[tuple]:
+        """Each vote's form with its count as saved (the script counts live)."""
+        return list(zip_longest(self.forms.votes.forms, self.counts, fillvalue=""))
+
+
+def _posted_jav(data) -> list[tuple[int, int | None]]:
+    """The jäv as posted (who serves depends on it), read leniently: the formset checks it."""
+    pairs = []
+    for index in range(min(int(data.get("jav-TOTAL_FORMS", 0) or 0), 50)):
+        if data.get(f"jav-{index}-DELETE"):
+            continue
+        try:
+            person = int(data.get(f"jav-{index}-person") or 0)
+            substitute = int(data.get(f"jav-{index}-substitute") or 0) or None
+        except ValueError:
+            continue
+        if person:
+            pairs.append((person, substitute))
+    return pairs
+
+
+def _deliberation_page(item, data=None) -> DeliberationPage:
+    """The deliberation forms of a nämnd's §: the stored state, or ``data`` as posted. Only
+    those who serve at the § (after the jäv) are offered; anyone the rows already name stays
+    choosable, marked, so that the service's refusal can be read and the row corrected."""
+    roll = Roll.of(item.minutes)
+    position = item.position
+    state = deliberation.state_of(item)
+    attending = [r.person_id for r in roll.rows if r.person_id in roll.by_attendance(position)]
+    step_in = [r.person_id for r in roll.rows if roll.may_step_in(r.person_id, position)]
+    if data is not None:
+        jav = _posted_jav(data)
+    else:
+        jav = [(j.person_id, j.substitute_id) for j in state.disqualifications]
+    serving_ids = roll.serving(position, jav)
+    named = deliberation._person_ids(state)
+    if data is not None:
+        for key, value in data.items():
+            if key.endswith("-person") and str(value).isdigit():
+                named.add(int(value))
+            elif "-ballot_" in key and value and key.rsplit("_", 1)[1].isdigit():
+                named.add(int(key.rsplit("_", 1)[1]))
+    known = {r.person_id for r in roll.rows}
+    people = {
+        p.pk: p.name for p in Person.objects.filter(pk__in=named - known).only("pk", "name")
+    }
+
+    def label(person_id: int) -> str:
+        return name_with_party(roll, person_id, people)
+
+    ordered = [r.person_id for r in roll.rows if r.person_id in serving_ids]
+    ordered += sorted(serving_ids - set(ordered))
+    serving = [(p, label(p)) for p in ordered]
+    others = [
+        (p, _("%(name)s – tjänstgör inte vid paragrafen") % {"name": label(p)})
+        for p in sorted(named - serving_ids)
+        if p in known or p in people
+    ]
+    documents = [(d.pk, d.title) for d in item.documents.order_by("position", "id")]
+    forms = DeliberationForms(
+        data,
+        initial=state,
+        people=[*serving, *others],
+        jav_people=[(p, label(p)) for p in attending],
+        substitutes=[(p, label(p)) for p in step_in],
+        documents=documents,
+    )
+    chair_id = item.minutes.meeting.chaired_by_id
+    counts = []
+    for vote in state.votes if data is None else []:
+        c = deliberation.count(vote)
+        counts.append(
+            _("%(yes)s ja, %(no)s nej, %(abstain)s avstår – %(total)s av %(serving)s har röstat")
+            % {
+                "yes": c.yes,
+                "no": c.no,
+                "abstain": c.abstain,
+                "total": c.total,
+                "serving": len(serving_ids),
+            }
+            + ". "
+            + deliberation.result_line(vote, chair_id)
+        )
+    all_ids = set(attending) | set(step_in) | named
+    return DeliberationPage(
+        forms=forms,
+        roll={
+            "people": {
+                str(p): {"name": label(p), "genitive": genitive_with_party(roll, p)}
+                for p in all_ids
+                if p in known or p in people
+            },
+            "attending": attending,
+            "stepIn": step_in,
+            "chair": chair_id,
+            "body": "nämnden",
+            "suggestion": deliberation.suggested_proposition(roll, state),
+        },
+        serving=serving,
+        counts=counts,
+    )
+
+
 def _sections_from_post(data) -> list[services.SectionInput]:
     formset = SectionFormSet(data, prefix="sections")
     if not formset.is_valid():
@@ -69,10 +194,37 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     item = page.item
     numbers_paragraphs = page.meeting.council.numbers_paragraphs
     conflict = None
+    debate = None
     if request.method == "POST":
         form = ItemForm(request.POST)
         sections = SectionFormSet(request.POST, prefix="sections")
-        if form.is_valid() and sections.is_valid():
+        if numbers_paragraphs:
+            debate = _deliberation_page(item, request.POST)
+        if debate is not None and "suggest_proposition" in request.POST:
+            # without the script: the proposition proposed from the motions as they stand,
+            # written into the form (nothing is saved until Spara)
+            status = 200
+            if debate.forms.is_valid():
+                try:
+                    data = debate.forms.as_input()
+                    deliberation.check(item, data)
+                except services.InvalidInput as error:
+                    form.add_error(None, str(error))
+                    status = 400
+                else:
+                    changed = request.POST.copy()
+                    changed["proposition"] = deliberation.suggested_proposition(
+                        Roll.of(item.minutes), data
+                    )
+                    debate = _deliberation_page(item, changed)
+                    messages.info(
+                        request,
+                        _("Propositionen är föreslagen från yrkandena. Spara för att behålla den."),
+                    )
+            form.is_valid()
+        elif (
+            form.is_valid() and sections.is_valid() and (debate is None or debate.forms.is_valid())
+        ):
             data = form.cleaned_data
             try:
                 services.item_save(
@@ -85,6 +237,7 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
                     confidentiality_ground=data["confidentiality_ground"],
                     sections=_sections_from_post(request.POST),
                     parts=form.parts() if numbers_paragraphs else None,
+                    deliberation=debate.forms.as_input() if debate else None,
                     actor=request.user,
                     request=request,
                 )
@@ -95,12 +248,17 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             else:
                 messages.success(request, _("Ärendet är sparat."))
                 return redirect(page.url + f"#arende-{item.pk}")
-        status = 409 if conflict else 400
+        if "suggest_proposition" not in request.POST or debate is None:
+            status = 409 if conflict else 400
+        if debate is not None and not debate.forms.is_valid() and not form.non_field_errors():
+            form.add_error(None, _("Kontrollera raderna markerade med fel nedan."))
     else:
         state = services.item_state(item)
         form = ItemForm(initial={k: v for k, v in state.items() if k != "sections"})
         sections = SectionFormSet(initial=state["sections"], prefix="sections")
         status = 200
+        if numbers_paragraphs:
+            debate = _deliberation_page(item)
     item.refresh_from_db()
     if numbers_paragraphs:
         form.fields["body"].label = _("Ärendebeskrivning")
@@ -122,6 +280,7 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
                 for tool in item_tools.item_tools()
             ],
             "autosave_url": page.address("item_autosave", item.pk),
+            "debate": debate,
             "richtext_rules": allow_list(),
         },
         status=status,
@@ -179,11 +338,15 @@ def item_autosave(request: HttpRequest, page: MeetingPage) -> JsonResponse:
             "confidentiality_ground": str(payload.get("confidentiality_ground", "")),
         }
         parts = None  # an editor page older than the parts leaves them as they are
-        if page.meeting.council.numbers_paragraphs and any(n in payload for n in ItemForm.PARTS):
+        committee = page.meeting.council.numbers_paragraphs
+        if committee and any(n in payload for n in ItemForm.PARTS):
             parts = services.PartsInput(
                 **{name: str(payload.get(name, "")) for name in ItemForm.PARTS[:-1]},
                 immediate_adjustment=bool(payload.get("immediate_adjustment", False)),
             )
+        debate = None  # likewise the deliberation: only when the page sent it
+        if committee and "motions" in payload:
+            debate = deliberation.from_json(payload)
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
         return _json_error(_("Det som skickades gick inte att läsa."), 400)
     try:
@@ -192,6 +355,7 @@ def item_autosave(request: HttpRequest, page: MeetingPage) -> JsonResponse:
             version=version,
             sections=sections,
             parts=parts,
+            deliberation=debate,
             actor=request.user,
             request=request,
             **fields,
@@ -205,7 +369,12 @@ def item_autosave(request: HttpRequest, page: MeetingPage) -> JsonResponse:
     except services.InvalidInput as error:
         return _json_error(str(error), 400)
     saved = timezone.localtime()
-    return JsonResponse({"version": new_version, "saved_at": f"{saved:%H:%M}"})
+    answer = {"version": new_version, "saved_at": f"{saved:%H:%M}"}
+    if debate is not None:  # what "Föreslå text från yrkandena" fills in
+        answer["suggested_proposition"] = deliberation.suggested_proposition(
+            Roll.of(page.minutes), debate
+        )
+    return JsonResponse(answer)
 
 
 @login_required

@@ -22,6 +22,7 @@ from councils.models import Council, Membership, Person
 from minutes import services
 from minutes.forms import (
     NOT_ATTENDING,
+    AdjustmentForm,
     AttendanceRowForm,
     ItemTitleForm,
     MeetingForm,
@@ -208,6 +209,7 @@ def _attendance_forms(minutes: Minutes, data=None) -> list[tuple[object, Attenda
         for p, m in people.values()
         if m is None or m.role != Membership.Role.REPRESENTATIVE
     ]
+    first = _first_paragraph(minutes)
     rows = []
     for index, (person, membership) in enumerate(people.values()):
         row = existing.get(person.pk)
@@ -216,6 +218,9 @@ def _attendance_forms(minutes: Minutes, data=None) -> list[tuple[object, Attenda
             "membership_id": membership.pk if membership else None,
             "status": row.status if row else NOT_ATTENDING,
             "substitute_for": row.substitute_for_id if row else None,
+            "from_paragraph": first + row.from_position - 1 if row and row.from_position else None,
+            "to_paragraph": first + row.to_position - 1 if row and row.to_position else None,
+            "is_adjuster": row.is_adjuster if row else False,
         }
         form = AttendanceRowForm(
             data,
@@ -227,7 +232,32 @@ def _attendance_forms(minutes: Minutes, data=None) -> list[tuple[object, Attenda
     return rows
 
 
-def _meeting_context(page: MeetingPage, *, attendance=None) -> dict:
+def _first_paragraph(minutes: Minutes) -> int:
+    """The § of the meeting's first item (a nämnd's attendance is entered as §§ and stored as
+    item positions, 1 for the first); 1 when there is no § yet."""
+    first = minutes.items.order_by("position").values_list("paragraph", flat=True).first()
+    return first or 1
+
+
+def _paragraph_span(minutes: Minutes) -> tuple[int, int]:
+    first = _first_paragraph(minutes)
+    return first, first + max(minutes.items.count(), 1) - 1
+
+
+def _adjustment_form(minutes: Minutes, data=None) -> AdjustmentForm | None:
+    if not minutes.meeting.council.numbers_paragraphs:
+        return None
+    return AdjustmentForm(
+        data,
+        initial={
+            "adjustment_place": minutes.adjustment_place,
+            "adjustment_date": minutes.adjustment_date,
+            "adjustment_time": minutes.adjustment_time,
+        },
+    )
+
+
+def _meeting_context(page: MeetingPage, *, attendance=None, adjustment=None) -> dict:
     """Everything the meeting's page shows, whether it answers a GET or re-renders a refused
     attendance form (``attendance``: the rows as posted, with their errors)."""
     meeting, minutes = page.meeting, page.minutes
@@ -235,6 +265,8 @@ def _meeting_context(page: MeetingPage, *, attendance=None) -> dict:
     last_event = minutes.events.order_by("-created_at", "-id").first()
     if attendance is None and can_edit:
         attendance = _attendance_forms(minutes)
+    if adjustment is None and can_edit:
+        adjustment = _adjustment_form(minutes)
     return {
         "meeting": meeting,
         "minutes": minutes,
@@ -253,6 +285,10 @@ def _meeting_context(page: MeetingPage, *, attendance=None) -> dict:
         "can_correct": minutes.status == Minutes.Status.APPROVED and page.rights.can_correct,
         "items": list(minutes.items.order_by("position")),
         "attendance": attendance,
+        "adjustment_form": adjustment,
+        "paragraph_span": _paragraph_span(minutes)
+        if meeting.council.numbers_paragraphs and can_edit
+        else None,
         "new_item_form": ItemTitleForm(),
         "doc": build_snapshot(minutes),
         "docs_base": page.url + "handlingar/",
@@ -304,17 +340,36 @@ def minutes_start(request: HttpRequest, page: MeetingPage) -> HttpResponse:
 def attendance_save(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     services.ensure_draft(page.minutes)
     rows = _attendance_forms(page.minutes, request.POST)
+    adjustment = _adjustment_form(page.minutes, request.POST)
     back = redirect(page.url + "#narvaro")
-    if not all(form.is_valid() for _, form in rows):
+    committee = adjustment is not None
+    first, last = _paragraph_span(page.minutes)
+    valid = all(form.is_valid() for _, form in rows)
+    valid = (adjustment is None or adjustment.is_valid()) and valid
+    if valid and committee:
+        for _pair, form in rows:
+            for name in ("from_paragraph", "to_paragraph"):
+                number = form.cleaned_data.get(name)
+                if number is not None and not first <= number <= last:
+                    form.add_error(
+                        name,
+                        _("Mötets paragrafer är §§ %(first)s–%(last)s.")
+                        % {"first": first, "last": last},
+                    )
+                    valid = False
+    if not valid:
         messages.error(
             request, _("Närvaron kunde inte sparas: kontrollera raderna markerade med fel.")
         )
         return render(
             request,
             "minutes/drafting/meeting.html",
-            _meeting_context(page, attendance=rows),
+            _meeting_context(page, attendance=rows, adjustment=adjustment),
             status=400,
         )
+
+    def position(number: int | None) -> int | None:
+        return None if number is None else number - first + 1
     try:
         version = int(request.POST.get("attendance_version", ""))
     except ValueError:
@@ -327,6 +382,9 @@ def attendance_save(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             membership_id=membership.pk if membership else None,
             status=form.cleaned_data["status"],
             substitute_for_id=form.cleaned_data["substitute_for"],
+            from_position=position(form.cleaned_data.get("from_paragraph")) if committee else None,
+            to_position=position(form.cleaned_data.get("to_paragraph")) if committee else None,
+            is_adjuster=bool(form.cleaned_data.get("is_adjuster")) and committee,
         )
         for (person, membership), form in rows
     ]
@@ -338,6 +396,13 @@ def attendance_save(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             others_present=request.POST.get("others_present", "")[:2000],
             actor=request.user,
             request=request,
+            adjustment=services.AdjustmentInput(
+                place=adjustment.cleaned_data["adjustment_place"],
+                date=adjustment.cleaned_data["adjustment_date"],
+                time=adjustment.cleaned_data["adjustment_time"],
+            )
+            if committee
+            else None,
         )
     except services.Conflict:
         messages.error(
@@ -348,7 +413,14 @@ def attendance_save(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             ),
         )
     except services.InvalidInput as error:
+        # shown with the rows as posted, so that nothing typed is lost
         messages.error(request, str(error))
+        return render(
+            request,
+            "minutes/drafting/meeting.html",
+            _meeting_context(page, attendance=rows, adjustment=adjustment),
+            status=400,
+        )
     else:
         messages.success(request, _("Närvaron är sparad."))
     return back

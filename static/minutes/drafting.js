@@ -253,6 +253,8 @@
     var stateEl = document.getElementById("save-state");
     var timer = null, saving = false, pending = false, csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
     var versionInput = form.querySelector("[name=version]");
+    // a nämnd's § also has its deliberation (deliberation.js), saved with the item
+    var deliberation = window.ProtokolletDeliberation || null;
 
     function say(text, kind) {
       stateEl.textContent = text;
@@ -279,6 +281,7 @@
       form.querySelectorAll("[data-part]").forEach(function (field) {
         data[field.name] = field.type === "checkbox" ? field.checked : field.value;
       });
+      if (deliberation) Object.assign(data, deliberation.collect());
       return data;
     }
     function apply(data) {
@@ -298,6 +301,7 @@
         boxes[i].querySelector("input[name$=heading]").value = s.heading;
         setRich(boxes[i].querySelector("textarea[name$=body]"), s.body);
       });
+      if (deliberation) deliberation.apply(data);
     }
     function setRich(textarea, html) {
       if (textarea._richtext) textarea._richtext.set(html); else textarea.value = html;
@@ -335,6 +339,7 @@
           if (JSON.stringify(now) === JSON.stringify(payload)) localStorage.removeItem(key);
           else keep();
           say("Sparat " + r.body.saved_at);
+          if (deliberation) deliberation.saved(r.body);
         } else if (r.status === 401) {
           say("Du är utloggad – texten finns kvar i webbläsaren. Logga in i en ny flik, så sparas den sedan.", "error");
           window.addEventListener("focus", function retry() { window.removeEventListener("focus", retry); refreshCsrf().then(function () { save(true); }); });
@@ -346,6 +351,7 @@
         } else {
           say((r.body && r.body.error) || "Inte sparat.", "error");
         }
+        if (r.status !== 200 && deliberation) deliberation.failed();
         if (pending) { pending = false; schedule(); }
       }).catch(function () {
         saving = false;
@@ -388,6 +394,10 @@
       box.querySelector("[data-conflict-theirs] strong").textContent = theirs.title;
       box.querySelector("[data-conflict-mine]").appendChild(partsSummary(mine));
       box.querySelector("[data-conflict-theirs]").appendChild(partsSummary(theirs));
+      if (deliberation) {
+        box.querySelector("[data-conflict-mine]").appendChild(deliberation.summary(mine));
+        box.querySelector("[data-conflict-theirs]").appendChild(deliberation.summary(theirs));
+      }
       var keepMine = box.querySelector("[data-conflict-keep-mine]");
       var takeTheirs = box.querySelector("[data-conflict-take-theirs]");
       keepMine.classList.remove("d-none");
@@ -400,6 +410,7 @@
       box.scrollIntoView({ behavior: "smooth", block: "start" });
     }
 
+    if (deliberation) deliberation.requestSave = function () { clearTimeout(timer); keep(); save(); };
     form.addEventListener("input", schedule);
     form.addEventListener("change", schedule);
     form.addEventListener("submit", function () { keep(); });
@@ -412,7 +423,9 @@
     if (kept && kept.data) {
       var current = collect();
       var differs = Object.keys(current).some(function (f) {
-        return f !== "version" && f !== "sections" && f in kept.data && kept.data[f] !== current[f];
+        // the deliberation's parts are lists: compared as JSON
+        return f !== "version" && f !== "sections" && f in kept.data &&
+          JSON.stringify(kept.data[f]) !== JSON.stringify(current[f]);
       }) ||
         JSON.stringify(kept.data.sections) !== JSON.stringify(current.sections) || kept.data.is_public !== current.is_public;
       if (differs) {
