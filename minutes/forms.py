@@ -439,7 +439,12 @@ class DeliberationForms:
     """The four formsets of a § (jäv, yrkanden, voteringar, reservationer) and the proposition,
     read into the service's DeliberationInput; blank and deleted rows are left out."""
 
-    PREFIXES = {"jav": "jav", "motions": "yrkanden", "votes": "voteringar", "reservations": "reservationer"}
+    PREFIXES = {
+        "jav": "jav",
+        "motions": "yrkanden",
+        "votes": "voteringar",
+        "reservations": "reservationer",
+    }
 
     def __init__(
         self, data=None, *, people=(), jav_people=(), substitutes=(), documents=(), initial=None
@@ -450,13 +455,14 @@ class DeliberationForms:
         total = max(len(state.motions), int((data or {}).get("yrkanden-TOTAL_FORMS", 0) or 0)) + 1
         motions = [(n, _("Yrkande %(n)s") % {"n": n}) for n in range(1, total + 1)]
         self.data = data
-        self.proposition = (
-            data.get("proposition", "") if data is not None else state.proposition
-        )
+        self.proposition = data.get("proposition", "") if data is not None else state.proposition
         self.jav = _formset(DisqualificationForm)(
             data,
             prefix="jav",
-            initial=[{"person": j.person_id, "substitute": j.substitute_id} for j in state.disqualifications],
+            initial=[
+                {"person": j.person_id, "substitute": j.substitute_id}
+                for j in state.disqualifications
+            ],
             form_kwargs={"people": jav_people, "substitutes": substitutes},
         )
         self.motions = _formset(MotionForm)(
@@ -538,7 +544,9 @@ class DeliberationForms:
             proposition=self.proposition,
             votes=tuple(
                 deliberation.VoteInput(
-                    f.cleaned_data.get("yes_means", ""), f.cleaned_data.get("no_means", ""), f.ballots()
+                    f.cleaned_data.get("yes_means", ""),
+                    f.cleaned_data.get("no_means", ""),
+                    f.ballots(),
                 )
                 for f in self._kept(self.votes)
             ),

@@ -113,9 +113,7 @@ def _deliberation_page(item, data=None) -> DeliberationPage:
             elif "-ballot_" in key and value and key.rsplit("_", 1)[1].isdigit():
                 named.add(int(key.rsplit("_", 1)[1]))
     known = {r.person_id for r in roll.rows}
-    people = {
-        p.pk: p.name for p in Person.objects.filter(pk__in=named - known).only("pk", "name")
-    }
+    people = {p.pk: p.name for p in Person.objects.filter(pk__in=named - known).only("pk", "name")}
 
     def label(person_id: int) -> str:
         return name_with_party(roll, person_id, people)
@@ -184,6 +182,25 @@ def _sections_from_post(data) -> list[services.SectionInput]:
     ]
 
 
+def _suggest_proposition(request, item, form, debate: DeliberationPage):
+    """Without the script, "Föreslå text från yrkandena" posts the form: the proposition is
+    proposed from the motions as they stand and written into the form, saved only by Spara."""
+    if not debate.forms.is_valid():
+        return debate, 400
+    try:
+        data = debate.forms.as_input()
+        deliberation.check(item, data)
+    except services.InvalidInput as error:
+        form.add_error(None, str(error))
+        return debate, 400
+    changed = request.POST.copy()
+    changed["proposition"] = deliberation.suggested_proposition(Roll.of(item.minutes), data)
+    messages.info(
+        request, _("Propositionen är föreslagen från yrkandena. Spara för att behålla den.")
+    )
+    return _deliberation_page(item, changed), 200
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_editable_as_conflict
@@ -198,60 +215,47 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     if request.method == "POST":
         form = ItemForm(request.POST)
         sections = SectionFormSet(request.POST, prefix="sections")
-        if numbers_paragraphs:
+        # a page older than the deliberation's forms leaves it as it is
+        if numbers_paragraphs and "yrkanden-TOTAL_FORMS" in request.POST:
             debate = _deliberation_page(item, request.POST)
         if debate is not None and "suggest_proposition" in request.POST:
-            # without the script: the proposition proposed from the motions as they stand,
-            # written into the form (nothing is saved until Spara)
-            status = 200
-            if debate.forms.is_valid():
+            form.is_valid()  # shown as typed, with any errors
+            debate, status = _suggest_proposition(request, item, form, debate)
+        else:
+            if (
+                form.is_valid()
+                and sections.is_valid()
+                and (debate is None or debate.forms.is_valid())
+            ):
+                data = form.cleaned_data
                 try:
-                    data = debate.forms.as_input()
-                    deliberation.check(item, data)
+                    services.item_save(
+                        item=item,
+                        version=data["version"],
+                        title=data["title"],
+                        body=data["body"],
+                        decision=data["decision"],
+                        is_public=data["is_public"],
+                        confidentiality_ground=data["confidentiality_ground"],
+                        sections=_sections_from_post(request.POST),
+                        parts=form.parts() if numbers_paragraphs else None,
+                        deliberation=debate.forms.as_input() if debate else None,
+                        actor=request.user,
+                        request=request,
+                    )
+                except services.Conflict as error:
+                    conflict = error.current
                 except services.InvalidInput as error:
                     form.add_error(None, str(error))
-                    status = 400
                 else:
-                    changed = request.POST.copy()
-                    changed["proposition"] = deliberation.suggested_proposition(
-                        Roll.of(item.minutes), data
-                    )
-                    debate = _deliberation_page(item, changed)
-                    messages.info(
-                        request,
-                        _("Propositionen är föreslagen från yrkandena. Spara för att behålla den."),
-                    )
-            form.is_valid()
-        elif (
-            form.is_valid() and sections.is_valid() and (debate is None or debate.forms.is_valid())
-        ):
-            data = form.cleaned_data
-            try:
-                services.item_save(
-                    item=item,
-                    version=data["version"],
-                    title=data["title"],
-                    body=data["body"],
-                    decision=data["decision"],
-                    is_public=data["is_public"],
-                    confidentiality_ground=data["confidentiality_ground"],
-                    sections=_sections_from_post(request.POST),
-                    parts=form.parts() if numbers_paragraphs else None,
-                    deliberation=debate.forms.as_input() if debate else None,
-                    actor=request.user,
-                    request=request,
-                )
-            except services.Conflict as error:
-                conflict = error.current
-            except services.InvalidInput as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("Ärendet är sparat."))
-                return redirect(page.url + f"#arende-{item.pk}")
-        if "suggest_proposition" not in request.POST or debate is None:
+                    messages.success(request, _("Ärendet är sparat."))
+                    return redirect(page.url + f"#arende-{item.pk}")
             status = 409 if conflict else 400
         if debate is not None and not debate.forms.is_valid() and not form.non_field_errors():
             form.add_error(None, _("Kontrollera raderna markerade med fel nedan."))
+            status = 400
+        if debate is None and numbers_paragraphs:
+            debate = _deliberation_page(item)
     else:
         state = services.item_state(item)
         form = ItemForm(initial={k: v for k, v in state.items() if k != "sections"})

@@ -370,6 +370,7 @@ def attendance_save(request: HttpRequest, page: MeetingPage) -> HttpResponse:
 
     def position(number: int | None) -> int | None:
         return None if number is None else number - first + 1
+
     try:
         version = int(request.POST.get("attendance_version", ""))
     except ValueError:

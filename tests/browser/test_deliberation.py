@@ -80,7 +80,9 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
 
     page.get_by_role("button", name="Föreslå text från yrkandena").click()
     expect(page.get_by_role("textbox", name="Proposition")).to_have_value(
-        re.compile("^Ordföranden ställer proposition på förslaget och Bo Bergs \\(M\\) avslagsyrkande")
+        re.compile(
+            "^Ordföranden ställer proposition på förslaget och Bo Bergs \\(M\\) avslagsyrkande"
+        )
     )
 
     votes = page.locator("#votering")
@@ -93,10 +95,16 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
             group.get_by_label(choice, exact=True).check()
     count = votes.locator("[data-vote-count]")
     expect(count).to_have_text(re.compile("^5 ja, 4 nej, 1 avstår – 10 av 11 har röstat"))
-    votes.get_by_role("radiogroup", name=re.compile("^Karin Mark")).get_by_label("Ja", exact=True).check()
-    expect(count).to_contain_text("Med 6 ja-röster mot 4 nej-röster, 1 avstår, beslutar nämnden enligt förslaget.")
+    votes.get_by_role("radiogroup", name=re.compile("^Karin Mark")).get_by_label(
+        "Ja", exact=True
+    ).check()
+    expect(count).to_contain_text(
+        "Med 6 ja-röster mot 4 nej-röster, 1 avstår, beslutar nämnden enligt förslaget."
+    )
     # Karin Mark votes nej after all: 5–5 would need the chair; she abstains instead
-    votes.get_by_role("radiogroup", name=re.compile("^Karin Mark")).get_by_label("Avstår", exact=True).check()
+    votes.get_by_role("radiogroup", name=re.compile("^Karin Mark")).get_by_label(
+        "Avstår", exact=True
+    ).check()
     expect(count).to_contain_text("5 ja, 4 nej, 2 avstår – 11 av 11 har röstat.")
 
     reservations = page.locator("#reservationer")
@@ -112,9 +120,13 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
     expect(rows).to_have_count(3)
     expect(rows.nth(1).get_by_label("Vem yrkar")).to_have_value(str(c["Bo Berg"].pk))
     expect(rows.nth(2).get_by_label("Bifall till yrkande", exact=True)).to_have_value("2")
-    expect(page.get_by_role("textbox", name="Proposition")).to_have_value(re.compile("avslagsyrkande"))
+    expect(page.get_by_role("textbox", name="Proposition")).to_have_value(
+        re.compile("avslagsyrkande")
+    )
     expect(page.locator("#votering [data-vote-count]")).to_contain_text(
         "Med 5 ja-röster mot 4 nej-röster, 2 avstår, beslutar nämnden enligt förslaget."
     )
-    expect(page.locator("#reservationer").get_by_label("Till förmån för eget yrkande")).to_be_checked()
+    expect(
+        page.locator("#reservationer").get_by_label("Till förmån för eget yrkande")
+    ).to_be_checked()
     context.close()
