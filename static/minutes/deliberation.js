@@ -222,7 +222,7 @@
     } else {
       text += " " + votes + abstain + " beslutar " + roll.body + " enligt " + (c.ja > c.nej ? yes : no) + ".";
     }
-    if (total < servingCount) text += " Det saknas " + (servingCount - total) + " röster.";
+    if (total < servingCount) text += " Det saknas " + plural(servingCount - total, "röst", "röster") + ".";
     return text;
   }
   function refreshCounts(ids) {

@@ -90,3 +90,46 @@ def test_the_main_staff_pages_have_no_serious_violations(browser, site):
         problems += check(page, site + path)
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_nämnds_paragraph_and_attendance_pages_have_no_serious_violations(
+    browser, cast, live_server
+):
+    """A nämnd's § with its deliberation filled in (jäv, yrkanden, a vote, a reservation), and
+    the meeting's page with the attendance per § and the justering (issue 18)."""
+    from minutes import services
+    from tests import factories
+    from tests.minutes import committee_fixtures as cf
+
+    c = cf.committee(cast)
+    minutes = cf.meeting(c)
+    item = cf.item_at(minutes, 3)
+    serving = [n for n, _party, _role in cf.MEMBERS if n not in ("Jonas Lind", "David Falk")]
+    cf.save(
+        item,
+        services.DeliberationInput(
+            motions=(
+                services.MotionInput(c["Cecilia Dahl"].pk, "bifall"),
+                services.MotionInput(c["Bo Berg"].pk, "avslag"),
+                services.MotionInput(c["Fredrik Holm"].pk, "bifall", supports=2),
+            ),
+            proposition="Ordföranden ställer proposition på förslaget och avslaget.",
+            votes=(
+                services.VoteInput("förslaget", "avslaget", {c[n].pk: "ja" for n in serving[:5]}),
+            ),
+            reservations=(services.ReservationInput(c["Bo Berg"].pk, "", True),),
+            disqualifications=(services.DisqualificationInput(c["David Falk"].pk),),
+        ),
+    )
+    context = browser.new_context(locale="sv-SE", bypass_csp=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/konto/logga-in/")
+    page.get_by_label("Användarnamn").fill("sekreterare")
+    page.get_by_label("Lösenord").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/arbete/")
+    meeting = f"{live_server.url}/arbete/arboga/forebyggande-radet/moten/{minutes.meeting.pk}/"
+    problems = check(page, meeting)
+    problems += check(page, f"{meeting}arenden/{item.pk}/")
+    context.close()
+    assert not problems, "\n".join(problems)

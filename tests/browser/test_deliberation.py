@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from minutes.models import ApprovedRevision
+from minutes.snapshot import MinutesSnapshot
 from tests import factories
 from tests.browser.test_drafting import wait_state
 from tests.minutes import committee_fixtures as cf
@@ -43,7 +45,8 @@ def item_url(site, minutes, position):
     return f"{site}/arbete/arboga/forebyggande-radet/moten/{minutes.meeting.pk}/arenden/{item.pk}/"
 
 
-YES = ("Anna Ek", "Cecilia Dahl", "David Falk", "Eva Grön", "Lena Nyberg")
+# David Falk (S) is disqualified (jäv) at the §: ten serve, and vote 5–4 with one abstention
+YES = ("Anna Ek", "Cecilia Dahl", "Eva Grön", "Lena Nyberg")  # and Karin Mark, last
 NO = ("Bo Berg", "Fredrik Holm", "Greta Ivarsson", "Ida Karlsson")
 ABSTAIN = ("Hassan Jama",)
 
@@ -56,6 +59,11 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
     sign_in(page, site, "sekreterare")
     page.goto(item_url(site, minutes, 3))
     shot(page, "paragraf-tom")
+
+    jav = page.locator("#jav")
+    jav.get_by_role("button", name="Lägg till jäv").click()
+    jav.get_by_label("Jävig ledamot").select_option(label="David Falk (S)")
+    expect(page.locator("[data-serving-count]")).to_have_text("10")
 
     motions = page.locator("#yrkanden")
     motions.get_by_role("button", name="Lägg till yrkande").click()
@@ -76,7 +84,8 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
     expect(third.get_by_label("Bifall till yrkande", exact=True)).to_have_value("2")
     # someone not serving at the § is not offered
     options = first.get_by_label("Vem yrkar").locator("option").all_inner_texts()
-    assert "Lars Olsson (S)" not in options and "Karin Mark (L)" in options
+    assert "Karin Mark (L)" in options
+    assert "Lars Olsson (S)" not in options and "David Falk (S)" not in options
 
     page.get_by_role("button", name="Föreslå text från yrkandena").click()
     expect(page.get_by_role("textbox", name="Proposition")).to_have_value(
@@ -94,18 +103,17 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
             group = votes.get_by_role("radiogroup", name=re.compile(f"^{name}"))
             group.get_by_label(choice, exact=True).check()
     count = votes.locator("[data-vote-count]")
-    expect(count).to_have_text(re.compile("^5 ja, 4 nej, 1 avstår – 10 av 11 har röstat"))
-    votes.get_by_role("radiogroup", name=re.compile("^Karin Mark")).get_by_label(
-        "Ja", exact=True
-    ).check()
-    expect(count).to_contain_text(
-        "Med 6 ja-röster mot 4 nej-röster, 1 avstår, beslutar nämnden enligt förslaget."
+    expect(count).to_have_text(
+        "4 ja, 4 nej, 1 avstår – 9 av 10 har röstat. Med 4 ja-röster mot 4 nej-röster, 1 avstår, "
+        "och ordförandens utslagsröst beslutar nämnden enligt förslaget. Det saknas 1 röst."
     )
-    # Karin Mark votes nej after all: 5–5 would need the chair; she abstains instead
-    votes.get_by_role("radiogroup", name=re.compile("^Karin Mark")).get_by_label(
-        "Avstår", exact=True
-    ).check()
-    expect(count).to_contain_text("5 ja, 4 nej, 2 avstår – 11 av 11 har röstat.")
+    karin = votes.get_by_role("radiogroup", name=re.compile("^Karin Mark"))
+    karin.get_by_label("Ja", exact=True).focus()
+    page.keyboard.press("Space")  # by keyboard, as the radios are reached with Tab
+    expect(count).to_have_text(
+        "5 ja, 4 nej, 1 avstår – 10 av 10 har röstat. Med 5 ja-röster mot 4 nej-röster, "
+        "1 avstår, beslutar nämnden enligt förslaget."
+    )
 
     reservations = page.locator("#reservationer")
     reservations.get_by_role("button", name="Lägg till reservation").click()
@@ -116,6 +124,9 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
 
     page.reload()
     expect(page.locator("#restore")).to_be_hidden()
+    expect(page.locator("#jav").get_by_label("Jävig ledamot")).to_have_value(
+        str(c["David Falk"].pk)
+    )
     rows = page.locator("#yrkanden .delib-row")
     expect(rows).to_have_count(3)
     expect(rows.nth(1).get_by_label("Vem yrkar")).to_have_value(str(c["Bo Berg"].pk))
@@ -124,9 +135,48 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
         re.compile("avslagsyrkande")
     )
     expect(page.locator("#votering [data-vote-count]")).to_contain_text(
-        "Med 5 ja-röster mot 4 nej-röster, 2 avstår, beslutar nämnden enligt förslaget."
+        "Med 5 ja-röster mot 4 nej-röster, 1 avstår, beslutar nämnden enligt förslaget."
     )
     expect(
         page.locator("#reservationer").get_by_label("Till förmån för eget yrkande")
     ).to_be_checked()
+
+    # submitted, approved (justerat) by the chair, and the protokoll's words carry it all
+    meeting_url = f"{site}/arbete/arboga/forebyggande-radet/moten/{minutes.meeting.pk}/"
+    page.goto(meeting_url)
+    page.get_by_role("button", name=re.compile("^Skicka för")).click()
+    expect(page.locator(".alert-success").first).to_be_visible()
+    chair = browser.new_context(locale="sv-SE")
+    chair_page = chair.new_page()
+    sign_in(chair_page, site, "ordforande")
+    chair_page.goto(meeting_url)
+    chair_page.get_by_role("link", name=re.compile("^Granska")).click()
+    chair_page.get_by_label("Ditt lösenord").fill(factories.PASSWORD)
+    chair_page.get_by_role("button", name=re.compile("^(Godkänn|Justera)")).click()
+    expect(chair_page.get_by_text(re.compile("är godkän|är justera")).first).to_be_visible()
+    revision = ApprovedRevision.objects.get(minutes__meeting=minutes.meeting)
+    words = MinutesSnapshot.from_dict(revision.snapshot)
+    paragraph = next(i for i in words.items if i.title == "Försörjningsstöd")
+    assert paragraph.motions == (
+        "Cecilia Dahl (S) yrkar bifall till förslaget.",
+        "Bo Berg (M) yrkar avslag på förslaget.",
+        "Fredrik Holm (M) yrkar bifall till Bo Bergs (M) yrkande.",
+    )
+    assert paragraph.votes[0].result == (
+        "Med 5 ja-röster mot 4 nej-röster, 1 avstår, beslutar nämnden enligt förslaget."
+    )
+    assert paragraph.reservations == (
+        "Bo Berg (M) reserverar sig mot beslutet till förmån för eget yrkande.",
+    )
+    public = page.context.new_page()
+    public.goto(f"{site}/arboga/forebyggande-radet/2026-03-09/")
+    text = public.locator("main").inner_text()
+    assert "Försörjningsstöd" in text
+    # The public rendering of the motions and votes is rebuilt on another branch (issue 18's
+    # public page and PDF); once it shows them, so does this page:
+    if "yrkar" in text:
+        assert "Bo Berg (M) yrkar avslag på förslaget." in text
+        assert "Med 5 ja-röster mot 4 nej-röster, 1 avstår" in text
+    shot(public, "offentlig-sida")
+    chair.close()
     context.close()
