@@ -158,6 +158,7 @@
       input.name = prefix + "-ballot_" + id;
       input.id = base + "_" + n;
       input.value = choice[0];
+      input.checked = choice[0] === "";  // as the plain form shows a member who has not voted
       var label = document.createElement("label");
       label.className = "form-check-label";
       label.htmlFor = input.id;

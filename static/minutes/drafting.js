@@ -355,6 +355,7 @@
         if (pending) { pending = false; schedule(); }
       }).catch(function () {
         saving = false;
+        if (deliberation) deliberation.failed();
         say("Inte sparat – ingen anslutning. Texten finns kvar i webbläsaren och sparas när anslutningen är tillbaka.", "error");
       });
     }

@@ -180,3 +180,62 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
     shot(public, "offentlig-sida")
     chair.close()
     context.close()
+
+
+def test_a_motion_typed_offline_is_restored_and_a_conflict_shows_both_sides(browser, committee):
+    c, minutes, site = committee
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "sekreterare")
+    url = item_url(site, minutes, 2)
+    page.goto(url)
+    page.get_by_role("button", name="Lägg till yrkande").click()
+    page.get_by_label("Vem yrkar").select_option(label="Bo Berg (M)")
+    page.get_by_label("Slag av yrkande").select_option("avslag")
+    wait_state(page, "^Sparat")
+
+    context.set_offline(True)
+    page.get_by_role("button", name="Lägg till yrkande").click()
+    second = page.locator("#yrkanden .delib-row").nth(1)
+    second.get_by_label("Vem yrkar").select_option(label="Hassan Jama (C)")
+    second.get_by_label("Slag av yrkande").select_option("aterremiss")
+    second.get_by_label("Yrkandet").fill("utred kostnaderna först")
+    wait_state(page, "ingen anslutning")
+    page.close()
+    context.set_offline(False)
+    again = context.new_page()
+    again.goto(url)
+    expect(again.locator("#yrkanden .delib-row")).to_have_count(1)
+    again.locator("#restore").wait_for(state="visible")
+    again.get_by_role("button", name="Återställ min text").click()
+    wait_state(again, "^Sparat")
+    rows = again.locator("#yrkanden .delib-row")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(1).get_by_label("Yrkandet")).to_have_value("utred kostnaderna först")
+    item = cf.item_at(minutes, 2)
+    assert [(m.person.name, m.kind) for m in item.motions.order_by("position")] == [
+        ("Bo Berg", "avslag"),
+        ("Hassan Jama", "aterremiss"),
+    ]
+
+    # someone else saves in between: the comparison shows both sides' motions, and the
+    # stored version can be taken, its rows put back in the form
+    from minutes import services
+
+    cf.save(
+        item,
+        services.DeliberationInput(motions=(services.MotionInput(c["Eva Grön"].pk, "bifall"),)),
+    )
+    rows.nth(0).get_by_label("Yrkandet").fill("helt och hållet")
+    conflict = again.locator("#conflict")
+    conflict.wait_for(state="visible")
+    assert (
+        "Bo Berg (M): avslag – helt och hållet"
+        in conflict.locator("[data-conflict-mine]").inner_text()
+    )
+    assert "Eva Grön (V): bifall" in conflict.locator("[data-conflict-theirs]").inner_text()
+    again.get_by_role("button", name="Använd den sparade texten").click()
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0).get_by_label("Vem yrkar")).to_have_value(str(c["Eva Grön"].pk))
+    context.close()
