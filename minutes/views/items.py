@@ -105,7 +105,9 @@ def _deliberation_page(item, data=None) -> DeliberationPage:
     else:
         jav = [(j.person_id, j.substitute_id) for j in state.disqualifications]
     serving_ids = roll.serving(position, jav)
-    named = deliberation._person_ids(state)
+    named = {m.person_id for m in state.motions} | {r.person_id for r in state.reservations}
+    named |= {p for v in state.votes for p in v.ballots}
+    named |= {p for j in state.disqualifications for p in (j.person_id, j.substitute_id) if p}
     if data is not None:
         for key, value in data.items():
             if key.endswith("-person") and str(value).isdigit():

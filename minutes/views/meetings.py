@@ -209,7 +209,7 @@ def _attendance_forms(minutes: Minutes, data=None) -> list[tuple[object, Attenda
         for p, m in people.values()
         if m is None or m.role != Membership.Role.REPRESENTATIVE
     ]
-    first = _first_paragraph(minutes)
+    first, last = _paragraph_span(minutes)
     rows = []
     for index, (person, membership) in enumerate(people.values()):
         row = existing.get(person.pk)
@@ -228,6 +228,8 @@ def _attendance_forms(minutes: Minutes, data=None) -> list[tuple[object, Attenda
             initial=initial,
             substitute_choices=[c for c in elected if c[0] != person.pk],
         )
+        for name in ("from_paragraph", "to_paragraph"):  # the meeting's §§, for the browser
+            form.fields[name].widget.attrs.update(min=first, max=last)
         rows.append(((person, membership), form))
     return rows
 
