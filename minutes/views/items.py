@@ -105,9 +105,7 @@ def _deliberation_page(item, data=None) -> DeliberationPage:
     else:
         jav = [(j.person_id, j.substitute_id) for j in state.disqualifications]
     serving_ids = roll.serving(position, jav)
-    named = {m.person_id for m in state.motions} | {r.person_id for r in state.reservations}
-    named |= {p for v in state.votes for p in v.ballots}
-    named |= {p for j in state.disqualifications for p in (j.person_id, j.substitute_id) if p}
+    named = _named(state)
     if data is not None:
         for key, value in data.items():
             if key.endswith("-person") and str(value).isdigit():
@@ -182,6 +180,47 @@ def _sections_from_post(data) -> list[services.SectionInput]:
         for f in formset.forms
         if f.cleaned_data
     ]
+
+
+def _deliberation_words(item, data: deliberation.DeliberationInput) -> list[str]:
+    """The deliberation as the protokoll words it, for the comparison after a conflict."""
+    roll = Roll.of(item.minutes)
+    people = {p.pk: p for p in Person.objects.filter(pk__in=_named(data))}
+    motions = list(data.motions)
+    lines = [deliberation.disqualification_line(roll, j, people) for j in data.disqualifications]
+    lines += [deliberation.motion_line(roll, motions, m) for m in motions]
+    lines += [data.proposition] if data.proposition.strip() else []
+    for vote in data.votes:
+        c = deliberation.count(vote)
+        lines.append(
+            _("Ja-röst för %(yes)s, nej-röst för %(no)s: %(y)s ja, %(n)s nej, %(a)s avstår.")
+            % {"yes": vote.yes_means, "no": vote.no_means, "y": c.yes, "n": c.no, "a": c.abstain}
+        )
+    lines += [deliberation.reservation_line(roll, r) for r in data.reservations]
+    return lines
+
+
+def _named(data: deliberation.DeliberationInput) -> set[int]:
+    """Everyone the deliberation's rows name."""
+    named = {m.person_id for m in data.motions} | {r.person_id for r in data.reservations}
+    named |= {p for v in data.votes for p in v.ballots}
+    named |= {p for j in data.disqualifications for p in (j.person_id, j.substitute_id) if p}
+    return named
+
+
+def _conflict_words(item, debate: DeliberationPage | None, conflict: dict | None):
+    """Both sides' deliberation in the protokoll's words, when a save from the plain form met
+    a newer version."""
+    if not conflict or debate is None or "motions" not in conflict:
+        return None
+    try:
+        mine = debate.forms.as_input() if debate.forms.is_valid() else None
+    except services.InvalidInput:
+        mine = None
+    return {
+        "mine": _deliberation_words(item, mine) if mine else [],
+        "theirs": _deliberation_words(item, deliberation.from_json(conflict)),
+    }
 
 
 def _suggest_proposition(request, item, form, debate: DeliberationPage):
@@ -287,6 +326,7 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             ],
             "autosave_url": page.address("item_autosave", item.pk),
             "debate": debate,
+            "conflict_words": _conflict_words(item, debate, conflict),
             "richtext_rules": allow_list(),
         },
         status=status,

@@ -348,3 +348,31 @@ def test_a_submitted_protokoll_takes_no_deliberation(client, cast, c, minutes, i
     )  # fmt: skip
     assert client.post(url("item", item.minutes, item), data).status_code == 409
     assert not Motion.objects.filter(item=item).exists()
+
+
+def test_a_stale_plain_form_is_409_comparing_both_sides_in_the_protokolls_words(
+    client, cast, c, item
+):
+    client.force_login(cast.secretary)
+    data = plain_post(
+        item,
+        **management("yrkanden", 1),
+        **{"yrkanden-0-person": c["Bo Berg"].pk, "yrkanden-0-kind": "avslag"},
+    )
+    cf.save(
+        item,
+        services.DeliberationInput(motions=(services.MotionInput(c["Eva Grön"].pk, "bifall"),)),
+    )
+    response = client.post(url("item", item.minutes, item), data)
+    html = response.content.decode()
+    assert response.status_code == 409
+    mine, theirs = html.index("data-conflict-mine"), html.index("data-conflict-theirs")
+    assert "Bo Berg (M) yrkar avslag på förslaget." in html[mine:theirs]
+    assert (
+        "Eva Grön (V) yrkar bifall till förslaget." in html[theirs : html.index('id="item-form"')]
+    )
+    # what was typed is still in the form
+    assert f'<option value="{c["Bo Berg"].pk}" selected>' in html
+    assert list(Motion.objects.filter(item=item).values_list("person__name", flat=True)) == [
+        "Eva Grön"
+    ]
