@@ -463,7 +463,21 @@
     return out;
   }
 
+  // A row being filled in (a person without what they move, a vote without what ja or nej
+  // stands for): the autosave waits longer, so the service's refusal does not come mid-entry.
+  function incomplete() {
+    return rows("yrkanden").some(function (row) {
+      var kind = value(row, "kind");
+      return live(row) && value(row, "person") &&
+        (!kind || ((kind === "andring" || kind === "tillagg") && !value(row, "text").trim()));
+    }) || rows("voteringar").some(function (row) {
+      return live(row) && !isBlank("voteringar", row) &&
+        (!value(row, "yes_means").trim() || !value(row, "no_means").trim());
+    });
+  }
+
   var api = {
+    incomplete: incomplete,
     collect: collect,
     apply: apply,
     summary: summary,

@@ -363,7 +363,7 @@
       keep();
       say("Ändrat – sparas strax");
       clearTimeout(timer);
-      timer = setTimeout(save, 2000);
+      timer = setTimeout(save, deliberation && deliberation.incomplete() ? 10000 : 2000);
     }
     // A nämnd's § parts in the comparison: each filled part under its label, as plain text.
     function partsSummary(data) {
