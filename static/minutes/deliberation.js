@@ -315,6 +315,22 @@
   form.addEventListener("change", function (e) {
     if (e.target.closest && e.target.closest(".deliberation")) refresh();
   });
+  // At the roll call: J, N or A records the member's vote and moves on to the next member.
+  var KEYS = { j: "ja", n: "nej", a: "avstar" };
+  form.addEventListener("keydown", function (e) {
+    var radio = e.target;
+    if (radio.type !== "radio" || !radio.closest(".ballot-row") || e.ctrlKey || e.metaKey || e.altKey) return;
+    var choice = KEYS[e.key.toLowerCase()];
+    if (!choice) return;
+    e.preventDefault();
+    var row = radio.closest(".ballot-row");
+    var target = row.querySelector('input[value="' + choice + '"]');
+    target.checked = true;
+    target.dispatchEvent(new Event("change", { bubbles: true }));
+    var next = row.nextElementSibling;
+    var focus = next ? (next.querySelector("input:checked") || next.querySelector("input")) : target;
+    focus.focus();
+  });
   form.addEventListener("input", function (e) {
     if (e.target.closest && e.target.closest("[data-row=vote]")) refreshCounts(serving());
   });
@@ -488,6 +504,7 @@
     },
     failed: function () { wanted = false; },
   };
+  form.querySelectorAll("[data-keys-hint]").forEach(function (hint) { hint.hidden = false; });
   window.ProtokolletDeliberation = api;
   refresh();
 })();
