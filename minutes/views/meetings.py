@@ -259,7 +259,9 @@ def _adjustment_form(minutes: Minutes, data=None) -> AdjustmentForm | None:
     )
 
 
-def _meeting_context(page: MeetingPage, *, attendance=None, adjustment=None) -> dict:
+def _meeting_context(
+    page: MeetingPage, *, attendance=None, adjustment=None, others_present: str | None = None
+) -> dict:
     """Everything the meeting's page shows, whether it answers a GET or re-renders a refused
     attendance form (``attendance``: the rows as posted, with their errors)."""
     meeting, minutes = page.meeting, page.minutes
@@ -288,6 +290,7 @@ def _meeting_context(page: MeetingPage, *, attendance=None, adjustment=None) -> 
         "items": list(minutes.items.order_by("position")),
         "attendance": attendance,
         "adjustment_form": adjustment,
+        "others_present": others_present,  # as posted, when a refused form is shown again
         "paragraph_span": _paragraph_span(minutes)
         if meeting.council.numbers_paragraphs and can_edit
         else None,
@@ -366,7 +369,12 @@ def attendance_save(request: HttpRequest, page: MeetingPage) -> HttpResponse:
         return render(
             request,
             "minutes/drafting/meeting.html",
-            _meeting_context(page, attendance=rows, adjustment=adjustment),
+            _meeting_context(
+                page,
+                attendance=rows,
+                adjustment=adjustment,
+                others_present=request.POST.get("others_present", "")[:2000],
+            ),
             status=400,
         )
 
@@ -421,7 +429,12 @@ def attendance_save(request: HttpRequest, page: MeetingPage) -> HttpResponse:
         return render(
             request,
             "minutes/drafting/meeting.html",
-            _meeting_context(page, attendance=rows, adjustment=adjustment),
+            _meeting_context(
+                page,
+                attendance=rows,
+                adjustment=adjustment,
+                others_present=request.POST.get("others_present", "")[:2000],
+            ),
             status=400,
         )
     else:

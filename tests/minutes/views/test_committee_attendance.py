@@ -110,6 +110,7 @@ def test_a_paragraph_outside_the_meeting_is_refused_keeping_the_rows(client, cas
     assert response.status_code == 400
     assert "Mötets paragrafer är §§ 5–8." in response.content.decode()
     assert response.context["attendance"] is not None
+    assert ">Ny text</textarea>" in response.content.decode()  # nothing typed is lost
     assert Attendance.objects.get(minutes=minutes, person=c["Lena Nyberg"]).to_position is None
 
 
