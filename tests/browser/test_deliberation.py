@@ -245,3 +245,30 @@ def test_a_motion_typed_offline_is_restored_and_a_conflict_shows_both_sides(brow
     expect(rows).to_have_count(1)
     expect(rows.nth(0).get_by_label("Vem yrkar")).to_have_value(str(c["Eva Grön"].pk))
     context.close()
+
+
+def test_rows_added_by_the_script_are_saved_by_the_plain_save_button_too(browser, committee):
+    c, minutes, site = committee
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    sign_in(page, site, "sekreterare")
+    page.goto(item_url(site, minutes, 4))
+    page.get_by_role("button", name="Lägg till jäv").click()
+    page.get_by_label("Jävig ledamot").select_option(label="David Falk (S)")
+    page.get_by_label("Tjänstgör i stället (valfritt)").select_option(label="Lars Olsson (S)")
+    page.get_by_role("button", name="Lägg till yrkande").click()
+    # Lars Olsson serves in David Falk's place at this § only, and is offered
+    page.get_by_label("Vem yrkar").select_option(label="Lars Olsson (S)")
+    page.get_by_label("Slag av yrkande").select_option("tillagg")
+    page.get_by_label("Yrkandet").fill("att uppföljning sker i juni")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    page.wait_for_url("**/moten/*/#arende-*")
+    item = cf.item_at(minutes, 4)
+    motion = item.motions.get()
+    assert (motion.person, motion.kind, motion.text) == (
+        c["Lars Olsson"],
+        "tillagg",
+        "att uppföljning sker i juni",
+    )
+    assert item.disqualifications.get().substitute == c["Lars Olsson"]
+    context.close()
