@@ -5,6 +5,7 @@ submitted, the chair approves it, and the words of the protokoll carry it."""
 
 import os
 import re
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
@@ -178,12 +179,21 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
     public.goto(f"{site}/arboga/forebyggande-radet/2026-03-09/")
     text = public.locator("main").inner_text()
     assert "Försörjningsstöd" in text
-    # The public rendering of the motions and votes is rebuilt on another branch (issue 18's
-    # public page and PDF); once it shows them, so does this page:
-    if "yrkar" in text:
-        assert "Bo Berg (M) yrkar avslag på förslaget." in text
-        assert "Med 5 ja-röster mot 4 nej-röster, 1 avstår" in text
+    assert "Bo Berg (M) yrkar avslag på förslaget." in text
+    assert "Fredrik Holm (M) yrkar bifall till Bo Bergs (M) yrkande." in text
+    assert "Med 5 ja-röster mot 4 nej-röster, 1 avstår, beslutar nämnden enligt förslaget." in text
+    assert "Bo Berg (M) reserverar sig mot beslutet till förmån för eget yrkande." in text
+    assert "David Falk (S) anmäler jäv" in text
     shot(public, "offentlig-sida")
+    href = public.get_by_role("link", name=re.compile("^Protokoll \\(PDF")).get_attribute("href")
+    pdf = public.request.get(site + href if href.startswith("/") else href).body()
+    words = subprocess.run(
+        ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Bo Berg (M) yrkar avslag på förslaget." in words
+    assert "Med 5 ja-röster mot 4 nej-röster, 1 avstår, beslutar nämnden enligt förslaget." in (
+        " ".join(words.split())
+    )
     chair.close()
     context.close()
 
