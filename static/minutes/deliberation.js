@@ -177,6 +177,8 @@
 
   function refreshBallots(vote, ids) {
     var box = vote.querySelector("[data-ballots]");
+    var shown = Array.prototype.map.call(box.querySelectorAll(".ballot-row"), function (row) { return row.dataset.person; });
+    if (shown.join() === ids.join()) return;  // as it is: nothing moves, the focus stays
     var prefix = box.dataset.prefix;
     var existing = {};
     Array.prototype.forEach.call(box.querySelectorAll(".ballot-row"), function (row) {
@@ -313,7 +315,9 @@
     });
   });
   form.addEventListener("change", function (e) {
-    if (e.target.closest && e.target.closest(".deliberation")) refresh();
+    if (!e.target.closest || !e.target.closest(".deliberation")) return;
+    // a vote only changes the count; rebuilding the rows would take the focus off the radio
+    if (e.target.closest("[data-row=vote]")) refreshCounts(serving()); else refresh();
   });
   // At the roll call: J, N or A records the member's vote and moves on to the next member.
   var KEYS = { j: "ja", n: "nej", a: "avstar" };

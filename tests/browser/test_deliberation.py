@@ -117,6 +117,7 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
     karin = votes.get_by_role("radiogroup", name=re.compile("^Karin Mark"))
     karin.get_by_label("Ja", exact=True).focus()
     page.keyboard.press("Space")  # by keyboard, as the radios are reached with Tab
+    expect(karin.get_by_label("Ja", exact=True)).to_be_focused()  # the focus stays
     expect(count).to_have_text(
         "5 ja, 4 nej, 1 avstår – 10 av 10 har röstat. Med 5 ja-röster mot 4 nej-röster, "
         "1 avstår, beslutar nämnden enligt förslaget."
