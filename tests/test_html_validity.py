@@ -146,6 +146,7 @@ def demo_world() -> dict:
     activity = Activity.objects.filter(goal__plan=plan).select_related("goal").first()
     report = AnnualReport.objects.filter(council=council).order_by("-year").first()
     return {
+        **committee_world(),
         "council": council,
         "draft": draft,
         "item": item,
@@ -159,6 +160,44 @@ def demo_world() -> dict:
         "activity": activity,
         "report": report,
     }
+
+
+def committee_world() -> dict:
+    """The demo's Socialnämnd with a draft whose § records jäv, motions, a vote and a
+    reservation, and the attendance for part of the meeting: a nämnd's own staff pages."""
+    from minutes.models import AgendaItem
+    from tests.minutes.services.test_deliberation import NO, YES
+
+    namnd = Council.objects.get(slug="socialnamnden", municipality__slug=SLUGS["municipality"])
+    secretary = get_user_model().objects.get(username="namndsekreterare")
+    draft = services.meeting_create(
+        council=namnd, date=datetime.date(2026, 11, 25), start_time=datetime.time(13),
+        end_time=datetime.time(16), place="Rådhussalen", actor=secretary,
+    ).minutes.get()  # fmt: skip
+    item = services.item_create(minutes=draft, title="Motion om fältassistenter", actor=secretary)
+    people = {m.person.name: m.person_id for m in namnd.memberships.select_related("person")}
+    item = AgendaItem.objects.get(pk=item.pk)
+    services.item_save(
+        item=item, version=item.version, title=item.title, body="Motionen föreslår fler.",
+        decision="", is_public=True, confidentiality_ground="", sections=[], actor=secretary,
+        deliberation=services.DeliberationInput(
+            motions=(
+                services.MotionInput(people["Marie Ljung"], "bifall"),
+                services.MotionInput(people["Johan Fors"], "avslag"),
+                services.MotionInput(people["Göran Blom"], "bifall", supports=2),
+            ),
+            proposition="Ordföranden ställer proposition på förslaget och avslaget.",
+            votes=(
+                services.VoteInput(
+                    "förslaget", "Johan Fors (M) avslagsyrkande",
+                    {people["Marie Ljung"]: YES, people["Johan Fors"]: NO},
+                ),
+            ),
+            reservations=(services.ReservationInput(people["Johan Fors"], "", True),),
+            disqualifications=(services.DisqualificationInput(people["Leila Haddad"]),),
+        ),
+    )  # fmt: skip
+    return {"committee": namnd, "committee_draft": draft, "committee_item": item}
 
 
 def kwargs_for(name: str, pattern, world) -> dict:
@@ -202,7 +241,8 @@ def visitor(name: str) -> str | None:
 def client_for(role: str | None) -> Client:
     client = Client()
     if role is not None:
-        client.force_login(get_user_model().objects.get(username=DEMO_USERS[role]))
+        username = DEMO_USERS.get(role, role)  # the nämnd's demo logins by their names
+        client.force_login(get_user_model().objects.get(username=username))
     return client
 
 
@@ -239,6 +279,19 @@ def pages(world) -> list[tuple[str, str | None, str, dict | None]]:
         ("plans, refused year", "secretary", reverse("plans:list", kwargs=SLUGS), {"year": "x"}),
         ("sign-in, refused", None, reverse("accounts:login"), {"username": "x", "password": "y"}),
     ]  # fmt: skip
+    namnd = "/arboga/socialnamnden/"
+    namnd_staff = f"/arbete{namnd}moten/{world['committee_draft'].meeting_id}/"
+    found += [
+        ("nämnd: council page", None, namnd, None),
+        ("nämnd: protokoll page", None, f"{namnd}2026-10-14/", None),
+        ("nämnd: protokoll page in English", None, f"/en{namnd}2026-10-14/", None),
+        ("nämnd: staff meeting with attendance", "namndsekreterare", namnd_staff, None),
+        ("nämnd: § page with deliberation", "namndsekreterare",
+         f"{namnd_staff}arenden/{world['committee_item'].pk}/", None),
+        ("nämnd: § refused", "namndsekreterare",
+         f"{namnd_staff}arenden/{world['committee_item'].pk}/",
+         {"version": "1", "title": ""}),
+    ]  # fmt: skip
     return found
 
 
@@ -273,7 +326,8 @@ def test_every_public_and_staff_page_passes_the_nu_html_checker(tmp_path):
         "drafting:workspace", "drafting:meeting", "drafting:item", "drafting:review",
         "drafting:notice", "plans:list", "plans:plan", "plans:report",
         "plans:goal", "plans:activity", "plans:follow_up", "plans:item_link", "accounts:login", "accounts:profile",
-        "review, wrong password",
+        "review, wrong password", "nämnd: protokoll page", "nämnd: § page with deliberation",
+        "nämnd: staff meeting with attendance",
     ):  # fmt: skip
         assert label in rendered, f"{label} gave no HTML page to check"
     errors = check([tmp_path / name for name in files])

@@ -321,3 +321,17 @@ def test_the_changes_since_submission_name_the_paragraph_and_the_justerare(c, mi
     listed = changes(before, after)
     assert any(line.startswith("Ändrat: 2. Ekonomisk uppföljning") for line in listed), listed
     assert "Ändrat: närvaron (Utses att justera)" in listed
+
+
+def test_a_protokolls_snapshot_reads_in_a_fixed_number_of_queries(c, minutes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cf.save(cf.item_at(minutes, 2), full(c))
+    with CaptureQueriesContext(connection) as one:
+        build_snapshot(minutes)
+    for position in (3, 4):
+        cf.save(cf.item_at(minutes, position), full(c))
+    with CaptureQueriesContext(connection) as three:
+        build_snapshot(minutes)
+    assert len(three) == len(one)
