@@ -400,7 +400,7 @@ def build_snapshot(
     committee = council.numbers_paragraphs
     if committee:  # a råd's items have no deliberation to read
         prefetch_related_objects(list(minutes.items.all()), *deliberation.prefetch())
-    protocol = _protocol(minutes, council) if committee else None
+    protocol = _Protocol(minutes) if committee else None
     signers = ((meeting.chaired_by, "Ordförande"), (meeting.secretary, "Sekreterare"))
     if committee:  # the protokoll's order: the secretary, the chair, then the justerare
         signers = (
@@ -467,8 +467,8 @@ class _Protocol:
     """A nämnd's protokoll: who decided at which §, the deliberation of each § in words, and
     the närvaro- och omröstningslista, from the attendance and the §§ already read."""
 
-    def __init__(self, minutes: Minutes, council: Council) -> None:
-        self.minutes, self.council = minutes, council
+    def __init__(self, minutes: Minutes) -> None:
+        self.minutes = minutes
         self.items = list(minutes.items.all())
         rows = list(minutes.attendance.all())
         disqualified = {
@@ -478,7 +478,9 @@ class _Protocol:
         self.roll = serving.Roll(rows, disqualified)
         self.adjusters = [r for r in rows if r.is_adjuster]
         self.chair_id = minutes.meeting.chaired_by_id
-        self.documents = {d.pk: d.title for item in self.items for d in item.documents.all()}
+        self.documents = {
+            d.pk: (d.title, d.is_public) for item in self.items for d in item.documents.all()
+        }
         self.ballots: list[dict[int, str]] = []  # each votering's votes, in order
         self.people = {r.person_id: r.person for r in rows}
 
@@ -500,6 +502,7 @@ class _Protocol:
         data = deliberation.state_of(item)
         roll = self.roll
         votes = []
+        presiding = roll.presiding(item.position, self.chair_id)
         for number, vote in enumerate(data.votes, start=1):
             self.ballots.append(vote.ballots)
             named = {
@@ -517,7 +520,7 @@ class _Protocol:
                     yes=named[Ballot.Choice.YES],
                     no=named[Ballot.Choice.NO],
                     abstain=named[Ballot.Choice.ABSTAIN],
-                    result=deliberation.result_line(vote, self.chair_id),
+                    result=deliberation.result_line(vote, presiding),
                     column=f"{column}:{number}" if len(data.votes) > 1 else column,
                 )
             )
@@ -532,7 +535,12 @@ class _Protocol:
             "proposition": data.proposition,
             "votes": tuple(votes),
             "reservations": tuple(
-                deliberation.reservation_line(roll, r, self.documents.get(r.document_id, ""))
+                deliberation.reservation_line(
+                    roll,
+                    r,
+                    self.documents.get(r.document_id, ("", True))[0],
+                    public=self.documents.get(r.document_id, ("", True))[1],
+                )
                 for r in data.reservations
             ),
         }
@@ -542,12 +550,18 @@ class _Protocol:
         has read every §'s votes)."""
         deciding, substitutes, officials, roll = [], [], [], []
 
+        public = {i.position for i in self.items if i.is_public}
+
         def at(person_id: int, *, stepping_in: bool) -> str:
-            """ "§ 2, § 5": where the person stepped in for, or left, a disqualified member."""
+            """ "§ 2, § 5": where the person stepped in for, or left, a disqualified member.
+            Public §§ only: the front page and the list are the public copy's too, and a jäv
+            at a confidential § could tell whom the individual case concerns; the § itself
+            states it in the internal copy."""
             numbers = sorted(
                 self.label(position, first=True)
                 for position, jav in self.roll.disqualified.items()
-                if any((s if stepping_in else p) == person_id for p, s in jav)
+                if position in public
+                and any((s if stepping_in else p) == person_id for p, s in jav)
             )
             return ", ".join(paragraph_label("", n) for n in numbers)
 
@@ -642,10 +656,6 @@ def _who(row: Attendance) -> str:
 def _in_roll_order(roll: serving.Roll, ballots: dict[int, str], choice: str) -> list[int]:
     order = {r.person_id: n for n, r in enumerate(roll.rows)}
     return sorted((p for p, c in ballots.items() if c == choice), key=lambda p: order.get(p, 10**6))
-
-
-def _protocol(minutes: Minutes, council: Council) -> _Protocol:
-    return _Protocol(minutes, council)
 
 
 def _parts(item: AgendaItem, council: Council) -> dict[str, Any]:

@@ -81,8 +81,16 @@ def _names(roll: Roll, people: dict[int, Person], ids) -> str:
     return ", ".join(sorted(name_with_party(roll, i, people) for i in ids))
 
 
-def check(item: AgendaItem, data: DeliberationInput, roll: Roll | None = None) -> None:
-    """InvalidInput, in Swedish, for what cannot be saved at this §."""
+def check(
+    item: AgendaItem,
+    data: DeliberationInput,
+    roll: Roll | None = None,
+    *,
+    people: dict[int, Person] | None = None,
+    documents: set[int] | None = None,
+) -> None:
+    """InvalidInput, in Swedish, for what cannot be saved at this §. ``roll``, ``people`` (by
+    id) and ``documents`` (the item's document ids) may be given when already read."""
     check_text(
         data.proposition,
         *(m.text for m in data.motions),
@@ -95,7 +103,8 @@ def check(item: AgendaItem, data: DeliberationInput, roll: Roll | None = None) -
             f"Högst {MAX_ROWS} yrkanden, voteringar eller reservationer per paragraf."
         )
     roll = roll or Roll.of(item.minutes)
-    people = {p.pk: p for p in Person.objects.filter(pk__in=_person_ids(data))}
+    if people is None:
+        people = {p.pk: p for p in Person.objects.filter(pk__in=_person_ids(data))}
     unknown = _person_ids(data) - set(people)
     if unknown:
         raise InvalidInput("En person i paragrafen finns inte längre; ladda om sidan.")
@@ -116,7 +125,8 @@ def check(item: AgendaItem, data: DeliberationInput, roll: Roll | None = None) -
                 raise InvalidInput("Den jävige kan inte ersätta sig själv.")
             if not roll.may_step_in(jav.substitute_id, position):
                 raise InvalidInput(
-                    f"{stand_in} kan inte tjänstgöra i {name}s ställe: bara en närvarande "
+                    f"{stand_in} kan inte tjänstgöra i "
+                    f"{genitive_with_party(roll, jav.person_id)} ställe: bara en närvarande "
                     "ersättare eller ledamot som inte redan tjänstgör kan gå in."
                 )
     substitutes = [j.substitute_id for j in data.disqualifications if j.substitute_id]
@@ -141,8 +151,8 @@ def check(item: AgendaItem, data: DeliberationInput, roll: Roll | None = None) -
         must_serve(motion.person_id, "yrka")
         if motion.kind in NEEDS_TEXT and not motion.text.strip():
             raise InvalidInput(
-                f"Skriv vad {name_with_party(roll, motion.person_id, people)}s "
-                f"{Kind(motion.kind).label}syrkande går ut på."
+                f"Skriv vad {genitive_with_party(roll, motion.person_id)} "
+                f"{NOUNS[Kind(motion.kind)]} går ut på."
             )
         if motion.supports is not None:
             if motion.kind != Kind.APPROVAL:
@@ -170,10 +180,19 @@ def check(item: AgendaItem, data: DeliberationInput, roll: Roll | None = None) -
                 raise InvalidInput("En röst är ja, nej eller avstår.")
             must_serve(person_id, "rösta")
 
-    documents = set(ItemDocument.objects.filter(item=item).values_list("pk", flat=True))
+    if documents is None:
+        documents = set(ItemDocument.objects.filter(item=item).values_list("pk", flat=True))
     reserved: set[tuple[int, str]] = set()
     for reservation in data.reservations:
         must_serve(reservation.person_id, "reservera sig")
+        # only who took part in the decision may reserve (KL 4 kap. 26 §): not who abstained
+        if data.votes and all(
+            v.ballots.get(reservation.person_id) == Choice.ABSTAIN for v in data.votes
+        ):
+            raise InvalidInput(
+                f"{name_with_party(roll, reservation.person_id, people)} avstod från att rösta "
+                "och deltog inte i beslutet, och kan därför inte reservera sig."
+            )
         if len(reservation.against) > 150:
             raise InvalidInput("Vad reservationen gäller får vara högst 150 tecken.")
         key = (reservation.person_id, reservation.against.strip().casefold())
@@ -211,18 +230,23 @@ def replace(item: AgendaItem, data: DeliberationInput) -> None:
     Reservation.objects.filter(item=item).delete()
     Disqualification.objects.filter(item=item).delete()
     AgendaItem.objects.filter(pk=item.pk).update(proposition=data.proposition.strip())
-    created: list[Motion] = []
-    for position, motion in enumerate(data.motions, start=1):
-        created.append(
-            Motion.objects.create(
-                item=item,
-                position=position,
-                person_id=motion.person_id,
-                kind=motion.kind,
-                text=motion.text.strip(),
-                supports=created[motion.supports - 1] if motion.supports is not None else None,
-            )
+    # all motions first, then who supports whom: a bifall may name a later motion
+    created = [
+        Motion.objects.create(
+            item=item,
+            position=position,
+            person_id=motion.person_id,
+            kind=motion.kind,
+            text=motion.text.strip(),
         )
+        for position, motion in enumerate(data.motions, start=1)
+    ]
+    supporting = []
+    for row, motion in zip(created, data.motions, strict=True):
+        if motion.supports is not None:
+            row.supports = created[motion.supports - 1]
+            supporting.append(row)
+    Motion.objects.bulk_update(supporting, ["supports"])
     for position, vote in enumerate(data.votes, start=1):
         row = Vote.objects.create(
             item=item,
@@ -463,8 +487,8 @@ def count(vote: VoteInput) -> Count:
 
 
 def is_decided(vote: VoteInput, chair_id: int | None) -> bool:
-    """Whether the vote has a winner: more votes on one side, or on a tie the chair's casting
-    vote (utslagsröst, KL 6 kap. 33 §)."""
+    """Whether the vote has a winner: more votes on one side, or on a tie the casting vote
+    (utslagsröst, KL 6 kap. 33 §) of ``chair_id``, who presides at the § (Roll.presiding)."""
     c = count(vote)
     return c.yes != c.no or (
         chair_id is not None and vote.ballots.get(chair_id) in (Choice.YES, Choice.NO)
@@ -490,21 +514,27 @@ def result_line(vote: VoteInput, chair_id: int | None, body: str = "nämnden") -
     return f"Med {c.yes} {ja} mot {c.no} {nej}{abstain} beslutar {body} enligt {winner}."
 
 
-def reservation_line(roll: Roll, reservation: ReservationInput, document_title: str = "") -> str:
-    """ "Per Holm (M) reserverar sig mot beslutet till förmån för eget yrkande." """
+def reservation_line(
+    roll: Roll, reservation: ReservationInput, document_title: str = "", *, public: bool = True
+) -> str:
+    """ "Per Holm (M) reserverar sig mot beslutet till förmån för eget yrkande." A written
+    reservation is named by its document's title, unless that document is internal (the
+    public protokoll names no internal document)."""
     against = reservation.against.strip() or "beslutet"
     line = f"{name_with_party(roll, reservation.person_id)} reserverar sig mot {against}"
     if reservation.for_own_motion:
         line += " till förmån för eget yrkande"
     line += "."
-    if document_title:
+    if document_title and public:
         line += f" Skriftlig reservation, bilaga: {document_title}."
+    elif document_title:
+        line += " Skriftlig reservation i en intern handling."
     return line
 
 
 def disqualification_line(roll: Roll, jav: DisqualificationInput, people: dict[int, Person]) -> str:
-    """ "Per Holm (M) anmäler jäv och deltar inte i handläggningen. Eva Lund (M) tjänstgör i
-    hans ställe." """
+    """ "Per Holm (M) anmäler jäv och deltar inte i handläggningen av ärendet. Eva Lund (M)
+    tjänstgör i stället." """
     who = name_with_party(roll, jav.person_id, people)
     line = f"{who} anmäler jäv och deltar inte i handläggningen av ärendet."
     if jav.substitute_id:
@@ -518,19 +548,27 @@ def problems(minutes: Minutes) -> list[str]:
     serving member without a vote, a tie without the chair's vote), or a motion, vote or
     reservation by someone who no longer serves at the § after the attendance changed."""
     roll = Roll.of(minutes)
-    chair_id = minutes.meeting.chaired_by_id
+    chaired_by = minutes.meeting.chaired_by_id
     out = []
-    items = (
+    items = list(
         AgendaItem.objects.filter(minutes=minutes)
         .order_by("position")
-        .prefetch_related(*prefetch())
+        .prefetch_related(*prefetch(), "documents")
     )
+    states = {item.pk: state_of(item) for item in items}
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(
+            pk__in=set().union(*(_person_ids(d) for d in states.values()))
+        )
+    }
     for item in items:
-        data = state_of(item)
+        data = states[item.pk]
         if not (data.motions or data.votes or data.reservations or data.disqualifications):
             continue
+        chair_id = roll.presiding(item.position, chaired_by)
         try:
-            check(item, data, roll)
+            check(item, data, roll, people=people, documents={d.pk for d in item.documents.all()})
         except InvalidInput as error:
             out.append(f"{item.label or item.title}: {error}")
             continue
@@ -545,7 +583,7 @@ def problems(minutes: Minutes) -> list[str]:
                 )
             elif not is_decided(vote, chair_id):
                 out.append(
-                    f"{item.label}: {which} slutar lika och ordföranden har inte röstat ja eller "
-                    "nej; ordföranden har utslagsröst."
+                    f"{item.label}: {which} slutar lika och den som var ordförande vid "
+                    "paragrafen har inte röstat ja eller nej; ordföranden har utslagsröst."
                 )
     return out

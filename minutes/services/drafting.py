@@ -190,7 +190,7 @@ def attendance_update(
             raise InvalidInput("En person kan inte vara ersättare för sig själv.")
     taking_part = [e for e in entries if e.status]
     if minutes.meeting.council.numbers_paragraphs:
-        _check_committee_attendance(taking_part)
+        _check_committee_attendance(taking_part, minutes.meeting.chaired_by_id)
     else:
         taking_part = [
             dataclasses.replace(e, from_position=None, to_position=None, is_adjuster=False)
@@ -237,9 +237,11 @@ def attendance_update(
     return version + 1
 
 
-def _check_committee_attendance(entries: list[AttendanceEntry]) -> None:
-    """A nämnd's attendance: ranges that make sense, a serving substitute who never serves at
-    the same § as the member replaced, and one or two justerare among those present."""
+def _check_committee_attendance(entries: list[AttendanceEntry], chaired_by_id: int | None) -> None:
+    """A nämnd's attendance: ranges that make sense; a serving substitute who replaces a
+    deciding member and never serves at the same § as that member or as another substitute
+    for the same seat; and one or two justerare among the members deciding, not the person
+    who chairs (who signs anyway)."""
     roles = dict(
         Membership.objects.filter(
             pk__in={e.membership_id for e in entries if e.membership_id}
@@ -274,28 +276,60 @@ def _check_committee_attendance(entries: list[AttendanceEntry]) -> None:
         if e.status == Attendance.Status.PRESENT
         and roles.get(e.membership_id, Membership.Role.MEMBER) in DECIDING_ROLES
     }
+    seats = dict(
+        Membership.objects.filter(
+            person_id__in={e.substitute_for_id for e in entries if e.substitute_for_id},
+            council_id__in=Membership.objects.filter(
+                pk__in={e.membership_id for e in entries if e.membership_id}
+            ).values("council_id"),
+            role__in=DECIDING_ROLES,
+        ).values_list("person_id", "role")
+    )
+    filled: dict[int, list[AttendanceEntry]] = {}
     for entry in entries:
-        if entry.status != Attendance.Status.SUBSTITUTE or entry.substitute_for_id not in present:
+        if entry.status != Attendance.Status.SUBSTITUTE:
             continue
-        (a, b), (c, d) = span(entry), span(present[entry.substitute_for_id])
+        replaced = entry.substitute_for_id
+        if replaced not in seats:
+            raise InvalidInput(
+                f"{names.get(entry.person_id, '')} kan bara ersätta en ledamot: "
+                f"{names.get(replaced, 'den valda personen')} har ingen plats i nämnden att ersätta."
+            )
+        for other in filled.setdefault(replaced, []):
+            (a, b), (c, d) = span(entry), span(other)
+            if a <= d and c <= b:
+                raise InvalidInput(
+                    f"{names.get(entry.person_id, '')} och {names.get(other.person_id, '')} "
+                    f"kan inte båda ersätta {names.get(replaced, '')} vid samma paragrafer; "
+                    "ange paragraferna."
+                )
+        filled[replaced].append(entry)
+        if replaced not in present:
+            continue
+        (a, b), (c, d) = span(entry), span(present[replaced])
         if a <= d and c <= b:
             raise InvalidInput(
                 f"{names.get(entry.person_id, '')} kan inte tjänstgöra för "
-                f"{names.get(entry.substitute_for_id, '')} vid paragrafer där "
-                f"{names.get(entry.substitute_for_id, '')} själv är närvarande; ange paragraferna."
+                f"{names.get(replaced, '')} vid paragrafer där "
+                f"{names.get(replaced, '')} själv är närvarande; ange paragraferna."
             )
     adjusters = [e for e in entries if e.is_adjuster]
     if len(adjusters) > 2:
         raise InvalidInput("Välj en eller två justerare.")
     for entry in adjusters:
         role = roles.get(entry.membership_id, Membership.Role.MEMBER)
-        if entry.status == Attendance.Status.ABSENT or role not in (
-            *DECIDING_ROLES,
-            Membership.Role.SUBSTITUTE,
-        ):
+        deciding = entry.status == Attendance.Status.SUBSTITUTE or (
+            entry.status == Attendance.Status.PRESENT and role in DECIDING_ROLES
+        )
+        if not deciding:
             raise InvalidInput(
                 f"{names.get(entry.person_id, '')} kan inte justera: justerarna väljs bland de "
-                "närvarande ledamöterna och ersättarna."
+                "beslutande, ledamöterna och de tjänstgörande ersättarna."
+            )
+        if entry.person_id == chaired_by_id:
+            raise InvalidInput(
+                f"{names.get(entry.person_id, '')} är ordförande och justerar redan protokollet; "
+                "välj en annan ledamot till justerare."
             )
 
 

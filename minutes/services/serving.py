@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from councils.models import Membership, Person
-from minutes.models import AgendaItem, Attendance, Disqualification, Minutes
+from minutes.models import Attendance, Disqualification, Minutes
 
 Role = Membership.Role
 DECIDING_ROLES = (Role.CHAIR, Role.VICE_CHAIR, Role.MEMBER)
@@ -90,19 +90,32 @@ class Roll:
                 people.add(substitute_id)
         return people
 
-    def present(self) -> set[int]:
-        return {r.person_id for r in self.rows if r.status != Attendance.Status.ABSENT}
-
     def may_step_in(self, person_id: int, position: int) -> bool:
-        """A substitute for a disqualified member: present at the meeting with an elected role,
-        and not already serving at the item."""
+        """A substitute for a disqualified member: present at the item with an elected role,
+        and not already serving there. A member present for part of the meeting is there only
+        within their range; a serving substitute outside their range is present without
+        serving, and may step in."""
         row = self.row(person_id)
         return (
             row is not None
             and row.status != Attendance.Status.ABSENT
+            and (row.status == Attendance.Status.SUBSTITUTE or within(row, position))
             and role_of(row) in ELECTED_ROLES
             and person_id not in self.by_attendance(position)
         )
+
+    def presiding(self, position: int, chaired_by_id: int | None) -> int | None:
+        """Who presides at the item, and so holds the casting vote (utslagsröst, KL 6 kap.
+        33 §): the person who chaired the meeting when serving there, else the ordförande,
+        else the vice ordförande serving there (the chair may have left for jäv)."""
+        serving = self.serving(position)
+        candidates = [chaired_by_id] + [
+            r.person_id
+            for role in (Role.CHAIR, Role.VICE_CHAIR)
+            for r in self.rows
+            if r.membership_id and r.membership.role == role
+        ]
+        return next((p for p in candidates if p is not None and p in serving), None)
 
 
 def party_of(row: Attendance | None) -> str:
@@ -128,23 +141,3 @@ def genitive_with_party(roll: Roll, person_id: int) -> str:
     name = genitive(row.person.name if row else "?")
     party = party_of(row)
     return f"{name} ({party})" if party else name
-
-
-def serving_at_items(minutes: Minutes) -> dict[int, list[Person]]:
-    """For the § page: each item's position → who serves there, in attendance order."""
-    roll = Roll.of(minutes)
-    positions = AgendaItem.objects.filter(minutes=minutes).values_list("position", flat=True)
-    people = roll.people()
-    extra = {
-        s: p
-        for s, p in Person.objects.filter(
-            pk__in={s for jav in roll.disqualified.values() for _p, s in jav if s}
-        ).values_list("pk", "name")
-    }
-    out = {}
-    for position in positions:
-        serving = roll.serving(position)
-        ordered = [r.person for r in roll.rows if r.person_id in serving]
-        ordered += [Person(pk=s, name=extra[s]) for s in serving if s not in people and s in extra]
-        out[position] = ordered
-    return out

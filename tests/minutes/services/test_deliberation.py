@@ -335,3 +335,155 @@ def test_a_protokolls_snapshot_reads_in_a_fixed_number_of_queries(c, minutes):
     with CaptureQueriesContext(connection) as three:
         build_snapshot(minutes)
     assert len(three) == len(one)
+
+
+# --- found in review -----------------------------------------------------------------------
+
+
+def test_a_bifall_may_support_a_later_motion(c, minutes):
+    item = cf.item_at(minutes, 2)
+    cf.save(
+        item,
+        D(motions=(M(c["Fredrik Holm"].pk, "bifall", supports=2), M(c["Bo Berg"].pk, "avslag"))),
+    )
+    first = Motion.objects.get(item=item, position=1)
+    assert first.supports.person == c["Bo Berg"]
+    assert deliberation.state_of(item).motions[0].supports == 2
+
+
+def test_two_substitutes_cannot_fill_one_seat_and_only_a_member_is_replaced(c, minutes):
+    entries = cf.attendance(c)
+    olsson = next(e for e in entries if e.person_id == c["Lars Olsson"].pk)
+    twice = [
+        e if e is not olsson else type(e)(**{**e.__dict__, "status": "substitute",
+                                             "substitute_for_id": c["Jonas Lind"].pk})
+        for e in entries
+    ]  # fmt: skip
+    with pytest.raises(services.InvalidInput, match="kan inte båda ersätta Jonas Lind"):
+        services.attendance_update(
+            minutes=minutes, version=minutes.attendance_version, entries=twice,
+            others_present="", actor=None,
+        )  # fmt: skip
+
+    # split over the §§, the two may share the seat
+    def split(e):
+        if e.person_id == c["Karin Mark"].pk:
+            return type(e)(**{**e.__dict__, "to_position": 2})
+        if e.person_id == c["Lars Olsson"].pk:
+            return type(e)(**{**e.__dict__, "from_position": 3})
+        return e
+
+    split = [split(e) for e in twice]
+    services.attendance_update(
+        minutes=minutes, version=minutes.attendance_version, entries=split,
+        others_present="", actor=None,
+    )  # fmt: skip
+    minutes.refresh_from_db()
+    roll = Roll.of(minutes)
+    assert len(roll.serving(2)) == len(roll.serving(3)) == 11
+    ersattare = [
+        e if e.person_id != olsson.person_id else type(e)(**{**e.__dict__, "status": "substitute",
+                                             "substitute_for_id": c["Karin Mark"].pk})
+        for e in cf.attendance(c)
+    ]  # fmt: skip
+    with pytest.raises(services.InvalidInput, match="kan bara ersätta en ledamot"):
+        services.attendance_update(
+            minutes=minutes, version=minutes.attendance_version, entries=ersattare,
+            others_present="", actor=None,
+        )  # fmt: skip
+
+
+def test_a_jävig_chair_leaves_the_casting_vote_to_the_vice_chair(c, minutes, cast):
+    item = cf.item_at(minutes, 2)
+    yes = ("Cecilia Dahl", "David Falk", "Eva Grön", "Lena Nyberg", "Karin Mark")
+    no = ("Bo Berg", "Fredrik Holm", "Greta Ivarsson", "Ida Karlsson", "Hassan Jama")
+    data = D(
+        votes=(V("förslaget", "avslaget", ballots(c, yes, no)),),
+        disqualifications=(J(c["Anna Ek"].pk),),
+    )
+    cf.save(item, data)
+    doc = build_snapshot(minutes)
+    assert doc.items[1].votes[0].result == (
+        "Med 5 ja-röster mot 5 nej-röster och ordförandens utslagsröst beslutar nämnden "
+        "enligt avslaget."
+    )  # Bo Berg, vice ordförande, presides at the § and voted nej
+    services.minutes_submit(minutes=minutes, actor=cast.secretary)
+
+
+def test_a_member_who_has_left_cannot_step_in_for_a_jävig_member(c):
+    minutes = cf.meeting(c, **{"Lena Nyberg": (1, 2)})
+    with pytest.raises(services.InvalidInput, match="kan inte tjänstgöra i David Falks"):
+        cf.save(
+            cf.item_at(minutes, 4),
+            D(disqualifications=(J(c["David Falk"].pk, c["Lena Nyberg"].pk),)),
+        )
+
+
+def test_who_abstained_cannot_reserve(c, minutes):
+    data = full(c)
+    abstaining = D(
+        votes=data.votes, reservations=(R(c["Hassan Jama"].pk),),
+        disqualifications=data.disqualifications,
+    )  # fmt: skip
+    with pytest.raises(
+        services.InvalidInput, match=re.escape("Hassan Jama (C) avstod från att rösta")
+    ):
+        cf.save(cf.item_at(minutes, 2), abstaining)
+
+
+def test_justerare_are_deciding_members_other_than_the_chair(c, minutes):
+    def with_adjusters(*names):
+        return [
+            type(e)(**{**e.__dict__, "is_adjuster": any(c[n].pk == e.person_id for n in names)})
+            for e in cf.attendance(c)
+        ]
+
+    for names, message in (
+        (("Lars Olsson",), "kan inte justera"),  # an ersättare present, not serving
+        (("Anna Ek",), "är ordförande och justerar redan"),
+    ):
+        minutes.refresh_from_db()
+        with pytest.raises(services.InvalidInput, match=message):
+            services.attendance_update(
+                minutes=minutes, version=minutes.attendance_version,
+                entries=with_adjusters(*names), others_present="", actor=None,
+            )  # fmt: skip
+    minutes.refresh_from_db()
+    services.attendance_update(
+        minutes=minutes, version=minutes.attendance_version,
+        entries=with_adjusters("Karin Mark", "Cecilia Dahl"), others_present="", actor=None,
+    )  # fmt: skip
+
+
+def test_a_jäv_at_a_confidential_paragraph_stays_out_of_the_front_page_and_the_list(c, minutes):
+    item = cf.item_at(minutes, 3)
+    cf.save(
+        item,
+        D(disqualifications=(J(c["David Falk"].pk, c["Lars Olsson"].pk),)),
+        is_public=False,
+        confidentiality_ground="OSL 26 kap. 1 §",
+    )
+    doc = build_snapshot(minutes)
+    front = " ".join(doc.deciding + doc.substitutes + tuple(r.serving for r in doc.roll))
+    assert "jäv" not in front and "§ 3" not in front
+    assert doc.items[2].disqualifications  # the § itself states it, for the internal copy
+
+
+def test_an_internal_written_reservation_is_not_named(c, minutes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = cf.item_at(minutes, 2)
+    document = services.document_add(
+        item=item, upload=SimpleUploadedFile("r.pdf", b"%PDF-1.7\n%%EOF\n"),
+        title="Reservation från Bo Berg om skyddade personuppgifter", is_public=False, actor=None,
+    )  # fmt: skip
+    data = full(c)
+    cf.save(
+        item,
+        D(
+            motions=data.motions, votes=data.votes, disqualifications=data.disqualifications,
+            reservations=(R(c["Bo Berg"].pk, "", True, document.pk),),
+        ),
+    )  # fmt: skip
+    line = build_snapshot(minutes).items[1].reservations[0]
+    assert "skyddade" not in line and line.endswith("Skriftlig reservation i en intern handling.")
