@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from core import audit
 from core.dates import long_date
@@ -400,9 +400,44 @@ def _renumber(minutes: Minutes, ordered_ids: list[int]) -> None:
     every step (the unique constraint is not deferred): first out of the way, then into place."""
     offset = 100_000
     items = AgendaItem.objects.filter(minutes=minutes)
+    before = dict(items.values_list("position", "pk"))
     items.update(position=F("position") + offset)
     for position, item_id in enumerate(ordered_ids, start=1):
         items.filter(pk=item_id).update(position=position, number=str(position))
+    _follow_items(minutes, before, {pk: n for n, pk in enumerate(ordered_ids, start=1)})
+
+
+def _follow_items(minutes: Minutes, before: dict[int, int], after: dict[int, int]) -> None:
+    """Attendance for part of a nämnd's meeting names its first and last item by position:
+    when items are inserted, deleted or moved, the bounds follow their items (a bound on a
+    deleted item moves to the nearest item inside the range), so "närvarande §§ 1–5" keeps
+    meaning the items it meant. ``before``: position → item id; ``after``: item id →
+    position."""
+    rows = list(
+        Attendance.objects.filter(minutes=minutes).filter(
+            Q(from_position__isnull=False) | Q(to_position__isnull=False)
+        )
+    )
+    if not rows or not after:
+        return
+
+    def moved(bound: int | None, *, first: bool) -> int | None:
+        if bound is None:
+            return None
+        # the item at the bound, or the nearest surviving one inside the range
+        steps = range(bound, max(before) + 1) if first else range(bound, 0, -1)
+        for old in steps:
+            if before.get(old) in after:
+                return after[before[old]]
+        return min(after.values()) if first else max(after.values())
+
+    for row in rows:
+        start = moved(row.from_position, first=True)
+        end = moved(row.to_position, first=False)
+        if start is not None and end is not None and start > end:
+            start, end = min(start, end), max(start, end)
+        row.from_position, row.to_position = start, end
+    Attendance.objects.bulk_update(rows, ["from_position", "to_position"])
 
 
 def lock_draft(minutes: Minutes) -> Minutes:

@@ -487,3 +487,21 @@ def test_an_internal_written_reservation_is_not_named(c, minutes):
     )  # fmt: skip
     line = build_snapshot(minutes).items[1].reservations[0]
     assert "skyddade" not in line and line.endswith("Skriftlig reservation i en intern handling.")
+
+
+def test_attendance_for_part_of_the_meeting_follows_its_items(c):
+    from minutes.models import Attendance
+
+    minutes = cf.meeting(c, **{"Lena Nyberg": (2, 3)})  # present at the 2nd and 3rd items
+
+    def lena():
+        row = Attendance.objects.get(minutes=minutes, person=c["Lena Nyberg"])
+        return row.from_position, row.to_position
+
+    services.item_create(minutes=minutes, title="Nytt ärende", actor=None)  # at the end
+    assert lena() == (2, 3)
+    first = minutes.items.get(position=1)
+    services.item_move(item=first, step=1, actor=None)  # the 1st and 2nd swap places
+    assert lena() == (1, 3)  # still "Ekonomisk uppföljning" to "Försörjningsstöd"
+    services.item_delete(item=minutes.items.get(position=1), actor=None)
+    assert lena() == (1, 2)
