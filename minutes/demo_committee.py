@@ -260,6 +260,18 @@ def _first_meeting(demo: DemoCouncil, council: Council, people: dict[str, Person
     if minutes is None:
         return
     P = people
+    _order(
+        minutes,
+        [
+            "Val av justerare",
+            "Godkännande av dagordning",
+            "Ekonomisk uppföljning per september 2026",
+            "Riktlinjer för ekonomiskt bistånd 2027",
+            "Verksamhetsbidrag till Arboga brottsofferjour 2027",
+            "Ärende enligt socialtjänstlagen",
+            "Delegationsbeslut och meddelanden",
+        ],
+    )
     _attendance(
         minutes,
         people,
@@ -382,22 +394,15 @@ def _first_meeting(demo: DemoCouncil, council: Council, people: dict[str, Person
             "decision": "Redovisningen av delegationsbeslut för september 2026 läggs till handlingarna."
         },
     )
-    _order(
-        minutes,
-        [
-            "Val av justerare",
-            "Godkännande av dagordning",
-            "Ekonomisk uppföljning per september 2026",
-            "Riktlinjer för ekonomiskt bistånd 2027",
-            "Verksamhetsbidrag till Arboga brottsofferjour 2027",
-            "Ärende enligt socialtjänstlagen",
-            "Delegationsbeslut och meddelanden",
-        ],
-    )
     _justera(demo, minutes)
 
 
 def _order(minutes: Minutes, titles: list[str]) -> None:
+    """The agenda in this order (the items missing added): before the attendance, whose
+    ranges name the items by their place, and the §§' parts, which it checks."""
+    for title in titles:
+        if not AgendaItem.objects.filter(minutes=minutes, title=title).exists():
+            services.item_create(minutes=minutes, title=title, actor=None)
     ids = dict(AgendaItem.objects.filter(minutes=minutes).values_list("title", "pk"))
     services.items_reorder(minutes=minutes, ordered_ids=[ids[t] for t in titles], actor=None)
 
@@ -407,6 +412,17 @@ def _second_meeting(demo: DemoCouncil, council: Council, people: dict[str, Perso
     if minutes is None:
         return
     P = people
+    _order(
+        minutes,
+        [
+            "Val av justerare",
+            "Godkännande av dagordning",
+            "Verksamhetsplan och internbudget 2027",
+            "Internkontrollplan 2027",
+            "Ärende enligt lagen med särskilda bestämmelser om vård av unga",
+            "Delegationsbeslut och meddelanden",
+        ],
+    )
     _attendance(
         minutes,
         people,
@@ -486,17 +502,6 @@ def _second_meeting(demo: DemoCouncil, council: Council, people: dict[str, Perso
         parts={
             "decision": "Redovisningen av delegationsbeslut för oktober 2026 läggs till handlingarna."
         },
-    )
-    _order(
-        minutes,
-        [
-            "Val av justerare",
-            "Godkännande av dagordning",
-            "Verksamhetsplan och internbudget 2027",
-            "Internkontrollplan 2027",
-            "Ärende enligt lagen med särskilda bestämmelser om vård av unga",
-            "Delegationsbeslut och meddelanden",
-        ],
     )
     _justera(demo, minutes)
 

@@ -422,8 +422,8 @@ def _follow_items(minutes: Minutes, before: dict[int, int], after: dict[int, int
         return
 
     def moved(bound: int | None, *, first: bool) -> int | None:
-        if bound is None:
-            return None
+        if bound is None or bound > max(before, default=0):
+            return bound  # none, or a § not yet on the agenda
         # the item at the bound, or the nearest surviving one inside the range
         steps = range(bound, max(before) + 1) if first else range(bound, 0, -1)
         for old in steps:
