@@ -359,13 +359,22 @@ def from_json(payload: dict) -> DeliberationInput:
     """The editor's JSON (:func:`as_json`'s shape) as input; ValueError/TypeError/KeyError for
     what cannot be read."""
 
+    def pk(value) -> int:
+        number = int(value)
+        if not 0 < number < 2**63:  # no row has it, and the database cannot look it up
+            raise ValueError(value)
+        return number
+
     def opt_int(value) -> int | None:
         return None if value in (None, "") else int(value)
+
+    def opt_pk(value) -> int | None:
+        return None if value in (None, "") else pk(value)
 
     return DeliberationInput(
         motions=tuple(
             MotionInput(
-                int(m["person"]), str(m["kind"]), str(m.get("text", "")), opt_int(m.get("supports"))
+                pk(m["person"]), str(m["kind"]), str(m.get("text", "")), opt_int(m.get("supports"))
             )
             for m in payload.get("motions", [])
         ),
@@ -374,21 +383,21 @@ def from_json(payload: dict) -> DeliberationInput:
             VoteInput(
                 str(v.get("yes_means", "")),
                 str(v.get("no_means", "")),
-                {int(p): str(c) for p, c in dict(v.get("ballots", {})).items() if c},
+                {pk(p): str(c) for p, c in dict(v.get("ballots", {})).items() if c},
             )
             for v in payload.get("votes", [])
         ),
         reservations=tuple(
             ReservationInput(
-                int(r["person"]),
+                pk(r["person"]),
                 str(r.get("against", "")),
                 bool(r.get("for_own_motion", False)),
-                opt_int(r.get("document")),
+                opt_pk(r.get("document")),
             )
             for r in payload.get("reservations", [])
         ),
         disqualifications=tuple(
-            DisqualificationInput(int(j["person"]), opt_int(j.get("substitute")))
+            DisqualificationInput(pk(j["person"]), opt_pk(j.get("substitute")))
             for j in payload.get("disqualifications", [])
         ),
     )
