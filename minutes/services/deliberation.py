@@ -479,6 +479,18 @@ def suggested_proposition(roll: Roll, data: DeliberationInput, body: str = "näm
     return "\n\n".join(lines)
 
 
+def suggested_vote(roll: Roll, data: DeliberationInput) -> tuple[str, str]:
+    """What a new vote's ja and nej stand for, as the editor prefills them: the proposal (or,
+    against a referral or postponement, deciding the matter today) against the last motion of
+    the motions' own that is not a bifall, named by :func:`motion_name`."""
+    counter = [m for m in data.motions if m.supports is None and m.kind in NOUNS]
+    if not counter:
+        return "förslaget", ""
+    last = counter[-1]
+    yes = "att ärendet avgörs i dag" if last.kind in DEFERRING else "förslaget"
+    return yes, motion_name(roll, last)
+
+
 @dataclass(frozen=True)
 class Count:
     yes: int

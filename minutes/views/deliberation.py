@@ -141,7 +141,11 @@ def deliberation_page(item, data=None, roll: Roll | None = None) -> Deliberation
             "attending": attending,
             "stepIn": step_in,
             "suggestion": deliberation.suggested_proposition(roll, state),
-            "vote": dict(zip(("yes_means", "no_means"), suggested_vote(roll, state), strict=True)),
+            "vote": dict(
+                zip(
+                    ("yes_means", "no_means"), deliberation.suggested_vote(roll, state), strict=True
+                )
+            ),
         },
         serving=serving,
         counts=counts,
@@ -155,7 +159,7 @@ def saved_answer(minutes, data: deliberation.DeliberationInput, position: int) -
     decided. Read after the save, so that the jäv saved decides who presides."""
     roll = Roll.of(minutes)
     presiding = roll.presiding(position, minutes.meeting.chaired_by_id)
-    yes_means, no_means = suggested_vote(roll, data)
+    yes_means, no_means = deliberation.suggested_vote(roll, data)
     return {
         "suggested_proposition": deliberation.suggested_proposition(roll, data),
         "suggested_vote": {"yes_means": yes_means, "no_means": no_means},
@@ -169,24 +173,6 @@ def saved_answer(minutes, data: deliberation.DeliberationInput, position: int) -
             for vote in data.votes
         ],
     }
-
-
-def suggested_vote(roll: Roll, data: deliberation.DeliberationInput) -> tuple[str, str]:
-    """What a new vote's ja and nej stand for, from the motions: the proposal against the last
-    counter-motion (named as the service names it), or the matter decided today against a
-    referral or postponement."""
-    counter = [
-        m
-        for m in data.motions
-        if m.supports is None
-        and m.kind in deliberation.NOUNS
-        and m.kind != deliberation.Kind.APPROVAL
-    ]
-    if not counter:
-        return "förslaget", ""
-    last = counter[-1]
-    yes = "att ärendet avgörs i dag" if last.kind in deliberation.DEFERRING else "förslaget"
-    return yes, deliberation.motion_name(roll, last)
 
 
 def _deliberation_words(
