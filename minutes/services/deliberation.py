@@ -30,6 +30,7 @@ from minutes.services.serving import Roll, genitive_with_party, name_with_party
 from minutes.services.text import check_text
 
 MAX_ROWS = 50
+MAX_BALLOTS = 1000  # a vote's ballots as read from the editor: more than any body's members
 Kind = Motion.Kind
 Choice = Ballot.Choice
 # kinds that defer the matter instead of deciding it; the chair puts them first
@@ -371,6 +372,12 @@ def from_json(payload: dict) -> DeliberationInput:
     def opt_pk(value) -> int | None:
         return None if value in (None, "") else pk(value)
 
+    def ballots(value) -> dict[int, str]:
+        given = dict(value)
+        if len(given) > MAX_BALLOTS:  # more than any body has members: not the editor's
+            raise ValueError("ballots")
+        return {pk(p): str(c) for p, c in given.items() if c}
+
     return DeliberationInput(
         motions=tuple(
             MotionInput(
@@ -383,7 +390,7 @@ def from_json(payload: dict) -> DeliberationInput:
             VoteInput(
                 str(v.get("yes_means", "")),
                 str(v.get("no_means", "")),
-                {pk(p): str(c) for p, c in dict(v.get("ballots", {})).items() if c},
+                ballots(v.get("ballots", {})),
             )
             for v in payload.get("votes", [])
         ),

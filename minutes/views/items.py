@@ -224,10 +224,11 @@ def item_autosave(request: HttpRequest, page: MeetingPage) -> JsonResponse:
         debate = None  # likewise the deliberation: only when the page sent it
         if committee and any(key in payload for key in DELIBERATION_KEYS):
             # a part the payload leaves out stays as stored, never emptied
-            stored = deliberation.as_json(deliberation.state_of(page.item))
-            debate = deliberation.from_json(
-                {key: payload[key] if key in payload else stored[key] for key in DELIBERATION_KEYS}
-            )
+            sent = {key: payload[key] for key in DELIBERATION_KEYS if key in payload}
+            if len(sent) < len(DELIBERATION_KEYS):
+                prefetch_related_objects([page.item], *deliberation.prefetch())
+                sent = deliberation.as_json(deliberation.state_of(page.item)) | sent
+            debate = deliberation.from_json(sent)
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
         return _json_error(_("Det som skickades gick inte att läsa."), 400)
     try:

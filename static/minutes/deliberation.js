@@ -215,7 +215,11 @@
     rows("voteringar").forEach(function (vote) {
       var out = vote.querySelector("[data-vote-count]");
       var text = countText(vote, ids.length);
-      if (out.textContent !== text) out.textContent = text;
+      if (out.textContent === text) return;
+      out.textContent = text;
+      // the result stands as last saved, greyed, until the save after this change words it
+      var result = vote.querySelector("[data-vote-result]");
+      if (result) result.classList.add("text-body-secondary");
     });
   }
 
@@ -357,7 +361,9 @@
       var out = row.querySelector("[data-vote-result]");
       var text = i >= 0 && results[i] ? results[i].result : "";
       if (out && out.textContent !== text) out.textContent = text;
-      if (out) out.classList.toggle("text-danger", i >= 0 && !!results[i] && !!results[i].result && !results[i].decided);
+      if (!out) return;
+      out.classList.remove("text-body-secondary");
+      out.classList.toggle("text-danger", i >= 0 && !!results[i] && !!results[i].result && !results[i].decided);
     });
   }
 

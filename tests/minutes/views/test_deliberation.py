@@ -476,6 +476,12 @@ def test_tampered_plain_form_input_is_refused_in_swedish_and_nothing_typed_is_lo
         {"votes": [{"yes_means": "a", "no_means": "b", "ballots": {"²": "ja"}}]},
         {"votes": [{"yes_means": "a", "no_means": "b", "ballots": {"1" * 30: "ja"}}]},
         {"motions": "not a list"},
+        # more ballots than any body has members: refused before any database lookup
+        {
+            "votes": [
+                {"yes_means": "a", "no_means": "b", "ballots": dict.fromkeys(range(1, 1002), "ja")}
+            ]
+        },
         {"motions": [{"person": "OUTSIDER", "kind": "avslag"}]},
         {"reservations": [{"person": "BO", "document": "OTHER_DOC"}]},
     ],
