@@ -301,6 +301,25 @@ class NextMeetingForm(MeetingForm):
 # who may step in); whether they serve is the service's to decide.
 
 
+MAX_ROWS = 50  # minutes.services.deliberation.MAX_ROWS: rows per formset of a §
+MAX_ID = 2**63 - 1  # the largest primary key a database column holds
+
+
+def posted_int(value, default: int | None = None) -> int | None:
+    """A non-negative whole number as posted ("12"), else ``default``: never an exception for
+    what a tampered form sends ("abc", "²", "1e9", an id too large for the database)."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > MAX_ID:
+        return default
+    return int(text)
+
+
+def posted_total(data, prefix: str) -> int:
+    """A formset's TOTAL_FORMS as posted, read leniently and never above MAX_ROWS + 1 (the
+    formset itself refuses more than MAX_ROWS): a tampered count builds no more rows."""
+    return min(posted_int((data or {}).get(f"{prefix}-TOTAL_FORMS"), 0), MAX_ROWS + 1)
+
+
 def _person_field(label: str, required: bool = False) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
@@ -432,7 +451,14 @@ class ReservationForm(_PeopleForm):
 
 
 def _formset(form):
-    return forms.formset_factory(form, extra=1, can_delete=True, max_num=50, validate_max=True)
+    return forms.formset_factory(
+        form,
+        extra=1,
+        can_delete=True,
+        max_num=MAX_ROWS,
+        validate_max=True,
+        absolute_max=MAX_ROWS + 1,  # a tampered TOTAL_FORMS builds no more forms than that
+    )
 
 
 class DeliberationForms:
@@ -452,7 +478,7 @@ class DeliberationForms:
         from minutes.services import deliberation
 
         state = initial or deliberation.DeliberationInput()
-        total = max(len(state.motions), int((data or {}).get("yrkanden-TOTAL_FORMS", 0) or 0)) + 1
+        total = max(len(state.motions), posted_total(data, "yrkanden")) + 1
         motions = [(n, _("Yrkande %(n)s") % {"n": n}) for n in range(1, total + 1)]
         self.data = data
         self.proposition = data.get("proposition", "") if data is not None else state.proposition

@@ -30,6 +30,7 @@ from minutes.services.serving import Roll, genitive_with_party, name_with_party
 from minutes.services.text import check_text
 
 MAX_ROWS = 50
+MAX_BALLOTS = 1000  # a vote's ballots as read from the editor: more than any body's members
 Kind = Motion.Kind
 Choice = Ballot.Choice
 # kinds that defer the matter instead of deciding it; the chair puts them first
@@ -359,13 +360,28 @@ def from_json(payload: dict) -> DeliberationInput:
     """The editor's JSON (:func:`as_json`'s shape) as input; ValueError/TypeError/KeyError for
     what cannot be read."""
 
+    def pk(value) -> int:
+        number = int(value)
+        if not 0 < number < 2**63:  # no row has it, and the database cannot look it up
+            raise ValueError(value)
+        return number
+
     def opt_int(value) -> int | None:
         return None if value in (None, "") else int(value)
+
+    def opt_pk(value) -> int | None:
+        return None if value in (None, "") else pk(value)
+
+    def ballots(value) -> dict[int, str]:
+        given = dict(value)
+        if len(given) > MAX_BALLOTS:  # more than any body has members: not the editor's
+            raise ValueError("ballots")
+        return {pk(p): str(c) for p, c in given.items() if c}
 
     return DeliberationInput(
         motions=tuple(
             MotionInput(
-                int(m["person"]), str(m["kind"]), str(m.get("text", "")), opt_int(m.get("supports"))
+                pk(m["person"]), str(m["kind"]), str(m.get("text", "")), opt_int(m.get("supports"))
             )
             for m in payload.get("motions", [])
         ),
@@ -374,21 +390,21 @@ def from_json(payload: dict) -> DeliberationInput:
             VoteInput(
                 str(v.get("yes_means", "")),
                 str(v.get("no_means", "")),
-                {int(p): str(c) for p, c in dict(v.get("ballots", {})).items() if c},
+                ballots(v.get("ballots", {})),
             )
             for v in payload.get("votes", [])
         ),
         reservations=tuple(
             ReservationInput(
-                int(r["person"]),
+                pk(r["person"]),
                 str(r.get("against", "")),
                 bool(r.get("for_own_motion", False)),
-                opt_int(r.get("document")),
+                opt_pk(r.get("document")),
             )
             for r in payload.get("reservations", [])
         ),
         disqualifications=tuple(
-            DisqualificationInput(int(j["person"]), opt_int(j.get("substitute")))
+            DisqualificationInput(pk(j["person"]), opt_pk(j.get("substitute")))
             for j in payload.get("disqualifications", [])
         ),
     )
@@ -468,6 +484,18 @@ def suggested_proposition(roll: Roll, data: DeliberationInput, body: str = "näm
             f"Ordföranden ställer proposition på förslaget och finner att {body} bifaller det."
         )
     return "\n\n".join(lines)
+
+
+def suggested_vote(roll: Roll, data: DeliberationInput) -> tuple[str, str]:
+    """What a new vote's ja and nej stand for, as the editor prefills them: the proposal (or,
+    against a referral or postponement, deciding the matter today) against the last motion of
+    the motions' own that is not a bifall, named by :func:`motion_name`."""
+    counter = [m for m in data.motions if m.supports is None and m.kind in NOUNS]
+    if not counter:
+        return "förslaget", ""
+    last = counter[-1]
+    yes = "att ärendet avgörs i dag" if last.kind in DEFERRING else "förslaget"
+    return yes, motion_name(roll, last)
 
 
 @dataclass(frozen=True)

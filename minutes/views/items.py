@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +24,15 @@ from minutes import item_tools, services
 from minutes.forms import DocumentEditForm, DocumentForm, ItemForm, ItemTitleForm, SectionFormSet
 from minutes.services import deliberation
 from minutes.services.serving import Roll
-from minutes.views.deliberation import conflict_words, deliberation_page, suggest_proposition
+from minutes.views.deliberation import (
+    conflict_words,
+    deliberation_page,
+    saved_answer,
+    suggest_proposition,
+)
 from minutes.views.loading import MeetingPage, meeting_view, not_editable_as_conflict
 
+DELIBERATION_KEYS = ("motions", "proposition", "votes", "reservations", "disqualifications")
 DOCUMENT_PREFIX = "handling"  # the upload form shares the item page with the item's own fields
 
 
@@ -73,15 +80,19 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     numbers_paragraphs = page.meeting.council.numbers_paragraphs
     conflict = None
     debate = None
+    roll = None
+    if numbers_paragraphs:  # the deliberation read once, whatever its number of votes
+        prefetch_related_objects([item], *deliberation.prefetch())
+        roll = Roll.of(page.minutes)
     if request.method == "POST":
         form = ItemForm(request.POST)
         sections = SectionFormSet(request.POST, prefix="sections")
         # a page older than the deliberation's forms leaves it as it is
         if numbers_paragraphs and "yrkanden-TOTAL_FORMS" in request.POST:
-            debate = deliberation_page(item, request.POST)
+            debate = deliberation_page(item, request.POST, roll)
         if debate is not None and "suggest_proposition" in request.POST:
             form.is_valid()  # shown as typed, with any errors
-            debate, status = suggest_proposition(request, item, form, debate)
+            debate, status = suggest_proposition(request, item, form, debate, roll)
         else:
             if (
                 form.is_valid()
@@ -116,14 +127,14 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             form.add_error(None, _("Kontrollera raderna markerade med fel nedan."))
             status = 400
         if debate is None and numbers_paragraphs:
-            debate = deliberation_page(item)
+            debate = deliberation_page(item, roll=roll)
     else:
         state = services.item_state(item)
         form = ItemForm(initial={k: v for k, v in state.items() if k != "sections"})
         sections = SectionFormSet(initial=state["sections"], prefix="sections")
         status = 200
         if numbers_paragraphs:
-            debate = deliberation_page(item)
+            debate = deliberation_page(item, roll=roll)
     item.refresh_from_db()
     if numbers_paragraphs:
         form.fields["body"].label = _("Ärendebeskrivning")
@@ -146,7 +157,7 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             ],
             "autosave_url": page.address("item_autosave", item.pk),
             "debate": debate,
-            "conflict_words": conflict_words(item, debate, conflict),
+            "conflict_words": conflict_words(item, debate, conflict, roll),
             "richtext_rules": allow_list(),
         },
         status=status,
@@ -211,8 +222,13 @@ def item_autosave(request: HttpRequest, page: MeetingPage) -> JsonResponse:
                 immediate_adjustment=bool(payload.get("immediate_adjustment", False)),
             )
         debate = None  # likewise the deliberation: only when the page sent it
-        if committee and "motions" in payload:
-            debate = deliberation.from_json(payload)
+        if committee and any(key in payload for key in DELIBERATION_KEYS):
+            # a part the payload leaves out stays as stored, never emptied
+            sent = {key: payload[key] for key in DELIBERATION_KEYS if key in payload}
+            if len(sent) < len(DELIBERATION_KEYS):
+                prefetch_related_objects([page.item], *deliberation.prefetch())
+                sent = deliberation.as_json(deliberation.state_of(page.item)) | sent
+            debate = deliberation.from_json(sent)
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
         return _json_error(_("Det som skickades gick inte att läsa."), 400)
     try:
@@ -236,10 +252,8 @@ def item_autosave(request: HttpRequest, page: MeetingPage) -> JsonResponse:
         return _json_error(str(error), 400)
     saved = timezone.localtime()
     answer = {"version": new_version, "saved_at": f"{saved:%H:%M}"}
-    if debate is not None:  # what "Föreslå text från yrkandena" fills in
-        answer["suggested_proposition"] = deliberation.suggested_proposition(
-            Roll.of(page.minutes), debate
-        )
+    if debate is not None:  # the proposition, the vote's sides and results, in the service's words
+        answer |= saved_answer(page.minutes, debate, page.item.position)
     return JsonResponse(answer)
 
 

@@ -18,11 +18,6 @@
     bifall: "bifall", avslag: "avslag", andring: "ändring", tillagg: "tillägg",
     aterremiss: "återremiss", bordlaggning: "bordläggning",
   };
-  // "Per Holms (M) avslagsyrkande" (minutes.services.deliberation.NOUNS)
-  var NOUNS = {
-    avslag: "avslagsyrkande", andring: "ändringsyrkande", tillagg: "tilläggsyrkande",
-    aterremiss: "återremissyrkande", bordlaggning: "bordläggningsyrkande",
-  };
   var CHOICES = [["ja", "Ja"], ["nej", "Nej"], ["avstar", "Avstår"], ["", "Ingen röst"]];
 
   function section(prefix) { return form.querySelector('[data-formset="' + prefix + '"]'); }
@@ -34,7 +29,6 @@
   function live(row) { var d = row.querySelector("[data-delete]"); return !(d && d.checked); }
   function intOrNull(v) { return v === "" || v === null || v === undefined ? null : parseInt(v, 10); }
   function nameOf(id) { var p = roll.people[String(id)]; return p ? p.name : "?"; }
-  function genitiveOf(id) { var p = roll.people[String(id)]; return p ? p.genitive : "?"; }
   function changed() { form.dispatchEvent(new Event("change", { bubbles: true })); }
 
   // --- Who serves at the § now: the attendance, less the jäv, with those who step in -------
@@ -202,37 +196,30 @@
   }
 
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  // The live count only; the result ("Med 5 ja-röster mot 4 nej-röster …") is the service's
+  // (deliberation.result_line, with the casting vote of whoever presides at the §), shown
+  // from the page and replaced after each save (saved() below).
   function countText(vote, servingCount) {
-    var c = { ja: 0, nej: 0, avstar: 0 }, chair = "";
+    var c = { ja: 0, nej: 0, avstar: 0 };
     Array.prototype.forEach.call(vote.querySelectorAll(".ballot-row"), function (row) {
       var choice = choiceOf(row);
       if (choice in c) c[choice] += 1;
-      if (roll.chair !== null && row.dataset.person === String(roll.chair)) chair = choice;
     });
     var total = c.ja + c.nej + c.avstar;
     var text = c.ja + " ja, " + c.nej + " nej, " + c.avstar + " avstår – " + total + " av " +
       servingCount + " har röstat.";
-    if (!total) return text;
-    // minutes.services.deliberation.result_line
-    var yes = value(vote, "yes_means").trim(), no = value(vote, "no_means").trim();
-    var abstain = c.avstar ? ", " + c.avstar + " avstår," : "";
-    var votes = "Med " + plural(c.ja, "ja-röst", "ja-röster") + " mot " + plural(c.nej, "nej-röst", "nej-röster");
-    if (c.ja === c.nej && chair !== "ja" && chair !== "nej") {
-      text += " Voteringen slutar " + c.ja + "–" + c.nej + abstain.replace(/,$/, "") + " och är inte avgjord.";
-    } else if (c.ja === c.nej) {
-      text += " " + votes + abstain + " och ordförandens utslagsröst beslutar " + roll.body +
-        " enligt " + (chair === "ja" ? yes : no) + ".";
-    } else {
-      text += " " + votes + abstain + " beslutar " + roll.body + " enligt " + (c.ja > c.nej ? yes : no) + ".";
-    }
-    if (total < servingCount) text += " Det saknas " + plural(servingCount - total, "röst", "röster") + ".";
+    if (total && total < servingCount) text += " Det saknas " + plural(servingCount - total, "röst", "röster") + ".";
     return text;
   }
   function refreshCounts(ids) {
     rows("voteringar").forEach(function (vote) {
       var out = vote.querySelector("[data-vote-count]");
       var text = countText(vote, ids.length);
-      if (out.textContent !== text) out.textContent = text;
+      if (out.textContent === text) return;
+      out.textContent = text;
+      // the result stands as last saved, greyed, until the save after this change words it
+      var result = vote.querySelector("[data-vote-result]");
+      if (result) result.classList.add("text-body-secondary");
     });
   }
 
@@ -282,22 +269,28 @@
     actions.insertBefore(button, actions.firstChild);
   }
 
-  // A vote is prefilled from the motions: the proposal against the (last) counter-motion.
-  function prefillVote(vote) {
-    var counter = null;
-    rows("yrkanden").filter(live).forEach(function (row) {
-      var kind = value(row, "kind");
-      if (value(row, "person") && !value(row, "supports") && NOUNS[kind]) counter = row;
-    });
-    var yes = "förslaget", no = "";
-    if (counter) {
-      var kind = value(counter, "kind");
-      no = genitiveOf(value(counter, "person")) + " " + NOUNS[kind];
-      if (kind === "aterremiss" || kind === "bordlaggning") yes = "att ärendet avgörs i dag";
-    }
-    field(vote, "yes_means").value = yes;
-    field(vote, "no_means").value = no;
+  // A vote is prefilled from the motions, as the server words it (the proposal against the
+  // last counter-motion, "Per Holms (M) avslagsyrkande"): at once from the last save, and
+  // again after the next save if the motions changed since, unless the secretary has typed
+  // over it.
+  var voteSides = roll.vote || { yes_means: "förslaget", no_means: "" };
+  var prefilled = [];
+  function fillSides(vote) {
+    field(vote, "yes_means").value = voteSides.yes_means;
+    field(vote, "no_means").value = voteSides.no_means;
+    prefilled.push({ row: vote, yes: voteSides.yes_means, no: voteSides.no_means });
   }
+  function refillSides() {
+    prefilled.forEach(function (p) {
+      if (!p.row.isConnected || value(p.row, "yes_means") !== p.yes || value(p.row, "no_means") !== p.no) return;
+      if (p.yes === voteSides.yes_means && p.no === voteSides.no_means) return;
+      field(p.row, "yes_means").value = voteSides.yes_means;
+      field(p.row, "no_means").value = voteSides.no_means;
+      changed();
+    });
+    prefilled = [];
+  }
+  function prefillVote(vote) { fillSides(vote); }
 
   form.querySelectorAll("[data-formset]").forEach(function (box) {
     var prefix = box.dataset.formset;
@@ -357,6 +350,21 @@
     proposition.value = suggestion;
     proposition.focus();
     proposition.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  // Each saved vote's result as the server words it; the votes sent are the live rows that
+  // are not blank, in order (collect() below).
+  function showResults(results) {
+    var sent = rows("voteringar").filter(function (row) { return live(row) && !isBlank("voteringar", row); });
+    rows("voteringar").forEach(function (row) {
+      var i = sent.indexOf(row);
+      var out = row.querySelector("[data-vote-result]");
+      var text = i >= 0 && results[i] ? results[i].result : "";
+      if (out && out.textContent !== text) out.textContent = text;
+      if (!out) return;
+      out.classList.remove("text-body-secondary");
+      out.classList.toggle("text-danger", i >= 0 && !!results[i] && !!results[i].result && !results[i].decided);
+    });
   }
 
   // --- For drafting.js ---------------------------------------------------------------------
@@ -504,6 +512,8 @@
     requestSave: null,
     saved: function (body) {
       if (body && typeof body.suggested_proposition === "string") suggestion = body.suggested_proposition;
+      if (body && body.suggested_vote) { voteSides = body.suggested_vote; refillSides(); }
+      if (body && body.votes) showResults(body.votes);
       if (wanted) fill();
     },
     failed: function () { wanted = false; },

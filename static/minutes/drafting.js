@@ -348,6 +348,11 @@
         } else if (r.status === 409 && r.body.current) {
           showConflict(payload, r.body.current);
           say("Inte sparat – se jämförelsen ovan.", "error");
+        } else if (r.status === 400 && deliberation) {
+          // the § is saved as a whole (one version check): a refused row holds back the
+          // text and the decision too, until it is corrected
+          say("Inte sparat: " + ((r.body && r.body.error) || "det som skickades gick inte att läsa.") +
+            " Rätta det ovan – inget i paragrafen sparas förrän dess, texten finns kvar i webbläsaren.", "error");
         } else {
           say((r.body && r.body.error) || "Inte sparat.", "error");
         }
@@ -361,9 +366,12 @@
     }
     function schedule() {
       keep();
-      say("Ändrat – sparas strax");
+      var waiting = deliberation && deliberation.incomplete();
+      say(waiting
+        ? "Ändrat – sparas när raden du fyller i är klar; texten finns kvar i webbläsaren."
+        : "Ändrat – sparas strax");
       clearTimeout(timer);
-      timer = setTimeout(save, deliberation && deliberation.incomplete() ? 10000 : 2000);
+      timer = setTimeout(save, waiting ? 10000 : 2000);
     }
     // A nämnd's § parts in the comparison: each filled part under its label, as plain text.
     function partsSummary(data) {

@@ -110,17 +110,20 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
         votes.get_by_role("radiogroup", name=re.compile("^Karin Mark")).get_by_label("Ingen röst")
     ).to_be_focused()
     count = votes.locator("[data-vote-count]")
-    expect(count).to_have_text(
-        "4 ja, 4 nej, 1 avstår – 9 av 10 har röstat. Med 4 ja-röster mot 4 nej-röster, 1 avstår, "
-        "och ordförandens utslagsröst beslutar nämnden enligt förslaget. Det saknas 1 röst."
+    expect(count).to_have_text("4 ja, 4 nej, 1 avstår – 9 av 10 har röstat. Det saknas 1 röst.")
+    # the result is the server's sentence, after the save (the chair, serving, breaks the tie)
+    result = votes.locator("[data-vote-result]")
+    expect(result).to_have_text(
+        "Med 4 ja-röster mot 4 nej-röster, 1 avstår, och ordförandens utslagsröst beslutar "
+        "nämnden enligt förslaget."
     )
     karin = votes.get_by_role("radiogroup", name=re.compile("^Karin Mark"))
     karin.get_by_label("Ja", exact=True).focus()
     page.keyboard.press("Space")  # by keyboard, as the radios are reached with Tab
     expect(karin.get_by_label("Ja", exact=True)).to_be_focused()  # the focus stays
-    expect(count).to_have_text(
-        "5 ja, 4 nej, 1 avstår – 10 av 10 har röstat. Med 5 ja-röster mot 4 nej-röster, "
-        "1 avstår, beslutar nämnden enligt förslaget."
+    expect(count).to_have_text("5 ja, 4 nej, 1 avstår – 10 av 10 har röstat.")
+    expect(result).to_have_text(
+        "Med 5 ja-röster mot 4 nej-röster, 1 avstår, beslutar nämnden enligt förslaget."
     )
 
     reservations = page.locator("#reservationer")
@@ -142,7 +145,7 @@ def test_the_secretary_records_motions_a_vote_and_a_reservation(browser, committ
     expect(page.get_by_role("textbox", name="Proposition")).to_have_value(
         re.compile("avslagsyrkande")
     )
-    expect(page.locator("#votering [data-vote-count]")).to_contain_text(
+    expect(page.locator("#votering [data-vote-result]")).to_have_text(
         "Med 5 ja-röster mot 4 nej-röster, 1 avstår, beslutar nämnden enligt förslaget."
     )
     expect(
@@ -282,4 +285,38 @@ def test_rows_added_by_the_script_are_saved_by_the_plain_save_button_too(browser
         "att uppföljning sker i juni",
     )
     assert item.disqualifications.get().substitute == c["Lars Olsson"]
+    context.close()
+
+
+def test_a_refused_row_holds_back_the_whole_paragraph_and_the_status_says_so(browser, committee):
+    """One version check per §: while a deliberation row is refused, the title typed is not
+    saved either; the status line says so, the text stays in the browser, and it is all saved
+    once the row is corrected."""
+    c, minutes, site = committee
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, site, "sekreterare")
+    page.goto(item_url(site, minutes, 2))
+    reservations = page.locator("#reservationer")
+    reservations.get_by_role("button", name="Lägg till reservation").click()
+    reservations.get_by_label("Vem reserverar sig").select_option(label="Bo Berg (M)")
+    reservations.get_by_label("Till förmån för eget yrkande").check()  # but he moved nothing
+    page.locator("#id_title").fill("Ekonomisk uppföljning mars")
+    state = page.locator("#save-state")
+    expect(state).to_have_text(
+        "Inte sparat: Bo Berg (M) har inget eget yrkande i paragrafen att reservera sig till "
+        "förmån för. Rätta det ovan – inget i paragrafen sparas förrän dess, texten finns kvar "
+        "i webbläsaren."
+    )
+    expect(state).to_have_attribute("aria-live", "polite")
+    item = cf.item_at(minutes, 2)
+    assert item.title == "Ekonomisk uppföljning"
+    kept = page.evaluate(f"localStorage.getItem('protokollet:item:{item.pk}')")
+    assert "Ekonomisk uppföljning mars" in kept
+    reservations.get_by_label("Till förmån för eget yrkande").uncheck()
+    wait_state(page, "^Sparat")
+    item.refresh_from_db()
+    assert item.title == "Ekonomisk uppföljning mars"
+    assert item.reservations.get().person == c["Bo Berg"]
     context.close()

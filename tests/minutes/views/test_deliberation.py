@@ -7,6 +7,8 @@ import datetime
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from minutes import services
 from minutes.models import Ballot, Disqualification, Motion, Reservation, Vote
@@ -376,3 +378,243 @@ def test_a_stale_plain_form_is_409_comparing_both_sides_in_the_protokolls_words(
     assert list(Motion.objects.filter(item=item).values_list("person__name", flat=True)) == [
         "Eva Grön"
     ]
+
+
+# --- Review fixes: tampered input, missing keys, queries, the casting vote ---------------------
+
+
+def _tampered_plain(c, cast, item, other_item):
+    """Form posts a browser never sends, each of which once raised (a 500) or could exhaust
+    the server; each must be answered in Swedish with the form as typed."""
+    other_doc = attach(other_item, "Annat ärendes handling")
+    outsider = cast.outsider.person.pk
+    motion = {"yrkanden-0-person": c["Bo Berg"].pk, "yrkanden-0-kind": "avslag"}
+    return {
+        "jav-count-not-a-number": {**management("jav", 1), "jav-TOTAL_FORMS": "abc"},
+        "motion-count-not-a-number": {**management("yrkanden", 1), "yrkanden-TOTAL_FORMS": "x"},
+        "motion-count-huge": {
+            **management("yrkanden", 1), "yrkanden-TOTAL_FORMS": "100000000", **motion,
+        },
+        "jav-count-superscript": {**management("jav", 1), "jav-TOTAL_FORMS": "²"},
+        "person-superscript": {**management("yrkanden", 1), **motion, "yrkanden-0-person": "²"},
+        "ballot-superscript": {
+            **management("voteringar", 1),
+            "voteringar-0-yes_means": "förslaget", "voteringar-0-no_means": "avslag",
+            "voteringar-0-ballot_²": "ja",
+        },
+        "person-too-large": {
+            **management("yrkanden", 1), **motion,
+            "yrkanden-0-person": "99999999999999999999999",
+        },
+        "person-of-another-council": {
+            **management("yrkanden", 1), **motion, "yrkanden-0-person": outsider,
+        },
+        "jav-of-another-council": {
+            **management("jav", 1), "jav-0-person": outsider, "jav-0-substitute": outsider,
+        },
+        "ballot-of-another-council": {
+            **management("voteringar", 1),
+            "voteringar-0-yes_means": "förslaget", "voteringar-0-no_means": "avslag",
+            f"voteringar-0-ballot_{outsider}": "ja",
+            f"voteringar-0-ballot_{c['Bo Berg'].pk}": "ja",
+        },
+        "document-of-another-item": {
+            **management("reservationer", 1),
+            "reservationer-0-person": c["Bo Berg"].pk, "reservationer-0-document": other_doc.pk,
+        },
+    }  # fmt: skip
+
+
+TAMPERED = (
+    "jav-count-not-a-number",
+    "motion-count-not-a-number",
+    "motion-count-huge",
+    "jav-count-superscript",
+    "person-superscript",
+    "ballot-superscript",
+    "person-too-large",
+    "person-of-another-council",
+    "jav-of-another-council",
+    "ballot-of-another-council",
+    "document-of-another-item",
+)
+
+
+@pytest.mark.parametrize("case", TAMPERED)
+def test_tampered_plain_form_input_is_refused_in_swedish_and_nothing_typed_is_lost(
+    client, cast, c, item, minutes, case
+):
+    rows = _tampered_plain(c, cast, item, cf.item_at(minutes, 2))[case]
+    client.force_login(cast.secretary)
+    data = plain_post(item, body="<p>Min text om försörjningsstödet</p>", **rows)
+    response = client.post(url("item", item.minutes, item), data)
+    html = response.content.decode()
+    if case.startswith("ballot-"):
+        # a ballot for someone not offered is no field of the form: only the ballots of the
+        # council's members serving at the § are read, and the outsider is never named
+        assert response.status_code == 302
+        page = client.get(url("item", minutes, item)).content.decode()
+        assert cast.outsider.person.name not in page
+        voters = list(Ballot.objects.filter(vote__item=item).values_list("person", flat=True))
+        assert voters == ([c["Bo Berg"].pk] if case == "ballot-of-another-council" else [])
+        return
+    assert response.status_code == 400, case
+    assert "Kontrollera raderna markerade med fel nedan." in html or "tjänstgör inte" in html
+    assert "Min text om försörjningsstödet" in html  # as typed
+    assert cast.outsider.person.name not in html  # another council's person is never named
+    assert html.count('data-row="motion"') <= 52  # no more rows than a formset takes
+    item.refresh_from_db()
+    assert item.body == "" and not Motion.objects.filter(item=item).exists()
+    assert not Reservation.objects.filter(item=item).exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"motions": [{"person": "99999999999999999999999", "kind": "avslag"}]},
+        {"motions": [{"person": "²", "kind": "avslag"}]},
+        {"votes": [{"yes_means": "a", "no_means": "b", "ballots": {"²": "ja"}}]},
+        {"votes": [{"yes_means": "a", "no_means": "b", "ballots": {"1" * 30: "ja"}}]},
+        {"motions": "not a list"},
+        # more ballots than any body has members: refused before any database lookup
+        {
+            "votes": [
+                {"yes_means": "a", "no_means": "b", "ballots": dict.fromkeys(range(1, 1002), "ja")}
+            ]
+        },
+        {"motions": [{"person": "OUTSIDER", "kind": "avslag"}]},
+        {"reservations": [{"person": "BO", "document": "OTHER_DOC"}]},
+    ],
+)
+def test_tampered_autosave_input_is_refused_in_swedish(client, cast, c, item, minutes, change):
+    other_doc = attach(cf.item_at(minutes, 2), "Annat ärendes handling")
+    text = json.dumps(change)
+    text = text.replace('"OUTSIDER"', str(cast.outsider.person.pk))
+    text = text.replace('"BO"', str(c["Bo Berg"].pk)).replace('"OTHER_DOC"', str(other_doc.pk))
+    client.force_login(cast.secretary)
+    response = autosave(client, item, json_payload(item, body="<p>Ny</p>", **json.loads(text)))
+    assert response.status_code == 400
+    assert response.json()["error"] in (
+        "Det som skickades gick inte att läsa.",
+        "En person i paragrafen finns inte längre; ladda om sidan.",
+        f"{cast.outsider.person.name} tjänstgör inte vid paragrafen och kan inte yrka.",
+        "Den skriftliga reservationen ska vara en handling i paragrafen.",
+    )
+    item.refresh_from_db()
+    assert item.body == ""
+
+
+def test_an_autosave_keeps_each_part_it_leaves_out(client, cast, c, item):
+    doc = attach(item, "Reservation")
+    cf.save(
+        item,
+        services.DeliberationInput(
+            motions=(services.MotionInput(c["Bo Berg"].pk, "avslag"),),
+            proposition="Ordföranden ställer proposition.",
+            votes=(
+                services.VoteInput(
+                    "förslaget",
+                    "avslag",
+                    {int(k): v for k, v in ballots(c, YES_SIDE, NO_SIDE).items()},
+                ),
+            ),
+            reservations=(services.ReservationInput(c["Bo Berg"].pk, "", True, doc.pk),),
+            disqualifications=(
+                services.DisqualificationInput(c["David Falk"].pk, c["Lars Olsson"].pk),
+            ),
+        ),
+    )
+    item.refresh_from_db()
+    client.force_login(cast.secretary)
+    payload = json_payload(
+        item,
+        motions=[{"person": c["Bo Berg"].pk, "kind": "avslag", "text": "helt", "supports": None}],
+    )
+    for key in ("votes", "reservations", "disqualifications", "proposition"):
+        payload.pop(key)
+    response = autosave(client, item, payload)
+    assert response.status_code == 200, response.json()
+    assert Motion.objects.get(item=item).text == "helt"
+    assert Ballot.objects.filter(vote__item=item).count() == 9
+    assert Reservation.objects.get(item=item).document == doc
+    assert Disqualification.objects.get(item=item).person == c["David Falk"]
+    item.refresh_from_db()
+    assert item.proposition == "Ordföranden ställer proposition."
+    # and a part sent empty is emptied
+    item.refresh_from_db()
+    assert autosave(client, item, json_payload(item, motions=payload["motions"], votes=[]))
+    assert not Vote.objects.filter(item=item).exists()
+
+
+def _votes(c, n):
+    return tuple(
+        services.VoteInput(
+            f"förslaget {i}",
+            "avslag",
+            {int(k): v for k, v in ballots(c, ("Anna Ek", "Eva Grön"), NO_SIDE).items()},
+        )
+        for i in range(n)
+    )
+
+
+def test_the_paragraph_page_reads_the_same_queries_however_many_votes_and_motions(
+    client, cast, c, item
+):
+    client.force_login(cast.secretary)
+
+    def queries(n):
+        motions = tuple(services.MotionInput(c[name].pk, "avslag") for name in NO_SIDE[:n])
+        cf.save(item, services.DeliberationInput(motions=motions, votes=_votes(c, n)))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("item", item.minutes, item)).status_code == 200
+        return len(captured)
+
+    assert queries(1) == queries(4)
+
+
+def test_a_tie_is_decided_by_the_vice_chair_when_the_chair_has_jav(client, cast, c, item):
+    # Anna Ek chairs the meeting but reports jäv at the §: Bo Berg, vice ordförande, presides
+    # and his ja decides the 5–5 tie; Karin Mark's vote makes ten
+    yes = ("Bo Berg", "Cecilia Dahl", "David Falk", "Eva Grön", "Lena Nyberg")
+    no = ("Fredrik Holm", "Greta Ivarsson", "Hassan Jama", "Ida Karlsson", "Karin Mark")
+    cf.save(
+        item,
+        services.DeliberationInput(
+            votes=(
+                services.VoteInput(
+                    "förslaget", "avslaget", {int(k): v for k, v in ballots(c, yes, no).items()}
+                ),
+            ),
+            disqualifications=(services.DisqualificationInput(c["Anna Ek"].pk),),
+        ),
+    )
+    client.force_login(cast.secretary)
+    html = client.get(url("item", item.minutes, item)).content.decode()
+    line = (
+        "Med 5 ja-röster mot 5 nej-röster och ordförandens utslagsröst beslutar nämnden "
+        "enligt förslaget."
+    )
+    assert line in html
+    item.refresh_from_db()
+    payload = json_payload(item, **{k: v for k, v in services.item_state(item).items() if k in (
+        "motions", "votes", "reservations", "disqualifications", "proposition")})  # fmt: skip
+    answer = autosave(client, item, payload).json()
+    assert answer["votes"] == [{"result": line, "decided": True}]
+
+
+def test_the_autosave_answers_the_vote_sides_in_the_services_words(client, cast, c, item):
+    client.force_login(cast.secretary)
+    motions = [
+        {"person": c["Cecilia Dahl"].pk, "kind": "bifall", "text": "", "supports": None},
+        {"person": c["Hassan Jama"].pk, "kind": "aterremiss", "text": "", "supports": None},
+    ]
+    answer = autosave(client, item, json_payload(item, motions=motions)).json()
+    assert answer["suggested_vote"] == {
+        "yes_means": "att ärendet avgörs i dag",
+        "no_means": "Hassan Jamas (C) återremissyrkande",
+    }
+    html = client.get(url("item", item.minutes, item)).content.decode()
+    roll = json.loads(
+        html.split('id="deliberation-roll" type="application/json">')[1].split("<")[0]
+    )
+    assert roll["vote"] == answer["suggested_vote"]  # for a new vote, before any save
