@@ -21,6 +21,7 @@ from minutes import demo as minutes_demo
 from minutes import demo_committee
 from minutes import services as minutes_services
 from minutes.models import AgendaItem, AgendaItemSection, Meeting, Minutes
+from minutes.pdf import memoized_renders
 
 # (goal, description, [(activity, responsible, indicator)])
 GOALS_2020 = [
@@ -297,7 +298,13 @@ def load_report_meeting(demo: council_demo.DemoCouncil, plan: ActionPlan) -> Non
 @transaction.atomic
 def load_demo() -> tuple[list[str], list[tuple[str, str]]]:
     """Load the whole demo, creating only what is missing. Returns what was created and the
-    demo logins (username, description)."""
+    demo logins (username, description). Its documents are the same every time, and rendered
+    once per process (a test run loads the demo many times)."""
+    with memoized_renders():
+        return _load_demo()
+
+
+def _load_demo() -> tuple[list[str], list[tuple[str, str]]]:
     demo = council_demo.load_council()
     logins = council_demo.load_logins(demo)
     minutes_demo.load_standing_agenda(demo)

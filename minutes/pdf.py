@@ -18,6 +18,9 @@ structure tree or an artifact, as PDF/UA asks.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import contextvars
+import hashlib
 import logging
 import mimetypes
 import os
@@ -339,6 +342,16 @@ class Renderer:
             self._stop()
 
     def render_html(self, html: str, *, timeout: float | None = None) -> RenderResult:
+        if _memo_active.get():
+            key = hashlib.sha256(html.encode()).hexdigest()
+            if key not in _memo:
+                _memo[key] = self._render_html(html, timeout=timeout)
+                while len(_memo) > MEMO_SIZE:
+                    _memo.pop(next(iter(_memo)))
+            return _memo[key]
+        return self._render_html(html, timeout=timeout)
+
+    def _render_html(self, html: str, *, timeout: float | None = None) -> RenderResult:
         timeout = self.timeout if timeout is None else timeout
         with self._lock:
             self._ensure_started()
@@ -369,6 +382,23 @@ class Renderer:
 
 _renderer: Renderer | None = None
 _renderer_lock = threading.Lock()
+
+# The same HTML renders to the same bytes (the tests pin it), so a process that renders the same
+# documents again and again may keep them: the demo loader does, and a test run loads the demo
+# dozens of times. Only inside ``memoized_renders()``; bounded, oldest out first.
+MEMO_SIZE = 64
+_memo: dict[str, RenderResult] = {}
+_memo_active: contextvars.ContextVar[bool] = contextvars.ContextVar("pdf_memo", default=False)
+
+
+@contextlib.contextmanager
+def memoized_renders():
+    """Within the block, an HTML rendered before in this process is not rendered again."""
+    token = _memo_active.set(True)
+    try:
+        yield
+    finally:
+        _memo_active.reset(token)
 
 
 def get_renderer() -> Renderer:
