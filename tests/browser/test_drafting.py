@@ -30,9 +30,10 @@ def sign_in(page, site, username="sekreterare"):
     page.wait_for_url("**/arbete/")
 
 
-def create_meeting(page, day: str = "2027-01-18"):
-    """A new meeting on ``day``: by default a coming one; minutes are submitted only for a
-    meeting that has been held."""
+def create_meeting(page, day: str = "2031-01-20"):
+    """A new meeting on ``day``: by default a coming one, the first of its year (the demo's own
+    coming meeting is a few weeks from today, so a fixed day soon would one day collide with it
+    or follow it in its year); minutes are submitted only for a meeting that has been held."""
     page.get_by_role("link", name="Nytt möte").click()
     page.get_by_label("Datum").fill(day)
     page.get_by_label("Starttid").fill("08:30")
@@ -59,7 +60,7 @@ def test_secretary_drafts_an_item_that_is_saved_by_itself(browser, site):
     create_meeting(page)
     assert page.get_by_text("Mötet är skapat med rådets stående dagordning.").is_visible()
     titles = page.locator("#item-list li").all_inner_texts()
-    assert any("Förebyggande rådets handlingsplan 2027" in t for t in titles)
+    assert any("Förebyggande rådets handlingsplan 2031" in t for t in titles)
 
     page.get_by_label("Närvaro för Hans Ivarsson").select_option("absent")
     page.get_by_role("button", name="Spara närvaron").click()
@@ -83,7 +84,7 @@ def test_secretary_drafts_an_item_that_is_saved_by_itself(browser, site):
     page.keyboard.type("Klotter")
     wait_state(page, "^Sparat")
 
-    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2031-01-20")
     assert item.body == (
         "<p>Rådet diskuterar <em>Trygg handel</em> i centrum.</p><ul><li>Belysning</li><li>Klotter</li></ul>"
     )
@@ -120,7 +121,7 @@ def test_text_typed_offline_is_offered_back_after_the_page_was_closed(browser, s
     assert "inte hann sparas" in banner.inner_text()
     again.get_by_role("button", name="Återställ min text").click()
     wait_state(again, "^Sparat")
-    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2031-01-20")
     assert item.body == "<p>Skrivet före avbrottet.</p><p>Skrivet utan anslutning.</p>"
     context.close()
 
@@ -149,7 +150,7 @@ def test_two_people_on_one_item_see_the_conflict_instead_of_overwriting(browser,
     conflict.wait_for(state="visible")
     assert "Texten från den första." in conflict.locator("[data-conflict-theirs]").inner_text()
     assert "Texten från den andra." in conflict.locator("[data-conflict-mine]").inner_text()
-    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2031-01-20")
     assert item.body == "<p>Texten från den första.</p>"
 
     page_b.get_by_role("button", name="Behåll min text").click()
@@ -222,7 +223,7 @@ def test_text_typed_after_the_session_expired_is_kept_and_saved_after_signing_in
     page.locator("#restore").wait_for(state="visible")
     page.get_by_role("button", name="Återställ min text").click()
     wait_state(page, "^Sparat")
-    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2031-01-20")
     assert item.body == "<p>Skrivet efter att sessionen gick ut.</p>"
     context.close()
 
@@ -274,7 +275,7 @@ def test_the_link_button_says_why_it_refuses_and_completes_a_bare_address(browse
     expect(editor.locator("a")).to_have_attribute("href", "https://www.polisen.se")
     expect(message).to_have_text("")
     wait_state(page, "^Sparat")
-    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2031-01-20")
     assert item.body == (
         '<p><a href="https://www.polisen.se" rel="noopener noreferrer">Polisen</a></p>'
     )
@@ -314,7 +315,7 @@ def test_pasted_html_is_cleaned_before_it_reaches_the_page(browser, site):
     assert html.count("<a") == 1 and 'href="https://polisen.se/arboga"' in html
     assert "<p></p>" not in html and "&nbsp;</p>" not in html
     wait_state(page, "^Sparat")
-    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2031-01-20")
     assert item.body == (
         "<p>Första stycket</p><p><strong>Andra</strong> "
         '<a href="https://polisen.se/arboga" rel="noopener noreferrer">länk</a></p>'
@@ -336,7 +337,7 @@ def test_text_typed_into_an_empty_editor_keeps_its_ampersands_and_spaces(browser
     editor.click()
     page.keyboard.type("Polis & kommun delar 8 000 kronor. ")
     wait_state(page, "^Sparat")
-    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2031-01-20")
     assert item.body.startswith("<p>Polis &amp; kommun delar 8 000 kronor.")
     assert "&amp;amp;" not in item.body and "&amp;nbsp;" not in item.body
     context.close()
@@ -372,7 +373,7 @@ def test_dropped_html_is_cleaned_like_pasted_html(browser, site):
     html = editor.inner_html()
     assert "<img" not in html and "<a" not in html and "<p></p>" not in html
     wait_state(page, "^Sparat")
-    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2031-01-20")
     assert "Draget stycke" in item.body and "<img" not in item.body
     assert not [url for url in requested if "dropped-probe" in url]
     context.close()
@@ -389,7 +390,7 @@ def test_the_new_meeting_form_and_the_attendance_look_even(browser, site, tmp_pa
     expect(page.get_by_label("Sluttid")).to_have_value("10:30")
     expect(page.get_by_label("Plats")).to_have_value("Kommunstyrelsesalen")
     page.screenshot(path=str(tmp_path / "new-meeting.png"), full_page=True)
-    page.get_by_label("Datum").fill("2027-01-18")
+    page.get_by_label("Datum").fill("2031-01-20")
     page.get_by_role("button", name="Skapa mötet").click()
     page.wait_for_url("**/moten/*/")
 
@@ -429,7 +430,7 @@ def test_a_nämnd_secretary_fills_the_parts_of_a_paragraph_and_keeps_them_offlin
     page.get_by_label("Paragrafen justeras omedelbart").focus()
     page.keyboard.press("Space")
     wait_state(page, "^Sparat")
-    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2027-01-18")
+    item = AgendaItem.objects.get(title="Övriga frågor", minutes__meeting__date="2031-01-20")
     assert item.case_number == "KS 2027/12" and item.immediate_adjustment
     assert item.decision_points == ["Planen antas.", "Uppföljning sker årligen."]
     assert item.recipients == ["Socialförvaltningen"]
