@@ -92,7 +92,7 @@ def deliberation_page(item, data=None, roll: Roll | None = None) -> Deliberation
                 "pk", flat=True
             )
         )
-    people = {p.pk: p.name for p in Person.objects.filter(pk__in=named - known).only("pk", "name")}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=named - known).only("pk", "name")}
 
     def label(person_id: int) -> str:
         return name_with_party(roll, person_id, people)

@@ -618,3 +618,24 @@ def test_the_autosave_answers_the_vote_sides_in_the_services_words(client, cast,
         html.split('id="deliberation-roll" type="application/json">')[1].split("<")[0]
     )
     assert roll["vote"] == answer["suggested_vote"]  # for a new vote, before any save
+
+
+def test_a_member_of_the_council_outside_the_attendance_is_named_and_refused(
+    client, cast, c, item, minutes
+):
+    """A person of the nämnd who is not on the attendance (a new ersättare, say) posted as
+    moving: named on the re-rendered form as not serving, and refused in Swedish (a 500 before:
+    the page looked up the name on a string)."""
+    from tests import factories
+
+    newcomer = factories.person("Nora Nyström")
+    factories.membership(newcomer, c.council, "substitute", party="MP")
+    rows = {**management("yrkanden", 1), "yrkanden-0-person": newcomer.pk,
+            "yrkanden-0-kind": "avslag", "yrkanden-0-text": ""}  # fmt: skip
+    client.force_login(cast.secretary)
+    response = client.post(url("item", item.minutes, item), plain_post(item, **rows))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Nora Nyström" in html and "tjänstgör inte" in html
+    assert not Motion.objects.filter(item=item).exists()
+
