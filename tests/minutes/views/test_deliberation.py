@@ -638,4 +638,3 @@ def test_a_member_of_the_council_outside_the_attendance_is_named_and_refused(
     assert response.status_code == 400
     assert "Nora Nyström" in html and "tjänstgör inte" in html
     assert not Motion.objects.filter(item=item).exists()
-
