@@ -470,6 +470,7 @@ class _Protocol:
     def __init__(self, minutes: Minutes) -> None:
         self.minutes = minutes
         self.items = list(minutes.items.all())
+        self.paragraph_at = {i.position: i.paragraph for i in self.items}
         rows = list(minutes.attendance.all())
         disqualified = {
             item.position: [(j.person_id, j.substitute_id) for j in item.disqualifications.all()]
@@ -485,10 +486,9 @@ class _Protocol:
         self.people = {r.person_id: r.person for r in rows}
 
     def label(self, position: int | None, *, first: bool) -> int:
-        by_position = {i.position: i.paragraph for i in self.items}
         if position is None:
             position = 1 if first else len(self.items)
-        return by_position.get(position) or position
+        return self.paragraph_at.get(position) or position
 
     def span(self, row: Attendance) -> str:
         """ "§§ 1–5" when the row holds for part of the meeting, else ""."""

@@ -580,6 +580,7 @@ def problems(minutes: Minutes) -> list[str]:
     out = []
     items = list(
         AgendaItem.objects.filter(minutes=minutes)
+        .select_related("minutes__meeting__council")  # each refusal names its § (item.label)
         .order_by("position")
         .prefetch_related(*prefetch(), "documents")
     )
