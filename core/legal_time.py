@@ -39,8 +39,8 @@ _WEEKEND = frozenset({5, 6})
 
 @functools.lru_cache(maxsize=32)
 def legal_holidays(year: int) -> frozenset[datetime.date]:
-    """The days of ``year`` other than Saturdays and Sundays on which lag (1930:173) moves the
-    last day of a period on: every allmän helgdag and midsommarafton, julafton and nyårsafton.
+    """The days of ``year`` that lag (1930:173) names besides Saturdays and Sundays: every allmän
+    helgdag, and midsommarafton, julafton and nyårsafton (whatever weekday each falls on).
 
     Read from python-holidays' Sweden (PUBLIC and DE_FACTO categories, Sundays not added) once
     per year and kept, since public pages ask for it on every render."""
