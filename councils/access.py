@@ -68,6 +68,13 @@ class MeetingRights:
 
     council: CouncilRights
     chaired: bool = False
+    # a nämnd's protokoll is justerat by its secretary, the person who chaired and the
+    # justerare: the role this person signs in ("Sekreterare", "Ordförande", "Justerare"), or ""
+    signs_as: str = ""
+
+    @property
+    def is_protocol(self) -> bool:
+        return self.council.council.numbers_paragraphs
 
     @property
     def can_edit_minutes(self) -> bool:
@@ -75,10 +82,19 @@ class MeetingRights:
 
     @property
     def can_review(self) -> bool:
-        return self.council.can_approve
+        return self.council.can_approve or bool(self.signs_as)
 
     @property
     def can_sign(self) -> bool:
+        """Approves a råd's minutes (the person who chaired), or justerar a nämnd's protokoll
+        (its signatories)."""
+        return bool(self.signs_as) if self.is_protocol else self.chaired
+
+    @property
+    def can_return(self) -> bool:
+        """The chair and the justerare return a protokoll; its secretary takes it back."""
+        if self.is_protocol:
+            return bool(self.signs_as) and self.signs_as != "Sekreterare"
         return self.chaired
 
     @property
@@ -110,9 +126,10 @@ def chair_of(user, meeting) -> Person | None:
     return meeting.chaired_by if chaired(user, meeting) else None
 
 
-def meeting_rights(user, rights: CouncilRights, meeting) -> MeetingRights:
-    """``rights`` at ``meeting``."""
-    return MeetingRights(council=rights, chaired=chaired(user, meeting))
+def meeting_rights(user, rights: CouncilRights, meeting, signs_as: str = "") -> MeetingRights:
+    """``rights`` at ``meeting``; ``signs_as``: the role in which the user's person justerar a
+    nämnd's protokoll of it (minutes.services.justering.role_of)."""
+    return MeetingRights(council=rights, chaired=chaired(user, meeting), signs_as=signs_as)
 
 
 def roles_in(user, council: Council, on: datetime.date | None = None) -> frozenset[str]:
@@ -185,3 +202,10 @@ def _person_id(user) -> int | None:
             Person.objects.filter(user=user).values_list("id", flat=True).first()
         )
     return user._protokollet_person_id
+
+
+def person_id(user) -> int | None:
+    """The id of the person linked to ``user``, or None (anonymous, or no person)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return _person_id(user)

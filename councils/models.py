@@ -123,6 +123,15 @@ class Council(models.Model):
             "Bokstäver och siffror, högst 10 tecken."
         ),
     )
+    record_kept_at = models.CharField(
+        _("förvaringsplats för protokollet"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "För en nämnd: var det justerade protokollet förvaras, som anslaget anger, till "
+            "exempel ”Kommunledningskontoret, Rådhuset, Arboga”."
+        ),
+    )
 
     class Meta:
         verbose_name = _("råd eller nämnd")

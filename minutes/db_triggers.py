@@ -135,11 +135,34 @@ def restore_sqlite_record_guards(apps, schema_editor) -> None:
             schema_editor.execute(statement)
 
 
+# Migration 0019: what the justering leaves is insert-only.
+JUSTERING_TABLES = ("minutes_adjustmentsignature", "minutes_extract", "minutes_announcement")
+
+
+def justering_guards(vendor: str) -> list[Guard]:
+    """Migration 0019: the justerandes signatures, the extracts and the announcements on the
+    anslagstavla refuse every UPDATE and DELETE."""
+    return [
+        Guard(f"{table}_no_{op.lower()}", table, op, f"{table[8:]} rows are insert-only")
+        for table in JUSTERING_TABLES
+        for op in ("UPDATE", "DELETE")
+    ]
+
+
+def justering_statements(vendor: str) -> list[str]:
+    return core_triggers.create(justering_guards(vendor), vendor)
+
+
+def justering_drop_statements(vendor: str) -> list[str]:
+    return core_triggers.drop(justering_guards(vendor), vendor)
+
+
 def create_statements(vendor: str) -> list[str]:
     """Every guard of the app and the audit log's, as the migrations leave them."""
     return (
         approved_record_statements(vendor)
         + record_statements(vendor)
+        + justering_statements(vendor)
         + core_triggers.create_statements(vendor)
     )
 
@@ -148,5 +171,6 @@ def drop_statements(vendor: str) -> list[str]:
     return (
         approved_record_drop_statements(vendor)
         + record_drop_statements(vendor)
+        + justering_drop_statements(vendor)
         + core_triggers.drop_statements(vendor)
     )

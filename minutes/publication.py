@@ -153,6 +153,60 @@ def unpublish_after_commit(revision: ApprovedRevision) -> None:
     transaction.on_commit(lambda: unpublish(_revision(revision.pk)))
 
 
+def extract_published_name(extract) -> str:
+    """The name of a public extract's file: ``<sha256>/<kommun>-<organ>-<dag>-paragraf-<n>.pdf``;
+    needs ``minutes__meeting__council__municipality``."""
+    return f"{extract.pdf_sha256}/{extract.file_name}"
+
+
+def extract_is_withdrawn(extract) -> bool:
+    """A public extract goes down with its protokoll's publication (a § justerad at once with
+    the protokoll it later stands in)."""
+    from minutes.models import PublicationWithdrawal
+
+    return PublicationWithdrawal.objects.filter(
+        revision__minutes__meeting=extract.minutes.meeting_id
+    ).exists()
+
+
+def publish_extract(extract) -> str:
+    """Copy the archived public extract to its published name (once)."""
+    if not extract.pdf_name:
+        raise ValueError("a confidential extract is never published")
+    storage = storages[STORAGE]
+    name = extract_published_name(extract)
+    if not storage.exists(name):
+        with default_storage.open(extract.pdf_name, "rb") as archived:
+            saved = storage.save(name, ContentFile(archived.read()))
+        if saved != name:
+            storage.delete(saved)
+    return name
+
+
+def unpublish_extract(extract) -> None:
+    if extract.pdf_name:
+        name = extract_published_name(extract)
+        storage = storages[STORAGE]
+        if storage.exists(name):
+            storage.delete(name)
+
+
+def publish_extract_after_commit(extract) -> None:
+    def run() -> None:
+        from minutes.models import Extract
+
+        try:
+            publish_extract(
+                Extract.objects.select_related("minutes__meeting__council__municipality").get(
+                    pk=extract.pk
+                )
+            )
+        except Exception:  # the first request for the address publishes it again
+            logger.exception("Could not publish extract %s", extract.pk)
+
+    transaction.on_commit(run)
+
+
 def sync() -> tuple[int, int]:
     """Publish every approved revision that is not withdrawn and remove every withdrawn one:
     (published now, removed). Files the database does not know are left for a person to judge."""

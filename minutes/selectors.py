@@ -276,7 +276,9 @@ def previous_submission(minutes: Minutes) -> dict | None:
     """The snapshot of the submission before the latest one (what the approver read before a
     return), or None when the minutes were submitted once."""
     submissions = list(
-        minutes.events.filter(kind=MinutesEvent.Kind.SUBMITTED).order_by("-created_at")[:2]
+        minutes.events.filter(kind=MinutesEvent.Kind.SUBMITTED, item__isnull=True).order_by(
+            "-created_at"
+        )[:2]
     )
     if len(submissions) < 2 or not submissions[1].snapshot:
         return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import long_date, time_span
@@ -159,6 +160,9 @@ class ItemSnapshot:
     votes: tuple[VoteSnapshot, ...] = ()
     reservations: tuple[str, ...] = ()
     paragraph: int | None = None  # the § number alone, for the table of contents and anchors
+    # a § justerad at once, before the rest of the protokoll: the day ("2026-11-18"); the §
+    # is then the one frozen in its own record (minutes.services.justering)
+    adjusted_on: str = ""
 
     @property
     def public_documents(self) -> tuple[DocumentSnapshot, ...]:
@@ -179,6 +183,18 @@ class Signatory:
     name: str
     role: str  # "Ordförande", "Sekreterare"
     signed: str = ""  # "Justerat elektroniskt 2020-03-02 kl. 14.05" once approved online
+
+
+@dataclass(frozen=True)
+class AnslagSnapshot:
+    """The anslagsbevis of a justerat protokoll: the announcement's dates (ISO), where the
+    protokoll is kept and who certifies it, all known when the last signature is given."""
+
+    posted_on: str
+    last_day_to_appeal: str
+    down_on: str
+    kept_at: str
+    secretary: str
 
 
 @dataclass(frozen=True)
@@ -214,6 +230,12 @@ class MinutesSnapshot:
     adjustment: str = ""  # "Socialkontoret, 2026-03-12 kl 13.00"
     paragraphs: str = ""  # "5–8" ("Paragrafer 5–8")
     roll: tuple[RollEntry, ...] = ()
+    anslag: AnslagSnapshot | None = None
+    # a protokollsutdrag: one § of the protokoll, certified by the secretary
+    # ("Utdragsbestyrkande"), with the day (ISO)
+    is_extract: bool = False
+    certified_by: str = ""
+    certified_on: str = ""
 
     @property
     def is_protocol(self) -> bool:
@@ -263,32 +285,7 @@ class MinutesSnapshot:
     def from_dict(cls, data: dict[str, Any]) -> MinutesSnapshot:
         if data.get("schema") != SCHEMA:
             raise ValueError(f"unknown snapshot schema {data.get('schema')!r}")
-        items = tuple(
-            ItemSnapshot(
-                **{
-                    **item,
-                    "sections": tuple(SectionSnapshot(**s) for s in item["sections"]),
-                    "points": tuple(PointSnapshot.from_dict(p) for p in item.get("points", ())),
-                    "documents": tuple(DocumentSnapshot(**d) for d in item.get("documents", ())),
-                    "basis": tuple(BasisSnapshot(**b) for b in item.get("basis", ())),
-                    "decision_points": tuple(item.get("decision_points", ())),
-                    "recipients": tuple(item.get("recipients", ())),
-                    "disqualifications": tuple(item.get("disqualifications", ())),
-                    "motions": tuple(item.get("motions", ())),
-                    "reservations": tuple(item.get("reservations", ())),
-                    "votes": tuple(
-                        VoteSnapshot(
-                            **{
-                                **v,
-                                **{k: tuple(v.get(k, ())) for k in ("yes", "no", "abstain")},
-                            }
-                        )
-                        for v in item.get("votes", ())
-                    ),
-                }
-            )
-            for item in data["items"]
-        )
+        items = tuple(_item_from_dict(item) for item in data["items"])
         signatories = tuple(Signatory(**s) for s in data["signatories"])
         committee = {
             key: tuple(data.get(key, ()))
@@ -297,9 +294,44 @@ class MinutesSnapshot:
         roll = tuple(
             RollEntry(**{**r, "votes": tuple(r.get("votes", ()))}) for r in data.get("roll", ())
         )
+        anslag = AnslagSnapshot(**data["anslag"]) if data.get("anslag") else None
         return cls(
-            **{**data, **committee, "items": items, "signatories": signatories, "roll": roll}
+            **{
+                **data,
+                **committee,
+                "items": items,
+                "signatories": signatories,
+                "roll": roll,
+                "anslag": anslag,
+            }
         )
+
+
+def _item_from_dict(item: dict[str, Any]) -> ItemSnapshot:
+    """An item of a stored snapshot (``MinutesSnapshot.as_dict``) as it was."""
+    return ItemSnapshot(
+        **{
+            **item,
+            "sections": tuple(SectionSnapshot(**s) for s in item["sections"]),
+            "points": tuple(PointSnapshot.from_dict(p) for p in item.get("points", ())),
+            "documents": tuple(DocumentSnapshot(**d) for d in item.get("documents", ())),
+            "basis": tuple(BasisSnapshot(**b) for b in item.get("basis", ())),
+            "decision_points": tuple(item.get("decision_points", ())),
+            "recipients": tuple(item.get("recipients", ())),
+            "disqualifications": tuple(item.get("disqualifications", ())),
+            "motions": tuple(item.get("motions", ())),
+            "reservations": tuple(item.get("reservations", ())),
+            "votes": tuple(
+                VoteSnapshot(
+                    **{
+                        **v,
+                        **{k: tuple(v.get(k, ())) for k in ("yes", "no", "abstain")},
+                    }
+                )
+                for v in item.get("votes", ())
+            ),
+        }
+    )
 
 
 def closing_line(place: str, day: datetime.date) -> str:
@@ -332,15 +364,18 @@ def build_snapshot(
     minutes: Minutes,
     *,
     created: datetime.datetime | None = None,
-    signed: dict[str, str] | None = None,
+    signed: dict | None = None,
     closed_on: datetime.date | None = None,
+    announcement: dict | None = None,
 ) -> MinutesSnapshot:
     """Everything the document of ``minutes`` shows, read in a fixed number of queries.
 
     ``created`` is the time the document states (the approval time); it defaults to the last
     change of the minutes, so a draft preview does not change with the clock. ``signed`` maps a
-    signatory's role to how it was signed ("Justerat elektroniskt …"). ``closed_on`` is the
-    closing line's date when it is not the meeting's (imported minutes signed days later).
+    signatory's role, or ``(role, person id)`` where two share a role (a protokoll's justerare),
+    to how it was signed ("Justerat elektroniskt …"). ``closed_on`` is the closing line's date
+    when it is not the meeting's (imported minutes signed days later). ``announcement``: a
+    justerat protokoll's anslagsbevis (:class:`AnslagSnapshot`'s fields).
     """
     minutes = (
         Minutes.objects.select_related(
@@ -409,7 +444,7 @@ def build_snapshot(
             *((row.person, "Justerare") for row in protocol.adjusters),
         )
     signatories = tuple(
-        Signatory(person.name, role, signed.get(role, ""))
+        Signatory(person.name, role, signed.get((role, person.pk)) or signed.get(role, ""))
         for person, role in signers
         if person is not None
     )
@@ -437,6 +472,8 @@ def build_snapshot(
         )
         for item in minutes.items.all()
     )
+    if committee:
+        items = _immediate(minutes, items)
     stamp = created or minutes.updated_at
     return MinutesSnapshot(
         schema=SCHEMA,
@@ -460,6 +497,48 @@ def build_snapshot(
         correction_reason=minutes.correction_reason,
         next_meeting=next_meeting_line(minutes.next_meeting),
         **(protocol.front(items) if protocol else {}),
+        anslag=AnslagSnapshot(**announcement) if announcement else None,
+    )
+
+
+def _immediate(minutes: Minutes, items: tuple[ItemSnapshot, ...]) -> tuple[ItemSnapshot, ...]:
+    """The §§ justerade at once are the ones frozen in their own records, marked with the day."""
+    from minutes.models import Extract
+
+    frozen = {
+        e.item_id: e
+        for e in Extract.objects.filter(minutes=minutes, immediate=True).only(
+            "item_id", "snapshot", "adjusted_at"
+        )
+    }
+    if not frozen:
+        return items
+    ids = [item.pk for item in minutes.items.all()]
+    return tuple(
+        dataclasses.replace(
+            _item_from_dict(frozen[item_id].snapshot["items"][0]),
+            adjusted_on=timezone.localdate(frozen[item_id].adjusted_at).isoformat(),
+        )
+        if item_id in frozen
+        else shown
+        for item_id, shown in zip(ids, items, strict=True)
+    )
+
+
+def extract_snapshot(
+    snapshot: MinutesSnapshot, index: int, *, certified_by: str, certified_on: datetime.date
+) -> MinutesSnapshot:
+    """The protokollsutdrag of the ``index``-th item of ``snapshot``: the protokoll's header and
+    front-page facts, that § alone with all its parts, the signatures, and the secretary's
+    Utdragsbestyrkande."""
+    item = snapshot.items[index]
+    return dataclasses.replace(
+        snapshot,
+        items=(item,),
+        paragraphs=str(item.paragraph) if item.paragraph is not None else "",
+        is_extract=True,
+        certified_by=certified_by,
+        certified_on=certified_on.isoformat(),
     )
 
 

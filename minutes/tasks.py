@@ -57,6 +57,8 @@ def notify_submitted(minutes_id: int) -> int:
     context = _context(minutes)
     council = minutes.meeting.council
     subject = f"{council.terms.subject_submitted}: {council.name} {minutes.meeting.date:%Y-%m-%d}"
+    if council.numbers_paragraphs:  # a protokoll: everyone who justerar it
+        return _send("submitted", subject, _signers_to_email(minutes, unsigned_only=True), context)
     return _send("submitted", subject, [_email(minutes.meeting.chaired_by)], context)
 
 
@@ -68,7 +70,7 @@ def notify_returned(minutes_id: int) -> int:
     ).get(pk=minutes_id)
     context = _context(minutes)
     context["comment"] = (
-        minutes.events.filter(kind=MinutesEvent.Kind.RETURNED)
+        minutes.events.filter(kind=MinutesEvent.Kind.RETURNED, item__isnull=True)
         .order_by("-created_at")
         .values_list("comment", flat=True)
         .first()
@@ -121,3 +123,101 @@ def send_notice(notice_id: int) -> int:
                 notice_id, delivered.next_attempt_at,
             )  # fmt: skip
     return delivered.sent
+
+
+# --- the justering of a nämnd's protokoll (minutes.services.justering) ------------------------
+
+
+def _signers_to_email(minutes: Minutes, *, unsigned_only: bool) -> list[str]:
+    from minutes.services import justering
+
+    state = justering.progress(minutes)
+    people = state.missing if unsigned_only else state.signers
+    return [_email(s.person) for s in people]
+
+
+@task
+def notify_signed(minutes_id: int) -> int:
+    """A signature was given and others are missing: to those who have not signed yet, a
+    reminder that the protokoll waits for them (the secretary sees who has signed)."""
+    minutes = Minutes.objects.select_related(
+        "meeting__council__municipality", "meeting__secretary", "meeting__chaired_by"
+    ).get(pk=minutes_id)
+    if minutes.status != Minutes.Status.SUBMITTED:
+        return 0
+    council = minutes.meeting.council
+    subject = f"Protokoll att justera: {council.name} {minutes.meeting.date:%Y-%m-%d}"
+    return _send(
+        "submitted", subject, _signers_to_email(minutes, unsigned_only=True), _context(minutes)
+    )
+
+
+@task
+def render_extracts(revision_id: int) -> int:
+    """The protokollsutdrag of a justerat protokoll's §§, each rendered once and stored."""
+    from minutes.services import justering
+
+    return justering.render_extracts(revision_id)
+
+
+@task
+def remind_signer(minutes_id: int, person_id: int, kind: str) -> int:
+    """The reminder of the fourteen days to one signatory who has not signed."""
+    from councils.models import Person
+    from minutes.services import justering
+
+    minutes = Minutes.objects.select_related(
+        "meeting__council__municipality", "meeting__secretary", "meeting__chaired_by"
+    ).get(pk=minutes_id)
+    if minutes.status != Minutes.Status.SUBMITTED:
+        return 0
+    person = Person.objects.get(pk=person_id)
+    context = _context(minutes)
+    context["due"] = justering.due_date(minutes.meeting)
+    context["kind"] = kind
+    context["person"] = person
+    council = minutes.meeting.council
+    when = "i dag" if kind == "due" else f"senast {context['due']:%Y-%m-%d}"
+    subject = f"Påminnelse: justera {when}, {council.name} {minutes.meeting.date:%Y-%m-%d}"
+    return _send("reminder", subject, [_email(person)], context)
+
+
+def _item_context(item_id: int):
+    from minutes.models import AgendaItem
+
+    item = AgendaItem.objects.select_related(
+        "minutes__meeting__council__municipality",
+        "minutes__meeting__secretary",
+        "minutes__meeting__chaired_by",
+    ).get(pk=item_id)
+    context = _context(item.minutes)
+    context["item"] = item
+    return item, context
+
+
+@task
+def notify_paragraph_submitted(item_id: int) -> int:
+    """To the signatories: a § waits for omedelbar justering."""
+    item, context = _item_context(item_id)
+    council = item.minutes.meeting.council
+    subject = (
+        f"Paragraf att justera omedelbart: {council.name} {item.minutes.meeting.date:%Y-%m-%d}"
+    )
+    return _send(
+        "submitted", subject, _signers_to_email(item.minutes, unsigned_only=False), context
+    )
+
+
+@task
+def notify_paragraph_returned(item_id: int) -> int:
+    """To the secretary: the § sent for omedelbar justering was returned, with the comment."""
+    item, context = _item_context(item_id)
+    context["comment"] = (
+        item.events.filter(kind=MinutesEvent.Kind.RETURNED)
+        .order_by("-created_at")
+        .values_list("comment", flat=True)
+        .first()
+    )
+    meeting = item.minutes.meeting
+    subject = f"Återsänd paragraf: {meeting.council.name} {meeting.date:%Y-%m-%d}"
+    return _send("returned", subject, [_email(meeting.secretary)], context)

@@ -10,9 +10,27 @@ old one)."""
 from django.db import migrations, models
 from django.utils import timezone
 
-from minutes.db_triggers import create_statements, drop_statements
+from core import db_triggers as core_triggers
+from minutes import db_triggers
 
 PG_TRIGGER = "minutes_approvedrevision_insert_only"
+
+
+# the guards as they stood at this migration (later migrations guard tables that do not exist yet)
+def create_statements(vendor):
+    return (
+        db_triggers.approved_record_statements(vendor)
+        + db_triggers.record_statements(vendor)
+        + core_triggers.create_statements(vendor)
+    )
+
+
+def drop_statements(vendor):
+    return (
+        db_triggers.approved_record_drop_statements(vendor)
+        + db_triggers.record_drop_statements(vendor)
+        + core_triggers.drop_statements(vendor)
+    )
 
 
 def lift_guards(apps, schema_editor):

@@ -19,17 +19,30 @@ from minutes.models.items import (
     ItemDocument,
     ParagraphRenumbering,
 )
+from minutes.models.justering import (
+    AdjustmentReminder,
+    AdjustmentSignature,
+    Announcement,
+    Extract,
+    ExtractDispatch,
+    SignerRole,
+)
 from minutes.models.meetings import Attendance, Meeting, Minutes, StandingItem
 from minutes.models.notices import Notice, NoticeRecipient
 from minutes.models.search import SearchEntry
 
 __all__ = [
+    "AdjustmentReminder",
+    "AdjustmentSignature",
     "AgendaItem",
     "AgendaItemSection",
+    "Announcement",
     "ApprovedRevision",
     "Attendance",
     "Ballot",
     "Disqualification",
+    "Extract",
+    "ExtractDispatch",
     "ItemDocument",
     "Meeting",
     "Minutes",
@@ -42,6 +55,7 @@ __all__ = [
     "Reservation",
     "SearchEntry",
     "Signature",
+    "SignerRole",
     "StandingItem",
     "Vote",
 ]

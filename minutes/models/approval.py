@@ -24,6 +24,10 @@ class MinutesEvent(models.Model):
         APPROVED = "approved", _("Godkänt")
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="events")
+    # a nämnd's § sent for omedelbar justering has events of its own (minutes.services.justering)
+    item = models.ForeignKey(
+        "AgendaItem", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
     kind = models.CharField(_("händelse"), max_length=20, choices=Kind)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -83,7 +83,12 @@ def _event(minutes: Minutes, kind: str, actor, **fields) -> None:
 
 
 def _check_approver(minutes: Minutes, actor) -> Person:
-    """Only the person who chaired the meeting approves or returns its minutes."""
+    """Only the person who chaired the meeting approves or returns its minutes; a nämnd's
+    protokoll is returned by the chair or a justerare (minutes.services.justering)."""
+    if minutes.meeting.council.numbers_paragraphs:
+        from minutes.services import justering
+
+        return justering.check_returner(minutes, actor)
     person = access.chair_of(actor, minutes.meeting)
     if person is None:
         raise NotAllowed(str(minutes.meeting.council.terms.only_chair))
@@ -125,6 +130,14 @@ def minutes_submit(*, minutes: Minutes, actor, request=None) -> Minutes:
         unresolved = deliberation.problems(minutes)
         if unresolved:
             raise NotAllowed(" ".join(unresolved))
+        from minutes.services import justering
+
+        waiting = justering.paragraphs_waiting(minutes)
+        if waiting:
+            raise NotAllowed(
+                f"{', '.join(waiting)} väntar på omedelbar justering; låt den justeras eller "
+                "ta tillbaka den först."
+            )
     # a nämnd's §§ are checked once more under the council's lock: what is submitted is final
     try:
         paragraphs.after_items_changed(minutes)
@@ -231,6 +244,10 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     Meeting.objects.select_for_update().filter(pk=minutes.meeting_id).first()
     minutes = _lock(minutes)
     terms = minutes.meeting.council.terms
+    if minutes.meeting.council.numbers_paragraphs:
+        raise NotAllowed(
+            "En nämnds protokoll justeras av sekreteraren, ordföranden och justerarna var för sig."
+        )
     if minutes.status != Minutes.Status.SUBMITTED:
         raise NotAllowed(
             f"Bara {terms.documents} som {terms.awaits_approval} kan {terms.to_approve}."

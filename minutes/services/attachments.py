@@ -14,7 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from core import audit
 from minutes import uploads
 from minutes.models import AgendaItem, ItemDocument
-from minutes.services.drafting import lock_draft
+from minutes.services.drafting import lock_draft_item
 from minutes.services.errors import InvalidInput
 from minutes.services.files import file_storage
 from minutes.services.text import check_text
@@ -64,7 +64,7 @@ def document_add(
     title = (title or "").strip() or original.rsplit(".", 1)[0]
     if len(title) > 200:
         raise InvalidInput("Titeln är för lång (högst 200 tecken).")
-    minutes = lock_draft(item.minutes)
+    minutes = lock_draft_item(item)
     digest, size = _file_digest(upload)
     alias = _storage_of(is_public)
     with file_storage():
@@ -122,7 +122,7 @@ def document_update(
     title = title.strip()
     if not title or len(title) > 200:
         raise InvalidInput("Ge handlingen en titel (högst 200 tecken).")
-    lock_draft(document.item.minutes)
+    lock_draft_item(document.item)
     document = ItemDocument.objects.select_for_update().get(pk=document.pk)
     old_storage, old_name = document.storage, document.file_name
     document.title = title
@@ -146,7 +146,7 @@ def document_update(
 
 @transaction.atomic
 def document_delete(*, document: ItemDocument, actor, request=None) -> None:
-    lock_draft(document.item.minutes)
+    lock_draft_item(document.item)
     storage, name = document.storage, document.file_name
     audit.record(
         "document.deleted",

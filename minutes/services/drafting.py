@@ -400,11 +400,15 @@ def _renumber(minutes: Minutes, ordered_ids: list[int]) -> None:
     every step (the unique constraint is not deferred): first out of the way, then into place."""
     offset = 100_000
     items = AgendaItem.objects.filter(minutes=minutes)
+    after = {pk: n for n, pk in enumerate(ordered_ids, start=1)}
+    from minutes.services import justering
+
+    justering.check_positions_kept(minutes, after)  # a § justerad at once keeps its place
     before = dict(items.values_list("position", "pk"))
     items.update(position=F("position") + offset)
     for position, item_id in enumerate(ordered_ids, start=1):
         items.filter(pk=item_id).update(position=position, number=str(position))
-    _follow_items(minutes, before, {pk: n for n, pk in enumerate(ordered_ids, start=1)})
+    _follow_items(minutes, before, after)
 
 
 def _follow_items(minutes: Minutes, before: dict[int, int], after: dict[int, int]) -> None:
@@ -444,6 +448,16 @@ def lock_draft(minutes: Minutes) -> Minutes:
     """The minutes row, locked until the transaction ends, and checked to be a draft."""
     locked = Minutes.objects.select_for_update(no_key=True).get(pk=minutes.pk)
     ensure_draft(locked)
+    return locked
+
+
+def lock_draft_item(item: AgendaItem) -> Minutes:
+    """The item's minutes locked and checked to be a draft, and the item checked to be open to
+    change: a § sent for, or through, omedelbar justering is not."""
+    locked = lock_draft(item.minutes)
+    from minutes.services import justering  # justering builds on approval, which uses drafting
+
+    justering.check_item_editable(item)
     return locked
 
 
@@ -537,7 +551,7 @@ def item_save(
     # its own columns only. (A condition on the joined minutes would make Django write
     # "WHERE id IN (SELECT …)", which PostgreSQL does not re-check after waiting for the row
     # lock, so both of two simultaneous saves from one version would win.)
-    lock_draft(item.minutes)
+    lock_draft_item(item)
     updated = AgendaItem.objects.filter(pk=item.pk, version=version).update(
         version=F("version") + 1,
         title=title,
@@ -591,7 +605,7 @@ def item_set_points(
     optionally ``label``, ``note`` and one level of ``children``; ``source`` names the tool in
     the audit log. The item's version moves on, so an editor open on it sees the change."""
     cleaned = _clean_points(points)
-    lock_draft(item.minutes)
+    lock_draft_item(item)
     AgendaItem.objects.filter(pk=item.pk).update(points=cleaned, version=F("version") + 1)
     item.refresh_from_db()
     audit.record(
@@ -602,7 +616,10 @@ def item_set_points(
 
 @transaction.atomic
 def item_delete(*, item: AgendaItem, actor, request=None) -> None:
-    minutes = lock_draft(item.minutes)
+    minutes = lock_draft_item(item)
+    from minutes.services import justering
+
+    justering.check_item_deletable(item)
     paragraphs.before_items_change(minutes)
     audit.record("item.deleted", request=request, actor=actor, obj=item, title=item.title)
     item.delete()

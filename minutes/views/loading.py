@@ -82,7 +82,12 @@ def load_meeting(
         item = get_object_or_404(AgendaItem, pk=item_id, minutes=minutes)
         if document_id is not None:
             document = get_object_or_404(ItemDocument, pk=document_id, item=item)
-    rights = access.meeting_rights(request.user, council_rights, meeting)
+    signs_as = ""
+    if minutes is not None and meeting.council.numbers_paragraphs:
+        from minutes.services import justering
+
+        signs_as = justering.role_of(minutes, access.person_id(request.user))
+    rights = access.meeting_rights(request.user, council_rights, meeting, signs_as)
     if need is not Need.READ:
         access.require(request, rights.allows(need), action=action, obj=meeting)
     return MeetingPage(rights, meeting, minutes, item, document)

@@ -45,9 +45,28 @@ def write_item(minutes, position, body, *, title=None, public=True, ground=""):
 
 
 def submit_and_approve(draft, cast):
-    """Submitted by the secretary, approved by the chair: the approved revision."""
+    """Submitted by the secretary, approved by the chair (a nämnd's protokoll: justerat by each
+    of its signatories, who get an account when they have none): the approved revision."""
     services.minutes_submit(minutes=draft, actor=cast.secretary)
-    return services.minutes_approve(minutes=draft, actor=cast.chair)
+    fresh = type(draft).objects.get(pk=draft.pk)  # the caller's object keeps its caches
+    if not fresh.meeting.council.numbers_paragraphs:
+        return services.minutes_approve(minutes=draft, actor=cast.chair)
+    return justera(fresh)
+
+
+def justera(minutes):
+    """Every signatory of a submitted protokoll signs it: the approved revision."""
+    from minutes.services import justering
+    from tests import factories
+
+    revision = None
+    for signer in justering.signers(minutes):
+        person = signer.person
+        if person.user_id is None:
+            factories.user(person_obj=person)
+        person.refresh_from_db()
+        revision = justering.sign(minutes=minutes, actor=person.user)
+    return revision
 
 
 def approved_elsewhere(meeting, title="Ärende", body="<p>Text.</p>"):

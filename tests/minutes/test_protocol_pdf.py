@@ -347,7 +347,8 @@ def test_the_public_page_shows_the_paragraphs_parts_the_vote_and_the_roll(client
                 "Paragrafer 1–4",
                 "Ja (6) Anna Ek (S), Cecilia Dahl (S)",
                 "Bo Berg (M) reserverar sig mot beslutet",
-                "Kim Åberg Sekreterare Anna Ek Ordförande",
+                "Kim Åberg Sekreterare Justerat elektroniskt",
+                "Anna Ek Ordförande Justerat elektroniskt",
                 "Närvaro- och omröstningslista",
             )
         ],
