@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minutes.views import approval, downloads, items, meetings, notice
+from minutes.views import approval, downloads, immediate, items, meetings, notice
 
 app_name = "drafting"
 
@@ -33,6 +33,18 @@ urlpatterns = [
     path(I + "autospara/", items.item_autosave, name="item_autosave"),
     path(I + "ta-bort/", items.item_delete, name="item_delete"),
     path(I + "flytta/", items.item_move, name="item_move"),
+    path(I + "omedelbar-justering/", immediate.paragraph_review, name="paragraph_review"),
+    path(I + "omedelbar-justering/skicka/", immediate.paragraph_submit, name="paragraph_submit"),
+    path(
+        I + "omedelbar-justering/ta-tillbaka/",
+        immediate.paragraph_withdraw,
+        name="paragraph_withdraw",
+    ),
+    path(
+        I + "omedelbar-justering/utdrag.pdf",
+        immediate.paragraph_extract_pdf,
+        name="paragraph_extract_pdf",
+    ),
     path(I + "handlingar/ny/", items.document_add, name="document_add"),
     path(I + "handlingar/<int:document_id>/", items.document_edit, name="document_edit"),
     path(

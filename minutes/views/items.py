@@ -22,7 +22,7 @@ from core.sanitize import allow_list
 from councils.access import Need
 from minutes import item_tools, services
 from minutes.forms import DocumentEditForm, DocumentForm, ItemForm, ItemTitleForm, SectionFormSet
-from minutes.services import deliberation
+from minutes.services import deliberation, justering
 from minutes.services.serving import Roll
 from minutes.views.deliberation import (
     conflict_words,
@@ -78,6 +78,8 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     services.ensure_draft(page.minutes)
     item = page.item
     numbers_paragraphs = page.meeting.council.numbers_paragraphs
+    if numbers_paragraphs and (locked := _sent_at_once(request, page)) is not None:
+        return locked
     conflict = None
     debate = None
     roll = None
@@ -164,6 +166,27 @@ def item_edit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     )
 
 
+def _sent_at_once(request: HttpRequest, page: MeetingPage) -> HttpResponse | None:
+    """A § sent for, or through, omedelbar justering does not change: instead of the editor,
+    a notice that says why and leads to the § (a save is refused with 409)."""
+    try:
+        justering.check_item_editable(page.item)
+    except services.NotAllowed as refusal:
+        return render(
+            request,
+            "minutes/drafting/item_locked.html",
+            {
+                "meeting": page.meeting,
+                "item": page.item,
+                "message": str(refusal),
+                "adjusted": justering.paragraph_state(page.item) == "adjusted",
+                "review_url": page.address("paragraph_review", page.item.pk),
+            },
+            status=409 if request.method == "POST" else 200,
+        )
+    return None
+
+
 def _json_error(message: str, status: int, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
@@ -184,7 +207,8 @@ def json_endpoint(view):
             return _json_error(_("Det finns inte, eller så har du inte tillgång till rådet."), 404)
         except PermissionDenied:
             return _json_error(_("Din roll i rådet tillåter inte detta."), 403)
-        except services.NotEditable as error:
+        except (services.NotEditable, services.NotAllowed) as error:
+            # no longer a draft, or a § sent for (or through) omedelbar justering
             return _json_error(str(error), 409, state="not_editable")
 
     return wrapper

@@ -30,6 +30,7 @@ from minutes.forms import (
 )
 from minutes.models import ApprovedRevision, Meeting, Minutes, MinutesEvent
 from minutes.snapshot import build_snapshot
+from minutes.views import immediate
 from minutes.views.loading import (
     MeetingPage,
     meeting_view,
@@ -287,7 +288,8 @@ def _meeting_context(
         "renumbered": services.renumbering_notice(minutes),
         "can_review": page.rights.can_review and minutes.status == Minutes.Status.SUBMITTED,
         "can_correct": minutes.status == Minutes.Status.APPROVED and page.rights.can_correct,
-        "items": list(minutes.items.order_by("position")),
+        # each § justerad (or to be justerad) at once carries where it stands: item.at_once
+        "items": immediate.annotate(minutes, list(minutes.items.order_by("position"))),
         "attendance": attendance,
         "adjustment_form": adjustment,
         "others_present": others_present,  # as posted, when a refused form is shown again
