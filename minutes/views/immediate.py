@@ -40,6 +40,12 @@ class ImmediateState:
     signed: int
     total: int
     adjusted_at: object = None  # datetime of the freeze
+    sent: bool = False  # once sent: the § stays (its events and signatures name it)
+
+    @property
+    def fixed(self) -> bool:
+        """Waiting or justerad: the § neither changes nor moves."""
+        return self.state in ("submitted", "adjusted")
 
 
 def states(minutes: Minutes) -> dict[int, ImmediateState]:
@@ -61,7 +67,7 @@ def states(minutes: Minutes) -> dict[int, ImmediateState]:
         state = justering.paragraph_state(item)
         progress = justering.progress(minutes, item)
         found[item.pk] = ImmediateState(
-            state, len(progress.signed), len(progress.signers), progress.adjusted_at
+            state, len(progress.signed), len(progress.signers), progress.adjusted_at, sent=True
         )
     return found
 
@@ -168,9 +174,7 @@ def paragraph_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
                     return outcome
                 error, error_field = outcome
             elif action == "return":
-                access.require(
-                    request, page.rights.can_return, action="paragraph.return", obj=item
-                )
+                access.require(request, page.rights.can_return, action="paragraph.return", obj=item)
                 justering.paragraph_return(
                     item=item,
                     actor=request.user,
@@ -197,7 +201,9 @@ def paragraph_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             )
     minutes = page.minutes
     item.refresh_from_db()
-    state = justering.paragraph_state(item) if item.immediate_adjustment or item.events.exists() else ""
+    state = (
+        justering.paragraph_state(item) if item.immediate_adjustment or item.events.exists() else ""
+    )
     record = justering.immediate_record(item)
     progress = justering.progress(minutes, item)
     person_id = access.person_id(request.user)

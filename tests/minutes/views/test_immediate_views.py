@@ -241,9 +241,12 @@ def test_the_editor_is_read_only_while_the_paragraph_waits(client, protokoll):
     assert "väntar på omedelbar justering" in response.json()["error"]
     c.item.refresh_from_db()
     assert c.item.title == "Försörjningsstöd"
-    # the meeting page's list leads to it
-    text = page_text(client.get(meeting_url(c)))
-    assert "Väntar på omedelbar justering (0 av 4)" in text
+    # the meeting page's list leads to it, and offers neither to move nor to delete it
+    html = client.get(meeting_url(c)).content.decode()
+    assert "Väntar på omedelbar justering (0 av 4)" in html
+    assert url(c, "paragraph_review") in html
+    assert url(c, "item_delete") not in html and url(c, "item_move") not in html
+    assert url(c, "item_delete", cf.item_at(c.minutes, 2)) in html
 
 
 def test_the_editor_says_a_justerad_paragraph_is_frozen(client, protokoll):
