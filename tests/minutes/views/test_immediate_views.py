@@ -264,3 +264,48 @@ def test_the_editor_says_a_justerad_paragraph_is_frozen(client, protokoll):
         content_type="application/json",
     )
     assert response.status_code == 409 and response.json()["state"] == "not_editable"
+
+
+def test_signing_requires_the_second_factor_when_it_is_on(client, settings, protokoll):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.councils.test_sign_in_security import code
+
+    c = protokoll
+    justering.paragraph_submit(item=c.item, actor=c.users["Sekreterare"])
+    settings.OTP_REQUIRED = True
+    client.force_login(c.users["Bo Berg"])
+    assert "Kod från autentiseringsappen" in page_text(client.get(url(c, "paragraph_review")))
+    none = sign(client, c, "Bo Berg")
+    assert none.status_code == 400 and "Aktivera den under Mina uppdrag" in page_text(none)
+    device = TOTPDevice.objects.create(user=c.users["Bo Berg"], name="app", confirmed=True)
+    wrong = client.post(
+        url(c, "paragraph_review"),
+        {"action": "sign", "password": factories.PASSWORD, "otp_code": "123456"},
+    )
+    text = page_text(wrong)
+    assert wrong.status_code == 400 and "Koden från autentiseringsappen stämmer inte" in text
+    assert "Paragrafen är inte justerad" in text
+    assert justering.progress(c.minutes, c.item).signed == {}
+    # django-otp throttles the device for a second after a wrong code
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    ok = client.post(
+        url(c, "paragraph_review"),
+        {"action": "sign", "password": factories.PASSWORD, "otp_code": code(device)},
+    )
+    assert ok.status_code == 302
+    assert set(justering.progress(c.minutes, c.item).signed) == {c["Bo Berg"].pk}
+
+
+def test_a_councils_item_has_no_omedelbar_justering(client, cast, draft):
+    item = draft.items.order_by("position").first()
+    args = [*SLUGS, draft.meeting.pk, item.pk]
+    client.force_login(cast.secretary)
+    assert client.get(reverse("drafting:paragraph_review", args=args)).status_code == 404
+    assert client.post(reverse("drafting:paragraph_submit", args=args)).status_code == 404
+    # the råd's meeting page is as before
+    assert "Omedelbar justering" not in page_text(
+        client.get(reverse("drafting:meeting", args=[*SLUGS, draft.meeting.pk]))
+    )
