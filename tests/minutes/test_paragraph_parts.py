@@ -245,7 +245,7 @@ def test_the_paragraph_page_edits_the_parts_without_javascript(client, cast, par
             reverse("drafting:meeting", args=["arboga", council.slug, paragraph.minutes.meeting_id])
         )
     )
-    assert "Dnr KS 2020/123" in workspace and "Justeras omedelbart" in workspace
+    assert "Dnr KS 2020/123" in workspace and "Omedelbar justering" in workspace
     stale = client.post(item_url(paragraph), FORM | {"version": "1", "case_number": "KS 1/1"})
     assert stale.status_code == 409
     # the comparison shows both sides' parts: what was typed and what is saved
