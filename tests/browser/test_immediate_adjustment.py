@@ -64,7 +64,7 @@ def test_a_paragraph_is_sent_signed_by_all_and_justerad_at_once(browser, protoko
     row = secretary.locator(f"#arende-{item.pk}")
     expect(row.get_by_text("Omedelbar justering", exact=True)).to_be_visible()
     shot(secretary, "omedelbar-1-motet")
-    row.get_by_role("button", name="Skicka SN § 3 för omedelbar justering").click()
+    row.get_by_role("button", name="Skicka för omedelbar justering: SN § 3").click()
     expect(secretary.get_by_text("Paragrafen är skickad för omedelbar justering.")).to_be_visible()
     expect(secretary.get_by_role("heading", name="Omedelbar justering av SN § 3")).to_be_visible()
     expect(secretary.locator("#signatories li")).to_have_count(4)
@@ -87,7 +87,7 @@ def test_a_paragraph_is_sent_signed_by_all_and_justerad_at_once(browser, protoko
         page.goto(base)
         row = page.locator(f"#arende-{item.pk}")
         expect(row.get_by_text(f"Väntar på omedelbar justering ({n - 1} av 4)")).to_be_visible()
-        row.get_by_role("link", name="Omedelbar justering av SN § 3").click()
+        row.get_by_role("link", name="Granska och justera SN § 3").click()
         if username == "ordforande":
             expect(page.get_by_label("Vad behöver ändras?")).to_be_visible()
             shot(page, "omedelbar-4-ordforanden")
