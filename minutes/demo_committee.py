@@ -495,7 +495,7 @@ def _second_meeting(demo: DemoCouncil, council: Council, people: dict[str, Perso
             "recipients": "Kommunstyrelsen",
         },
     )
-    _paragraph(
+    lvu = _paragraph(
         minutes,
         "Ärende enligt lagen med särskilda bestämmelser om vård av unga",
         body="Individärende.",
@@ -508,6 +508,10 @@ def _second_meeting(demo: DemoCouncil, council: Council, people: dict[str, Perso
         parts={
             "decision": "Redovisningen av delegationsbeslut för oktober 2026 läggs till handlingarna."
         },
+    )
+    # the LVU decision was justerad at the meeting, before the rest, with its own anslag
+    justering.record_paragraph_on_paper(
+        item=lvu, adjusted_at=datetime.datetime(2026, 11, 18, 14, 45, tzinfo=datetime.UTC)
     )
     _justera(demo, minutes)
 

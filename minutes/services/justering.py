@@ -504,6 +504,37 @@ def _adjust_paragraph(minutes, item, signatures, *, actor, request, now) -> Extr
     return extract
 
 
+@transaction.atomic
+def record_paragraph_on_paper(*, item: AgendaItem, adjusted_at: datetime.datetime) -> Extract:
+    """A § justerad at once outside Protokollet (on paper at the meeting; the demo, an import):
+    frozen in its own record like one justerad here, with its announcement posted that day."""
+    minutes, item = _lock_item(item)
+    _check_immediate(minutes, item)
+    if paragraph_state(item) != "draft":
+        raise NotAllowed("Paragrafen är redan skickad för omedelbar justering.")
+    day = timezone.localdate(adjusted_at)
+    anslag = anslag_of(minutes, day)
+    snapshot, index = _paragraph_snapshot(minutes, item, created=adjusted_at, announcement=anslag)
+    secretary = minutes.meeting.secretary.name if minutes.meeting.secretary else ""
+    extract = store_extract(
+        minutes=minutes,
+        item=item,
+        snapshot=extract_snapshot(snapshot, index, certified_by=secretary, certified_on=day),
+        adjusted_at=adjusted_at,
+        immediate=True,
+    )
+    approval._event(minutes, MinutesEvent.Kind.APPROVED, None, item=item)
+    _post(
+        minutes,
+        anslag,
+        kind=Announcement.Kind.PARAGRAPH,
+        extract=extract,
+        paragraphs=str(item.paragraph),
+        created_at=adjusted_at,
+    )
+    return extract
+
+
 def store_extract(
     *,
     minutes: Minutes,
