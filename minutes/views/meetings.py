@@ -30,8 +30,8 @@ from minutes.forms import (
     NextMeetingForm,
 )
 from minutes.models import ApprovedRevision, Attendance, Meeting, Minutes, MinutesEvent
-from minutes.services.paragraphs import paragraph_label
 from minutes.services import justering
+from minutes.services.paragraphs import paragraph_label
 from minutes.snapshot import build_snapshot
 from minutes.views.approval import justering_panel
 from minutes.views.loading import (
@@ -401,9 +401,7 @@ def _meeting_context(
         and minutes.status == Minutes.Status.SUBMITTED
         and (page.rights.signs_as or not page.rights.is_protocol),
         # a nämnd's submitted or justerat protokoll: who has signed, the due date, lateness
-        "justering": justering_panel(minutes)
-        if minutes.status != Minutes.Status.DRAFT
-        else None,
+        "justering": justering_panel(minutes) if minutes.status != Minutes.Status.DRAFT else None,
         "can_correct": minutes.status == Minutes.Status.APPROVED and page.rights.can_correct,
         "items": list(minutes.items.order_by("position")),
         "attendance": attendance,
