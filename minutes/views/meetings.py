@@ -378,7 +378,12 @@ def _meeting_context(
     attendance form (``attendance``: the rows as posted, with their errors)."""
     meeting, minutes = page.meeting, page.minutes
     can_edit = page.rights.can_edit_minutes and minutes.status == Minutes.Status.DRAFT
-    last_event = minutes.events.filter(item__isnull=True).order_by("-created_at", "-id").first()
+    last_event = (
+        minutes.events.filter(item__isnull=True)
+        .select_related("actor__person")
+        .order_by("-created_at", "-id")
+        .first()
+    )
     if attendance is None and can_edit:
         attendance = _attendance_forms(minutes)
     if adjustment is None and can_edit:

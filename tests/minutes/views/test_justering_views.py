@@ -256,6 +256,9 @@ def test_a_return_voids_the_signatures(client, protokoll):
     )
     assert "Protokollet är återsänt till sekreteraren." in page_text(returned)
     assert fresh(protokoll).status == Minutes.Status.DRAFT
+    # the secretary reads who returned it, and why
+    meeting_page = page_text(as_(client, protokoll, "Sekreterare").get(u("meeting", protokoll)))
+    assert "Återsänt av Bo Berg" in meeting_page and "Rätta § 3." in meeting_page
     submit(protokoll)
     page = page_text(as_(client, protokoll, "Ordförande").get(u("review", protokoll)))
     assert "0 av 4 har justerat." in page and not SIGNED.search(page)
