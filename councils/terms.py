@@ -221,9 +221,10 @@ COMMITTEE_TERMS = Terms(
     ),
     approve_button=_("Justera protokollet"),
     only_chair=_(
-        "Bara den som var ordförande vid sammanträdet justerar eller återsänder protokollet."
+        "Bara sekreteraren, den som var ordförande vid sammanträdet och justerarna justerar "
+        "protokollet."
     ),
-    submitted_message=_("Utkastet är skickat till ordföranden för justering."),
+    submitted_message=_("Protokollet är skickat till ordföranden och justerarna för justering."),
     approved_message=_("Protokollet är justerat."),
     wrong_password=_("Lösenordet stämmer inte. Protokollet är inte justerat."),
     wrong_code=_("Koden från autentiseringsappen stämmer inte. Protokollet är inte justerat."),

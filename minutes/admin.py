@@ -8,10 +8,13 @@ from core.sanitize import sanitize_html
 from councils.admin import CouncilAdmin, MunicipalityAdmin
 from councils.models import Council, Municipality
 from minutes.models import (
+    AdjustmentSignature,
     AgendaItem,
     AgendaItemSection,
+    Announcement,
     ApprovedRevision,
     Attendance,
+    Extract,
     Meeting,
     Minutes,
     MinutesEvent,
@@ -274,3 +277,42 @@ class PublicationWithdrawalAdmin(admin.ModelAdmin):
             revision=obj.revision, actor=request.user, reason=obj.reason, request=request
         )
         obj.pk = withdrawal.pk
+
+
+@admin.register(AdjustmentSignature)
+class AdjustmentSignatureAdmin(ReadOnlyAdmin):
+    """Each justerande's signature of a submission (a return voids it, the row stays)."""
+
+    list_display = ["minutes", "item", "name", "role", "signed_at", "ip_address"]
+    list_filter = ["role", "minutes__meeting__council"]
+    list_select_related = ["minutes__meeting__council", "item"]
+    search_fields = ["name", "minutes__meeting__council__name"]
+    date_hierarchy = "signed_at"
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(ReadOnlyAdmin):
+    """The anslagstavla's announcements, as they went up: they are never changed or removed (a
+    withdrawal of the publication takes one down)."""
+
+    list_display = [
+        "organ",
+        "kind",
+        "meeting_date",
+        "paragraphs",
+        "posted_on",
+        "last_day_to_appeal",
+        "down_on",
+    ]
+    list_filter = ["kind", "municipality", "council"]
+    search_fields = ["organ", "paragraphs", "kept_at"]
+    date_hierarchy = "posted_on"
+
+
+@admin.register(Extract)
+class ExtractAdmin(ReadOnlyAdmin):
+    list_display = ["label", "title", "minutes", "immediate", "is_public", "adjusted_at"]
+    list_filter = ["immediate", "is_public", "minutes__meeting__council"]
+    list_select_related = ["minutes__meeting__council"]
+    search_fields = ["label", "title", "pdf_sha256"]
+    exclude = ["snapshot"]

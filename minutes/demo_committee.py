@@ -1,7 +1,9 @@
 """Demo data for a nämnd: Arboga kommun's Socialnämnd (prefix SN) with invented people, two
 meetings of 2026 whose §§ run on from the first to the second (§§ 1–7 and 8–13), motions, a vote
 of 5–4 with one abstention and two reservations, a jäv with a substitute stepping in, attendance
-for part of a meeting, and confidential §§; both protokoll justerade a week after the meeting.
+for part of a meeting, and confidential §§; both protokoll justerade on paper a week after the meeting and announced on the anslagstavla
+that day, with their extracts: the October one is taken down, the November one is up until
+16 December 2026.
 
 Everything goes through the services a secretary's clicks go through (the meeting, its §§ and
 their parts, the attendance, the deliberation, each checked), so the demo is what the app
@@ -18,7 +20,7 @@ from councils.demo import DEMO_PASSWORD, DemoCouncil, _email
 from councils.models import Council, Membership, Municipality, Person
 from minutes import services
 from minutes.models import AgendaItem, Meeting, Minutes, StandingItem
-from minutes.services import deliberation
+from minutes.services import deliberation, justering
 
 Role = Membership.Role
 TERM_START = datetime.date(2023, 1, 1)
@@ -49,6 +51,7 @@ SECRETARY = "Karin Holmqvist"
 LOGINS = [
     ("namndsekreterare", SECRETARY, "sekreterare i Socialnämnden"),
     ("namndordforande", "Birgitta Sandberg", "ordförande i Socialnämnden"),
+    ("namndjusterare", "Johan Fors", "vice ordförande och justerare i Socialnämnden"),
 ]
 
 STANDING_AGENDA = [
@@ -70,6 +73,7 @@ def load_committee(demo: DemoCouncil) -> tuple[Council, dict[str, Person]]:
             "document_title": Council.DocumentTitle.PROTOCOL,
             "paragraph_prefix": "SN",
             "default_place": "Rådhussalen, Rådhuset",
+            "record_kept_at": "Socialkontoret, Rådhuset, Arboga",
             "usual_start_time": datetime.time(13, 0),
             "usual_end_time": datetime.time(16, 0),
             "description": (
@@ -251,7 +255,9 @@ def _justera(demo: DemoCouncil, minutes: Minutes) -> None:
     when = datetime.datetime.combine(
         minutes.adjustment_date, minutes.adjustment_time, tzinfo=datetime.UTC
     )
-    services.record_historical_revision(minutes=minutes, approved_at=when)
+    revision = services.record_historical_revision(minutes=minutes, approved_at=when, announce=True)
+    # the extracts the task worker makes after an online justering, made here at once
+    justering.render_extracts(revision.pk)
     demo.created.append(f"protokoll {minutes.meeting.date}")
 
 
@@ -489,7 +495,7 @@ def _second_meeting(demo: DemoCouncil, council: Council, people: dict[str, Perso
             "recipients": "Kommunstyrelsen",
         },
     )
-    _paragraph(
+    lvu = _paragraph(
         minutes,
         "Ärende enligt lagen med särskilda bestämmelser om vård av unga",
         body="Individärende.",
@@ -502,6 +508,10 @@ def _second_meeting(demo: DemoCouncil, council: Council, people: dict[str, Perso
         parts={
             "decision": "Redovisningen av delegationsbeslut för oktober 2026 läggs till handlingarna."
         },
+    )
+    # the LVU decision was justerad at the meeting, before the rest, with its own anslag
+    justering.record_paragraph_on_paper(
+        item=lvu, adjusted_at=datetime.datetime(2026, 11, 18, 14, 45, tzinfo=datetime.UTC)
     )
     _justera(demo, minutes)
 

@@ -142,6 +142,9 @@ def test_a_duplicate_council_slug_gets_a_message(client, cast):
         "minutes_approvedrevision",
         "minutes_minutesevent",
         "minutes_standingitem",
+        "minutes_adjustmentsignature",
+        "minutes_announcement",
+        "minutes_extract",
     ],
 )
 def test_every_list_searches_and_filters(client, cast, name):

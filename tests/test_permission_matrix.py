@@ -285,3 +285,45 @@ def test_the_admin_is_for_staff_only(cast):
     for role in USERS:
         response = visitors[role].get("/admin/minutes/meeting/")
         assert (response.status_code == 200) == (role in STAFF), role
+
+
+# A nämnd's protokoll is reviewed, and justerat, by its signatories only (issue 19): the
+# secretary of the meeting, the person who chaired it and the justerare; not by another member,
+# a vice chair who is not a justerare, an administrator or another council's secretary.
+SIGNATORIES = frozenset({"secretary", "chair", "adjuster"})
+
+
+def test_a_nämnds_review_page_is_for_its_signatories(cast):
+    from minutes.models import Minutes
+    from tests.minutes import committee_fixtures as cf
+
+    c = cf.committee(cast)
+    minutes = cf.meeting(c)
+    meeting = minutes.meeting
+    meeting.secretary = cast.secretary.person
+    meeting.save(update_fields=["secretary"])
+    for position in range(1, 5):
+        cf.save(
+            cf.item_at(minutes, position),
+            None,
+            parts=services.PartsInput(decision_points="Nämnden beslutar."),
+        )
+    services.minutes_submit(minutes=Minutes.objects.get(pk=minutes.pk), actor=cast.secretary)
+    visitors = clients(cast)
+    for role, name in (("adjuster", "Bo Berg"), ("vice", "Cecilia Dahl")):
+        visitors[role] = Client()
+        visitors[role].force_login(factories.user(role, person_obj=c[name]))
+    url = reverse("drafting:review", args=["arboga", "forebyggande-radet", meeting.pk])
+    problems = []
+    for role, client in visitors.items():
+        for method in ("get", "post"):
+            before = database()
+            response = getattr(client, method)(url)
+            if role in SIGNATORIES:
+                if response.status_code >= 500 or denied(response):
+                    problems.append(f"{method} as {role}: turned away ({response.status_code})")
+            elif not denied(response):
+                problems.append(f"{method} as {role}: let in ({response.status_code})")
+            if database() != before:
+                problems.append(f"{method} as {role}: changed the database")
+    assert not problems, "\n".join(problems)

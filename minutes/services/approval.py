@@ -295,11 +295,14 @@ def record_historical_revision(
     approved_at: datetime.datetime,
     actor=None,
     closed_on: datetime.date | None = None,
+    announce: bool = False,
 ):
     """Freeze minutes that were approved outside Protokollet (imported, or demo data) in the same
     insert-only revision as online approval: the snapshot, the PDF rendered once from it and its
     SHA-256, and signature rows for the signatories named in the document (not signed online).
-    ``closed_on``: the date of the document's closing line, when it is not the meeting's."""
+    ``closed_on``: the date of the document's closing line, when it is not the meeting's.
+    ``announce``: a nämnd's protokoll justerat on paper was announced on the anslagstavla the
+    day of ``approved_at``: its anslagsbevis is filled in and the announcement recorded."""
 
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.APPROVED:
@@ -307,8 +310,17 @@ def record_historical_revision(
     _check_held(minutes.meeting, "arkiveras som godkända")
     if ApprovedRevision.objects.filter(minutes=minutes).exists():
         return minutes.approved_revision
-    snapshot = build_snapshot(minutes, created=approved_at, closed_on=closed_on)
+    anslag = None
+    if announce and minutes.meeting.council.numbers_paragraphs:
+        from minutes.services import justering
+
+        anslag = justering.anslag_of(minutes, timezone.localdate(approved_at))
+    snapshot = build_snapshot(
+        minutes, created=approved_at, closed_on=closed_on, announcement=anslag
+    )
     revision = _freeze(minutes, snapshot, approved_at)
+    if anslag is not None:
+        justering.post_protocol(minutes, revision, snapshot, anslag, created_at=approved_at)
     Signature.objects.bulk_create(
         Signature(
             revision=revision, name=s.name, role=s.role, signed_at=approved_at, method="paper"

@@ -264,7 +264,7 @@ def sign(*, minutes: Minutes, actor, request=None) -> ApprovedRevision | None:
     return _adjust(minutes, signatures, actor=actor, request=request, now=now)
 
 
-def _anslag(minutes: Minutes, day: datetime.date) -> dict:
+def anslag_of(minutes: Minutes, day: datetime.date) -> dict:
     """The announcement's dates and facts, known the moment the justering completes."""
     council = minutes.meeting.council
     last_day = legal_time.last_day_to_appeal(day)
@@ -301,11 +301,25 @@ def _post(minutes: Minutes, anslag: dict, **fields) -> Announcement:
     )
 
 
+def post_protocol(
+    minutes: Minutes, revision: ApprovedRevision, snapshot: MinutesSnapshot, anslag: dict, **extra
+) -> Announcement:
+    """The justerat protokoll's announcement on the anslagstavla."""
+    return _post(
+        minutes,
+        anslag,
+        kind=Announcement.Kind.PROTOCOL,
+        revision=revision,
+        paragraphs=snapshot.paragraphs,
+        **extra,
+    )
+
+
 def _adjust(minutes: Minutes, signatures, *, actor, request, now) -> ApprovedRevision:
     """The last signature: freeze the protokoll with every signature and the anslagsbevis, post
     the announcement, and have the extracts rendered once committed."""
     approval.correction_meeting_apply(minutes, actor=actor, request=request)
-    anslag = _anslag(minutes, timezone.localdate(now))
+    anslag = anslag_of(minutes, timezone.localdate(now))
     snapshot = build_snapshot(
         minutes, created=now, signed=signed_map(signatures), announcement=anslag
     )
@@ -330,13 +344,7 @@ def _adjust(minutes: Minutes, signatures, *, actor, request, now) -> ApprovedRev
     minutes.status = Minutes.Status.APPROVED
     minutes.save(update_fields=["status", "updated_at"])
     approval._event(minutes, MinutesEvent.Kind.APPROVED, actor)
-    _post(
-        minutes,
-        anslag,
-        kind=Announcement.Kind.PROTOCOL,
-        revision=revision,
-        paragraphs=snapshot.paragraphs,
-    )
+    post_protocol(minutes, revision, snapshot, anslag)
     audit.record(
         "minutes.approved",
         request=request,
@@ -465,7 +473,7 @@ def _paragraph_snapshot(
 
 
 def _adjust_paragraph(minutes, item, signatures, *, actor, request, now) -> Extract:
-    anslag = _anslag(minutes, timezone.localdate(now))
+    anslag = anslag_of(minutes, timezone.localdate(now))
     snapshot, index = _paragraph_snapshot(
         minutes, item, created=now, signed=signed_map(signatures), announcement=anslag
     )
@@ -492,6 +500,37 @@ def _adjust_paragraph(minutes, item, signatures, *, actor, request, now) -> Extr
     search.index_meeting(minutes.meeting_id)
     audit.record(
         "paragraph.adjusted", request=request, actor=actor, obj=item, sha256=extract.pdf_sha256
+    )
+    return extract
+
+
+@transaction.atomic
+def record_paragraph_on_paper(*, item: AgendaItem, adjusted_at: datetime.datetime) -> Extract:
+    """A § justerad at once outside Protokollet (on paper at the meeting; the demo, an import):
+    frozen in its own record like one justerad here, with its announcement posted that day."""
+    minutes, item = _lock_item(item)
+    _check_immediate(minutes, item)
+    if paragraph_state(item) != "draft":
+        raise NotAllowed("Paragrafen är redan skickad för omedelbar justering.")
+    day = timezone.localdate(adjusted_at)
+    anslag = anslag_of(minutes, day)
+    snapshot, index = _paragraph_snapshot(minutes, item, created=adjusted_at, announcement=anslag)
+    secretary = minutes.meeting.secretary.name if minutes.meeting.secretary else ""
+    extract = store_extract(
+        minutes=minutes,
+        item=item,
+        snapshot=extract_snapshot(snapshot, index, certified_by=secretary, certified_on=day),
+        adjusted_at=adjusted_at,
+        immediate=True,
+    )
+    approval._event(minutes, MinutesEvent.Kind.APPROVED, None, item=item)
+    _post(
+        minutes,
+        anslag,
+        kind=Announcement.Kind.PARAGRAPH,
+        extract=extract,
+        paragraphs=str(item.paragraph),
+        created_at=adjusted_at,
     )
     return extract
 

@@ -1,6 +1,11 @@
 """Approval under /arbete/: the secretary submits or takes back the draft; the person who
 chaired the meeting reviews it as it will be published and approves it with their password (and
-second factor) or returns it with a comment; a correction of approved minutes is started."""
+second factor) or returns it with a comment; a correction of approved minutes is started.
+
+A nämnd's protokoll is justerat on the same review page by each of its signatories (the
+secretary, the person who chaired and the justerare), one signature each, with the same
+password and second-factor check (minutes.services.justering); the chair and the justerare may
+return it instead."""
 
 from __future__ import annotations
 
@@ -11,14 +16,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core import audit
+from core.dates import long_date
 from councils import access, second_factor
 from councils.access import Need
 from councils.views import locked_out
 from minutes import selectors, services, snapshot
+from minutes.models import Announcement, Minutes
 from minutes.pdf import RenderError
+from minutes.services import justering
 from minutes.views.loading import MeetingPage, meeting_view, not_editable_as_conflict
 
 
@@ -35,13 +44,25 @@ def _secretary_transition(
 @not_editable_as_conflict
 @meeting_view(need=Need.EDIT, action="minutes.submit")
 def minutes_submit(request: HttpRequest, page: MeetingPage) -> HttpResponse:
-    """The secretary sends the draft to the person who chaired the meeting."""
-    return _secretary_transition(
+    """The secretary sends the draft to the person who chaired the meeting (a nämnd's
+    protokoll: to its signatories; when she signs it too, she is taken to the review page, where
+    she may justera it as sekreterare now or later)."""
+    terms = page.meeting.council.terms
+    if not (page.rights.is_protocol and page.rights.signs_as):
+        return _secretary_transition(
+            request, page, service=services.minutes_submit, done=terms.submitted_message
+        )
+    services.minutes_submit(minutes=page.minutes, actor=request.user, request=request)
+    messages.success(request, terms.submitted_message)
+    messages.info(
         request,
-        page,
-        service=services.minutes_submit,
-        done=page.meeting.council.terms.submitted_message,
+        _(
+            "Du justerar protokollet som %(role)s här, nu eller senare, när du har läst det "
+            "en sista gång."
+        )
+        % {"role": page.rights.signs_as.lower()},
     )
+    return redirect(page.address("review"))
 
 
 @login_required
@@ -58,9 +79,10 @@ def minutes_withdraw(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     )
 
 
-def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple[str, str]:
-    """Approve after the password (and second factor) check: the redirect, or why not and the
-    id of the field to correct."""
+def _check_password(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple | None:
+    """The password (and second factor) of the one who approves or justerar: None when they
+    hold, else the lock-out page or why not and the id of the field to correct. A wrong
+    password is audited; too many lock the account out (axes), here or at sign-in."""
     terms = page.meeting.council.terms
     user = authenticate(
         request, username=request.user.get_username(), password=request.POST.get("password", "")
@@ -73,9 +95,82 @@ def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple[st
     code = request.POST.get("otp_code", "")
     if reason := second_factor.require_for_approval(request, code, terms=terms):
         return reason, "otp_code"
+    return None
+
+
+def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple[str, str]:
+    """Approve after the password (and second factor) check: the redirect, or why not and the
+    id of the field to correct."""
+    if refused := _check_password(request, page):
+        return refused
     services.minutes_approve(minutes=page.minutes, actor=request.user, request=request)
-    messages.success(request, terms.approved_message)
+    messages.success(request, page.meeting.council.terms.approved_message)
     return redirect(page.url)
+
+
+def _sign(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple[str, str]:
+    """A signatory justerar a nämnd's protokoll after the same check: the redirect (to the
+    review page, which shows who has signed), or why not and the field to correct."""
+    if refused := _check_password(request, page):
+        return refused
+    revision = justering.sign(minutes=page.minutes, actor=request.user, request=request)
+    if revision is None:
+        state = justering.progress(Minutes.objects.get(pk=page.minutes.pk))
+        messages.success(
+            request,
+            ngettext(
+                "Du har justerat protokollet. %(signed)d av %(all)d har justerat.",
+                "Du har justerat protokollet. %(signed)d av %(all)d har justerat.",
+                len(state.signers),
+            )
+            % {"signed": len(state.signers) - len(state.missing), "all": len(state.signers)},
+        )
+        return redirect(page.address("review"))
+    announcement = Announcement.objects.filter(
+        revision=revision, kind=Announcement.Kind.PROTOCOL
+    ).first()
+    if announcement is not None and announcement.last_day_to_appeal is not None:
+        messages.success(
+            request,
+            _(
+                "Protokollet är justerat och anslaget på anslagstavlan. Sista dag att överklaga "
+                "är %(date)s."
+            )
+            % {"date": long_date(announcement.last_day_to_appeal)},
+        )
+    else:  # pragma: no cover - the last signature always posts the announcement
+        messages.success(request, page.meeting.council.terms.approved_message)
+    return redirect(page.url)
+
+
+def justering_panel(minutes: Minutes) -> dict | None:
+    """The justering of a nämnd's protokoll as the staff pages show it: each signatory with
+    their signature or none, how many have signed, the due date and whether it is (or was)
+    late. None for a råd, and for a protokoll approved without signatures (on paper)."""
+    if not minutes.meeting.council.numbers_paragraphs:
+        return None
+    state = justering.progress(minutes)
+    if minutes.status == Minutes.Status.APPROVED and not state.signed:
+        return None
+    rows = [
+        {
+            "person_id": signer.person.pk,
+            "role": signer.role,
+            "name": signer.person.name,
+            "signed": services.signed_text(signature.signed_at)
+            if (signature := state.signature_of(signer.person.pk))
+            else "",
+        }
+        for signer in state.signers
+    ]
+    return {
+        "rows": rows,
+        "signed_count": sum(1 for row in rows if row["signed"]),
+        "count": len(rows),
+        "due": state.due,
+        "late": state.is_late(),
+        "adjusted_at": state.adjusted_at,
+    }
 
 
 @login_required
@@ -87,12 +182,21 @@ def minutes_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     their password or returns them with a comment."""
     error, error_status, error_field = None, 400, None
     terms = page.meeting.council.terms
+    is_protocol = page.rights.is_protocol
+    if is_protocol:  # a nämnd's protokoll is reviewed by those who justerar it
+        access.require(
+            request, bool(page.rights.signs_as), action="minutes.review", obj=page.meeting
+        )
     if request.method == "POST":
-        access.require(request, page.rights.can_sign, action="minutes.approve", obj=page.meeting)
         action = request.POST.get("action")
+        if is_protocol and action == "return":
+            allowed = page.rights.can_return
+        else:
+            allowed = page.rights.can_sign
+        access.require(request, allowed, action="minutes.approve", obj=page.meeting)
         try:
-            if action == "approve":
-                outcome = _approve(request, page)
+            if action in ("approve", "sign"):
+                outcome = _sign(request, page) if is_protocol else _approve(request, page)
                 if isinstance(outcome, HttpResponse):
                     return outcome
                 error, error_field = outcome
@@ -136,9 +240,26 @@ def minutes_review(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             "error_field": error_field,
             "is_approver": page.rights.can_sign,
             "otp_needed": settings.OTP_REQUIRED and not request.user.is_verified(),
+            **_justering_context(request, page),
         },
         status=error_status if error else 200,
     )
+
+
+def _justering_context(request: HttpRequest, page: MeetingPage) -> dict:
+    """A nämnd's review page: the signatories panel, and whether this user still signs (the
+    sign form) and may return (the chair and the justerare)."""
+    panel = justering_panel(page.minutes)
+    if panel is None:
+        return {"justering": None}
+    me = access.person_id(request.user)
+    mine = next((row for row in panel["rows"] if row["person_id"] == me), None)
+    return {
+        "justering": panel,
+        "signs_as": page.rights.signs_as,
+        "has_signed": bool(mine and mine["signed"]),
+        "can_return": page.rights.can_return,
+    }
 
 
 @login_required

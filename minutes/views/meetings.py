@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -28,9 +29,12 @@ from minutes.forms import (
     MeetingForm,
     NextMeetingForm,
 )
-from minutes.models import ApprovedRevision, Meeting, Minutes, MinutesEvent
+from minutes.models import ApprovedRevision, Attendance, Meeting, Minutes, MinutesEvent
+from minutes.services import justering
+from minutes.services.paragraphs import paragraph_label
 from minutes.snapshot import build_snapshot
 from minutes.views import immediate
+from minutes.views.approval import justering_panel
 from minutes.views.loading import (
     MeetingPage,
     meeting_view,
@@ -61,15 +65,22 @@ def workspace(request: HttpRequest) -> HttpResponse:
         .order_by("meeting__date")[:50]
     )
     person = Person.objects.filter(user=user).first()
-    waiting = list(
+    waiting = list(  # a råd's minutes wait for the person who chaired
         Minutes.objects.filter(status=Minutes.Status.SUBMITTED, meeting__council_id__in=council_ids)
+        .exclude(meeting__council__kind=Council.Kind.COMMITTEE)
         .filter(Q(meeting__chaired_by=person) if person else Q(pk__in=[]))
         .select_related("meeting__council__municipality")
         .order_by("meeting__date")
     )
+    to_sign = _waiting_for_signature(person, today) if person else []
+    adjusting = _adjusting(sorted(editable), today)
     # Each meeting is listed once: minutes waiting for the user or in draft are listed as such,
     # not again among the meetings to prepare.
-    listed = {m.meeting_id for m in drafts} | {m.meeting_id for m in waiting}
+    listed = (
+        {m.meeting_id for m in drafts}
+        | {m.meeting_id for m in waiting}
+        | {entry["minutes"].meeting_id for entry in to_sign}
+    )
     upcoming = [
         meeting
         for meeting in Meeting.objects.filter(council_id__in=council_ids, date__gte=today)
@@ -88,8 +99,109 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "upcoming": upcoming,
             "drafts": drafts,
             "waiting": waiting,
+            "to_sign": to_sign,
+            "adjusting": adjusting,
         },
     )
+
+
+def _review_link(minutes: Minutes, item) -> str:
+    """Where a signatory justerar: the protokoll's review page, or the page of a § sent for
+    omedelbar justering (the meeting's page until that page exists)."""
+    meeting = minutes.meeting
+    args = [meeting.council.municipality.slug, meeting.council.slug, meeting.pk]
+    if item is None:
+        return reverse("drafting:review", args=args)
+    try:
+        return reverse("drafting:paragraph_review", args=[*args, item.pk])
+    except NoReverseMatch:
+        return reverse("drafting:meeting", args=args)
+
+
+def _waiting_for_signature(person: Person, today) -> list[dict]:
+    """A nämnd's protokoll (or § sent at once) waiting for ``person``'s justering, with its due
+    date and whether it is late."""
+    entries = []
+    for minutes, item in justering.waiting_for(person):
+        due = justering.due_date(minutes.meeting)
+        entries.append(
+            {
+                "minutes": minutes,
+                "item": item,
+                "label": paragraph_label(minutes.meeting.council.paragraph_prefix, item.paragraph)
+                if item is not None
+                else "",
+                "url": _review_link(minutes, item),
+                "due": due,
+                "late": today > due,
+            }
+        )
+    return entries
+
+
+def _adjusting(council_ids, today) -> list[dict]:
+    """For the secretary: the submitted protokoll of the nämnder she edits, how many of their
+    signatories have justerat and who has not, the due date and lateness. A constant number of
+    queries whatever the number of protokoll (the signatories are read as
+    ``justering.signers`` reads them, from prefetched rows)."""
+    found = (
+        Minutes.objects.filter(
+            status=Minutes.Status.SUBMITTED,
+            meeting__council_id__in=council_ids,
+            meeting__council__kind=Council.Kind.COMMITTEE,
+        )
+        .select_related(
+            "meeting__council__municipality", "meeting__secretary", "meeting__chaired_by"
+        )
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=Attendance.objects.filter(is_adjuster=True)
+                .select_related("person")
+                .order_by("position", "id"),
+                to_attr="adjusters",
+            ),
+            Prefetch(
+                "events",
+                queryset=MinutesEvent.objects.filter(item__isnull=True)
+                .prefetch_related("adjustment_signatures")
+                .order_by("-id"),
+                to_attr="whole_events",
+            ),
+        )
+        .order_by("meeting__date")[:50]
+    )
+    entries = []
+    for minutes in found:
+        meeting = minutes.meeting
+        people = [meeting.secretary, meeting.chaired_by] + [a.person for a in minutes.adjusters]
+        signers, seen = [], set()
+        for person in people:
+            if person is not None and person.pk not in seen:
+                seen.add(person.pk)
+                signers.append(person)
+        latest = minutes.whole_events[0] if minutes.whole_events else None
+        signed = (
+            {s.person_id for s in latest.adjustment_signatures.all()}
+            if latest is not None and latest.kind == MinutesEvent.Kind.SUBMITTED
+            else set()
+        )
+        due = justering.due_date(meeting)
+        entries.append(
+            {
+                "minutes": minutes,
+                "url": reverse(
+                    "drafting:meeting",
+                    args=[meeting.council.municipality.slug, meeting.council.slug, meeting.pk],
+                ),
+                "signed_count": sum(1 for p in signers if p.pk in signed),
+                "count": len(signers),
+                "missing": [p.name for p in signers if p.pk not in signed],
+                "due": due,
+                "late": today > due,
+            }
+        )
+    return entries
 
 
 @login_required
@@ -267,7 +379,12 @@ def _meeting_context(
     attendance form (``attendance``: the rows as posted, with their errors)."""
     meeting, minutes = page.meeting, page.minutes
     can_edit = page.rights.can_edit_minutes and minutes.status == Minutes.Status.DRAFT
-    last_event = minutes.events.filter(item__isnull=True).order_by("-created_at", "-id").first()
+    last_event = (
+        minutes.events.filter(item__isnull=True)
+        .select_related("actor__person")
+        .order_by("-created_at", "-id")
+        .first()
+    )
     if attendance is None and can_edit:
         attendance = _attendance_forms(minutes)
     if adjustment is None and can_edit:
@@ -286,7 +403,11 @@ def _meeting_context(
             .order_by("minutes__revision")
         ),
         "renumbered": services.renumbering_notice(minutes),
-        "can_review": page.rights.can_review and minutes.status == Minutes.Status.SUBMITTED,
+        "can_review": page.rights.can_review
+        and minutes.status == Minutes.Status.SUBMITTED
+        and (page.rights.signs_as or not page.rights.is_protocol),
+        # a nämnd's submitted or justerat protokoll: who has signed, the due date, lateness
+        "justering": justering_panel(minutes) if minutes.status != Minutes.Status.DRAFT else None,
         "can_correct": minutes.status == Minutes.Status.APPROVED and page.rights.can_correct,
         # each § justerad (or to be justerad) at once carries where it stands: item.at_once
         "items": immediate.annotate(minutes, list(minutes.items.order_by("position"))),

@@ -1,7 +1,9 @@
 """A nämnd's protokoll is justerat where a råd's minnesanteckningar are godkända (issue 18): the
 same submit → review → approve/return flow, named by the council's kind (``Council.terms``) on
 the staff pages, in the flash messages and e-mails, and on the public pages. Each test runs for
-a råd and a nämnd side by side, so the råd's words are pinned as they were."""
+a råd and a nämnd side by side, so the råd's words are pinned as they were. A nämnd's protokoll
+is justerat by each of its signatories (issue 19): here the secretary and the person who
+chaired, on the same review page."""
 
 import datetime
 
@@ -13,6 +15,7 @@ from django.urls import reverse
 from councils.models import Council, Membership
 from councils.terms import COMMITTEE_TERMS, COUNCIL_TERMS
 from minutes import services
+from minutes.services import justering
 from tests import factories
 from tests.minutes.drafting_fixtures import submit_and_approve
 from tests.pages import page_text
@@ -71,7 +74,7 @@ NÄMND = {
     "submit": "Skicka för justering",
     "preview_heading": "Så här blir protokollet",
     "read_only": "Du kan läsa utkastet. Bara nämndens sekreterare ändrar det.",
-    "submitted_message": "Utkastet är skickat till ordföranden för justering.",
+    "submitted_message": "Protokollet är skickat till ordföranden och justerarna för justering.",
     "submitted_status": "Skickat för justering",
     "awaiting": "Protokollet väntar på justering.",
     "review": "Granska och justera",
@@ -85,16 +88,16 @@ NÄMND = {
         "Protokollet från Förebyggande rådets sammanträde den 24 februari 2025, så som det "
         "kommer att publiceras."
     ),
-    "approve_heading": "Justera Justera med ditt lösenord. Efteråt kan protokollet inte ändras, "
-    "bara rättas med en ny version.",
+    "approve_heading": "Justera som ordförande Justera med ditt lösenord. När alla har justerat "
+    "kan protokollet inte ändras, bara rättas med en ny version.",
     "approve_button": "Justera protokollet",
-    "only_chair": "Bara den som var ordförande vid sammanträdet justerar eller återsänder "
-    "protokollet.",
+    "only_chair": None,  # only the signatories see a nämnd's review page
     "wrong_password": "Lösenordet stämmer inte. Protokollet är inte justerat.",
     "choose": "Välj att justera eller återsända.",
     "returned_message": "Protokollet är återsänt till sekreteraren.",
     "mail_returned": "Ordföranden har återsänt protokollet från Förebyggande rådets möte",
-    "approved_message": "Protokollet är justerat.",
+    "approved_message": "Protokollet är justerat och anslaget på anslagstavlan. Sista dag att "
+    "överklaga är",
     "subject_approved": "Justerat: Förebyggande rådet 2025-02-24",
     "mail_approved": "Protokollet från Förebyggande rådets möte den 24 februari 2025 är justerat.",
     "approved_status": "Justerat",
@@ -171,6 +174,9 @@ def test_submit_review_and_return_are_named_by_the_kind(
         response = client.post(u("submit", paper), follow=True)
     page = text(response)
     assert words["submitted_message"] in page and words["submitted_status"] in page
+    if words is NÄMND:  # she signs too: taken to the review page, where she may justera
+        assert response.redirect_chain[-1][0] == u("review", paper)
+        assert "Du justerar protokollet som sekreterare här, nu eller senare" in page
     sent = mail.outbox[-1]
     assert sent.subject == words["subject_submitted"]
     assert words["mail_submitted"] in sent.body
@@ -187,7 +193,10 @@ def test_submit_review_and_return_are_named_by_the_kind(
     vice = factories.person("Vera Vice")
     factories.membership(vice, cast.council, Membership.Role.VICE_CHAIR)
     client.force_login(factories.user("vice", person_obj=vice))  # reviews, did not chair
-    assert words["only_chair"] in text(client.get(u("review", paper)))
+    if words is NÄMND:  # does not justera, so does not review
+        assert client.get(u("review", paper)).status_code == 403
+    else:
+        assert words["only_chair"] in text(client.get(u("review", paper)))
 
     client.force_login(cast.chair)
     assert words["choose"] in text(client.post(u("review", paper), {"action": "?"}))
@@ -205,6 +214,12 @@ def test_approval_and_the_approved_record_are_named_by_the_kind(
     client, cast, words, paper, with_email, django_capture_on_commit_callbacks
 ):
     services.minutes_submit(minutes=paper, actor=cast.secretary)
+    if words is NÄMND:  # the secretary justerar first, on the same page; the chair is last
+        client.force_login(cast.secretary)
+        signed = client.post(
+            u("review", paper), {"action": "sign", "password": factories.PASSWORD}, follow=True
+        )
+        assert "Du har justerat protokollet. 1 av 2 har justerat." in text(signed)
     client.force_login(cast.chair)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -337,8 +352,16 @@ def test_the_approval_services_refuse_in_the_kinds_words(cast, words, paper):
         f"Mötet hålls den 24 februari 2099. {document} kan {submit} först när mötet har hållits."
     )
     with pytest.raises(services.NotAllowed) as not_submitted:
-        services.minutes_approve(minutes=paper, actor=cast.chair)
-    assert str(not_submitted.value) == (f"Bara {documents} som väntar på {awaiting} kan {approve}.")
+        if words is RÅD:
+            services.minutes_approve(minutes=paper, actor=cast.chair)
+        else:  # a nämnd's protokoll is justerat by each signatory
+            justering.sign(minutes=paper, actor=cast.chair)
+    refused = (
+        f"Bara {documents} som väntar på {awaiting} kan {approve}."
+        if words is RÅD
+        else "Bara ett protokoll som väntar på justering kan justeras."
+    )
+    assert str(not_submitted.value) == refused
     with pytest.raises(services.NotAllowed) as not_submitted:
         services.minutes_withdraw(minutes=paper, actor=cast.secretary)
     assert str(not_submitted.value) == (
