@@ -526,12 +526,19 @@ def _immediate(minutes: Minutes, items: tuple[ItemSnapshot, ...]) -> tuple[ItemS
 
 
 def extract_snapshot(
-    snapshot: MinutesSnapshot, index: int, *, certified_by: str, certified_on: datetime.date
+    snapshot: MinutesSnapshot,
+    index: int,
+    *,
+    certified_by: str,
+    certified_on: datetime.date,
+    adjusted_on: datetime.date | None = None,
 ) -> MinutesSnapshot:
     """The protokollsutdrag of the ``index``-th item of ``snapshot``: the protokoll's header and
     front-page facts, that § alone with all its parts, the signatures, and the secretary's
-    Utdragsbestyrkande."""
+    Utdragsbestyrkande. ``adjusted_on``: the § was justerad at once that day."""
     item = snapshot.items[index]
+    if adjusted_on is not None:
+        item = dataclasses.replace(item, adjusted_on=adjusted_on.isoformat())
     return dataclasses.replace(
         snapshot,
         items=(item,),

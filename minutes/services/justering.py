@@ -482,7 +482,11 @@ def _adjust_paragraph(minutes, item, signatures, *, actor, request, now) -> Extr
         minutes=minutes,
         item=item,
         snapshot=extract_snapshot(
-            snapshot, index, certified_by=secretary, certified_on=timezone.localdate(now)
+            snapshot,
+            index,
+            certified_by=secretary,
+            certified_on=timezone.localdate(now),
+            adjusted_on=timezone.localdate(now),
         ),
         adjusted_at=now,
         immediate=True,
@@ -519,7 +523,9 @@ def record_paragraph_on_paper(*, item: AgendaItem, adjusted_at: datetime.datetim
     extract = store_extract(
         minutes=minutes,
         item=item,
-        snapshot=extract_snapshot(snapshot, index, certified_by=secretary, certified_on=day),
+        snapshot=extract_snapshot(
+            snapshot, index, certified_by=secretary, certified_on=day, adjusted_on=day
+        ),
         adjusted_at=adjusted_at,
         immediate=True,
     )

@@ -79,23 +79,38 @@ def minutes_withdraw(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     )
 
 
-def _check_password(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple | None:
-    """The password (and second factor) of the one who approves or justerar: None when they
-    hold, else the lock-out page or why not and the id of the field to correct. A wrong
-    password is audited; too many lock the account out (axes), here or at sign-in."""
-    terms = page.meeting.council.terms
+def check_password(
+    request: HttpRequest,
+    *,
+    terms,
+    obj,
+    audit_action: str = "minutes.approve_password_failed",
+    wrong_password: str = "",
+    wrong_code: str = "",
+) -> HttpResponse | tuple | None:
+    """The password (and second factor) of the one who approves or justerar (a protokoll, or a
+    § at once): None when they hold, else the lock-out page or why not and the id of the field
+    to correct. A wrong password is audited as ``audit_action`` on ``obj``; too many lock the
+    account out (axes), here or at sign-in. ``wrong_password``/``wrong_code``: the refusal's
+    words when they are not the council's."""
     user = authenticate(
         request, username=request.user.get_username(), password=request.POST.get("password", "")
     )
     if getattr(request, "axes_locked_out", False):
         return locked_out(request)  # too many wrong passwords, here or at sign-in
     if user is None or user.pk != request.user.pk:
-        audit.record("minutes.approve_password_failed", request=request, obj=page.meeting)
-        return str(terms.wrong_password), "password"
+        audit.record(audit_action, request=request, obj=obj)
+        return wrong_password or str(terms.wrong_password), "password"
     code = request.POST.get("otp_code", "")
     if reason := second_factor.require_for_approval(request, code, terms=terms):
+        if wrong_code and reason == str(terms.wrong_code):
+            reason = wrong_code
         return reason, "otp_code"
     return None
+
+
+def _check_password(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple | None:
+    return check_password(request, terms=page.meeting.council.terms, obj=page.meeting)
 
 
 def _approve(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple[str, str]:

@@ -10,7 +10,6 @@ import dataclasses
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,15 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import audit
-from councils import access, second_factor
+from councils import access
 from councils.access import Need
 from councils.models import Person
-from councils.views import locked_out
 from minutes import publication, services, snapshot
 from minutes.models import AgendaItem, Announcement, Minutes, MinutesEvent
 from minutes.pdf import RenderError
 from minutes.services import approval as approval_service
 from minutes.services import justering
+from minutes.views.approval import check_password
 from minutes.views.downloads import storage_failure_is_503, stored_file_response
 from minutes.views.loading import MeetingPage, meeting_view, not_editable_as_conflict
 
@@ -122,20 +121,15 @@ def _sign(request: HttpRequest, page: MeetingPage, item: AgendaItem):
     them (minutes.views.approval._approve): the redirect, or why not and the field to correct."""
     if justering.paragraph_state(item) != "submitted":
         raise services.NotAllowed(_("Paragrafen väntar inte på omedelbar justering."))
-    terms = page.meeting.council.terms
-    user = authenticate(
-        request, username=request.user.get_username(), password=request.POST.get("password", "")
-    )
-    if getattr(request, "axes_locked_out", False):
-        return locked_out(request)  # too many wrong passwords, here or at sign-in
-    if user is None or user.pk != request.user.pk:
-        audit.record("paragraph.sign_password_failed", request=request, obj=item)
-        return _("Lösenordet stämmer inte. Paragrafen är inte justerad."), "password"
-    code = request.POST.get("otp_code", "")
-    if reason := second_factor.require_for_approval(request, code, terms=terms):
-        if reason == str(terms.wrong_code):
-            reason = _("Koden från autentiseringsappen stämmer inte. Paragrafen är inte justerad.")
-        return reason, "otp_code"
+    if refused := check_password(
+        request,
+        terms=page.meeting.council.terms,
+        obj=item,
+        audit_action="paragraph.sign_password_failed",
+        wrong_password=_("Lösenordet stämmer inte. Paragrafen är inte justerad."),
+        wrong_code=_("Koden från autentiseringsappen stämmer inte. Paragrafen är inte justerad."),
+    ):
+        return refused
     record = justering.paragraph_sign(item=item, actor=request.user, request=request)
     if record is None:
         messages.success(request, _("Du har justerat paragrafen."))

@@ -381,7 +381,7 @@ def test_a_refused_attendance_row_keeps_the_chairs_comment_and_the_notice_banner
     assert response.status_code == 400
     text = page_text(response)
     assert "Ange vem ersättaren tjänstgör för." in text
-    assert "Återsänt av ordföranden" in text and "Rätta närvaron, tack." in text
+    assert "Återsänt av Olle Ordförande" in text and "Rätta närvaron, tack." in text
     assert "Kallelsen skickades" in text
 
 
