@@ -176,7 +176,6 @@ class NoticeboardFeed(Feed):
 
         from councils.models import Municipality
 
-        self._today = timezone.localdate()
         return get_object_or_404(Municipality, slug=municipality)
 
     def title(self, obj) -> str:
@@ -199,7 +198,7 @@ class NoticeboardFeed(Feed):
 
         rows = (
             noticeboard.announcements(obj)
-            .filter(posted_on__lte=self._today, withdrawal_reason__isnull=True)
+            .filter(posted_on__lte=timezone.localdate(), withdrawal_reason__isnull=True)
             .order_by("-created_at", "-id")[:ITEMS]
         )
         return noticeboard.lines(obj, rows)
@@ -220,7 +219,7 @@ class NoticeboardFeed(Feed):
         if a.last_day_to_appeal:
             parts.append(f"Sista dag att överklaga {a.last_day_to_appeal:%Y-%m-%d}.")
         parts.append(f"Anslaget tas ned den {a.down_on:%Y-%m-%d}.")
-        if a.kept_at:
+        if a.kept_at and a.kind != a.Kind.NOTICE:
             parts.append(f"Protokollet förvaras: {a.kept_at}.")
         return " ".join(parts)
 
