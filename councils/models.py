@@ -164,7 +164,8 @@ class Council(models.Model):
 
     def clean(self) -> None:
         """A nämnd writes a protokoll (Kommunallagen 5 kap. 64 §, 6 kap. 35 §): a nämnd set
-        up with the råd's default title gets the protokoll's."""
+        up with the råd's default title gets the protokoll's. A slug the municipality's own
+        pages use (``RESERVED_COUNCIL_SLUGS``) is refused."""
         super().clean()
         if self.slug and self.slug.lower() in RESERVED_COUNCIL_SLUGS:
             raise ValidationError(
