@@ -159,6 +159,14 @@ def notice_announce(notice: Notice, *, today: datetime.date) -> Announcement:
             "Mötet är i dag eller har redan hållits, så kungörelsen kan inte anslås på "
             "anslagstavlan."
         )
+    down_on = meeting.date + datetime.timedelta(days=1)
+    # an updated notice of the same meeting: the kungörelse already up stays, and its link
+    # (the meeting's kallelse.pdf) serves the latest notice
+    already = Announcement.objects.filter(
+        meeting=meeting, kind=Announcement.Kind.NOTICE, posted_on__lte=today, down_on=down_on
+    ).first()
+    if already is not None:
+        return already
     return Announcement.objects.create(
         municipality=council.municipality,
         council=council,
@@ -170,7 +178,7 @@ def notice_announce(notice: Notice, *, today: datetime.date) -> Announcement:
         paragraphs="",
         posted_on=today,
         last_day_to_appeal=None,
-        down_on=meeting.date + datetime.timedelta(days=1),
+        down_on=down_on,
         kept_at=justering.kept_at(council),
         secretary=meeting.secretary.name if meeting.secretary_id else "",
     )

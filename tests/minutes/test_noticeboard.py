@@ -344,6 +344,10 @@ def test_the_notice_posts_a_kungorelse_until_the_meeting(client, cast, draft):
     day = f"{meeting.date:%Y-%m-%d}"
     assert f'href="/arboga/forebyggande-radet/{day}/kallelse.pdf"' in response.content.decode()
     assert client.get(f"/arboga/forebyggande-radet/{day}/kallelse.pdf").status_code == 200
+    # an updated notice announced again: the kungörelse already up stays the only one
+    draft.items.filter(position=1).update(title="Ändrad rubrik")
+    services.notice_send(meeting=meeting, actor=None, announce=True)
+    assert Notice.objects.count() == 2 and Announcement.objects.count() == 1
 
 
 def test_a_notice_of_a_meeting_today_or_past_is_not_announced(cast, draft):
