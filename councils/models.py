@@ -41,6 +41,11 @@ def language_prefixes() -> frozenset[str]:
     return frozenset(code.lower() for code, _name in settings.LANGUAGES)
 
 
+# Second path segments a municipality's own pages use (/<kommun>/anslagstavla/): a council
+# with such a slug would be unreachable.
+RESERVED_COUNCIL_SLUGS = frozenset({"anslagstavla"})
+
+
 def validate_not_reserved(value: str) -> None:
     if value.lower() in RESERVED_SLUGS | language_prefixes():
         raise ValidationError(
@@ -159,8 +164,22 @@ class Council(models.Model):
 
     def clean(self) -> None:
         """A nämnd writes a protokoll (Kommunallagen 5 kap. 64 §, 6 kap. 35 §): a nämnd set
-        up with the råd's default title gets the protokoll's."""
+        up with the råd's default title gets the protokoll's. A slug the municipality's own
+        pages use (``RESERVED_COUNCIL_SLUGS``) is refused."""
         super().clean()
+        if self.slug and self.slug.lower() in RESERVED_COUNCIL_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": ValidationError(
+                        _(
+                            "”%(value)s” används redan av kommunens sidor, till exempel "
+                            "anslagstavlan. Välj ett annat kortnamn."
+                        ),
+                        code="reserved",
+                        params={"value": self.slug},
+                    )
+                }
+            )
         if self.kind == self.Kind.COMMITTEE and self.document_title == self.DocumentTitle.NOTES:
             self.document_title = self.DocumentTitle.PROTOCOL
 

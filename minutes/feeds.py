@@ -16,12 +16,13 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Count, Max
 from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.views.decorators.http import condition
 
 from councils import access
 from councils.models import Council
-from minutes import publication
+from minutes import ical, publication
 from minutes.models import ApprovedRevision
 
 ITEMS = 50
@@ -160,3 +161,84 @@ class ApprovedMinutesFeed(Feed):
         return item.pdf_size
 
     item_enclosure_mime_type = "application/pdf"
+
+
+class NoticeboardFeed(Feed):
+    """The municipality's anslagstavla as an Atom feed: an entry for each announcement as it
+    goes up (a justerat protokoll, a § justerad at once, a kungörelse), newest first; one
+    whose publication was withdrawn leaves the feed. Its id is stable (the announcement's
+    number and the day it was made), updated is the moment it was made."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, municipality: str):
+        from django.shortcuts import get_object_or_404
+
+        from councils.models import Municipality
+
+        return get_object_or_404(Municipality, slug=municipality)
+
+    def title(self, obj) -> str:
+        return f"Anslagstavla – {obj.name}"
+
+    def link(self, obj) -> str:
+        return reverse("minutes:noticeboard", args=[obj.slug])
+
+    def author_name(self, obj) -> str:
+        return obj.name
+
+    def subtitle(self, obj) -> str:
+        return (
+            f"Anslag på {obj.name}s digitala anslagstavla: justerade protokoll, omedelbart "
+            "justerade paragrafer och kungörelser."
+        )
+
+    def items(self, obj):
+        from minutes import noticeboard
+
+        rows = (
+            noticeboard.announcements(obj)
+            .filter(posted_on__lte=timezone.localdate(), withdrawal_reason__isnull=True)
+            .order_by("-created_at", "-id")[:ITEMS]
+        )
+        return noticeboard.lines(obj, rows)
+
+    def item_title(self, item) -> str:
+        a = item.announcement
+        what = f" {item.paragraphs}" if item.paragraphs else ""
+        return f"{item.kind}: {a.organ} {a.meeting_date:%Y-%m-%d}{what}"
+
+    def item_author_name(self, item) -> str:
+        a = item.announcement
+        return f"{a.organ}, {a.municipality.name}"
+
+    def item_description(self, item) -> str:
+        a = item.announcement
+        parts = [f"{item.kind}, {a.organ}, sammanträdet {a.meeting_date:%Y-%m-%d}."]
+        parts.append(f"Anslaget den {a.posted_on:%Y-%m-%d}.")
+        if a.last_day_to_appeal:
+            parts.append(f"Sista dag att överklaga {a.last_day_to_appeal:%Y-%m-%d}.")
+        parts.append(f"Anslaget tas ned den {a.down_on:%Y-%m-%d}.")
+        if a.kept_at and a.kind != a.Kind.NOTICE:
+            parts.append(f"Protokollet förvaras: {a.kept_at}.")
+        return " ".join(parts)
+
+    def item_link(self, item) -> str:
+        return item.meeting_url
+
+    def item_guid(self, item) -> str:
+        a = item.announcement
+        return f"tag:{ical.uid_domain()},{a.created_at:%Y-%m-%d}:anslag/{a.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_updateddate(self, item):
+        return item.announcement.created_at
+
+    def item_pubdate(self, item):
+        return item.announcement.created_at
+
+    def item_enclosures(self, item) -> list[Enclosure]:
+        if not item.pdf_url or not item.pdf_size:
+            return []
+        return [Enclosure(item.pdf_url, str(item.pdf_size), "application/pdf")]

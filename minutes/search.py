@@ -2,7 +2,8 @@
 
 What can be found is what the public may read: ``SearchEntry`` rows are built from the current
 public revision of each meeting (the newest approved one, unless its publication was withdrawn),
-one per public item; confidential items never get a row. ``index_meeting`` rebuilds one meeting's
+one per public item, and one for the announcement on the anslagstavla that a protokoll is
+justerat (from its anslagsbevis, position 0); confidential items never get a row. ``index_meeting`` rebuilds one meeting's
 rows and is called wherever that changes (approval, correction, withdrawal).
 
 On PostgreSQL the rows carry a generated ``document`` tsvector in the Swedish configuration with a
@@ -95,7 +96,42 @@ def entries_for(revision: ApprovedRevision, *, council_id: int, meeting_id: int,
                 folded=f"{title}\n{text}".casefold(),
             )
         )
+    if doc.anslag is not None:
+        entries.append(
+            anslag_entry(doc, revision, council_id=council_id, meeting_id=meeting_id, date=date)
+        )
     return entries
+
+
+ANSLAG_POSITION = 0  # the row of a justerat protokoll's announcement, before its items
+
+
+def anslag_entry(doc: MinutesSnapshot, revision, *, council_id: int, meeting_id: int, date):
+    """The row of the announcement on the anslagstavla that the protokoll is justerat, from the
+    anslagsbevis it carries (so it is public exactly as long as the protokoll is): the organ,
+    the word "anslag" and the dates, so that "socialnämnden anslag" finds the meeting."""
+    anslag = doc.anslag
+    paragraphs = f"§§ {doc.paragraphs}" if doc.paragraphs else ""
+    title = f"Anslag: justerat protokoll, {doc.council}"
+    lines = [
+        f"Anslag på anslagstavlan: {doc.council}s protokoll från sammanträdet {doc.meeting_date} "
+        f"är justerat. {paragraphs}".strip(),
+        f"Anslaget den {anslag.posted_on}. Sista dag att överklaga {anslag.last_day_to_appeal}. "
+        f"Anslaget tas ned den {anslag.down_on}.",
+        f"Protokollet förvaras: {anslag.kept_at}." if anslag.kept_at else "",
+    ]
+    text = "\n".join(line for line in lines if line)
+    return SearchEntry(
+        revision=revision,
+        meeting_id=meeting_id,
+        council_id=council_id,
+        meeting_date=date,
+        position=ANSLAG_POSITION,
+        number="",
+        title=title,
+        text=text,
+        folded=f"{title}\n{text}".casefold(),
+    )
 
 
 def index_meeting(meeting_id: int) -> int:
@@ -379,9 +415,11 @@ def highlight(marked: str) -> SafeString:
 
 def anchor(number: str, position: int) -> str:
     """The id of an item on the meeting's page: a nämnd's "SN § 12" is ``paragraf-12``, a råd's
-    item its place, ``punkt-3``."""
+    item its place, ``punkt-3``; the announcement of the justering ``anslag``."""
     if "§" in number:
         return f"paragraf-{number.rsplit(' ', 1)[-1]}"
+    if position == ANSLAG_POSITION:
+        return "anslag"
     return f"punkt-{position}"
 
 

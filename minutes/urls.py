@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from minutes.feeds import ApprovedMinutesFeed
+from minutes.feeds import ApprovedMinutesFeed, NoticeboardFeed
 from minutes.views import downloads, public
 
 app_name = "minutes"
@@ -11,6 +11,14 @@ DATE = r"\d{4}-\d{2}-\d{2}"
 urlpatterns = [
     path("minnesanteckningar.atom", ApprovedMinutesFeed(), name="feed"),
     path("sok/", public.search_page, name="search"),
+    # Before the council's pattern: "anslagstavla" is no council's slug (Council.clean).
+    path("<slug:municipality>/anslagstavla/", public.noticeboard_page, name="noticeboard"),
+    path(
+        "<slug:municipality>/anslagstavla/arkiv/",
+        public.noticeboard_archive,
+        name="noticeboard_archive",
+    ),
+    path("<slug:municipality>/anslagstavla.atom", NoticeboardFeed(), name="noticeboard_feed"),
     path("<slug:municipality>/<slug:council>/", public.council_detail, name="council"),
     path("<slug:municipality>/<slug:council>/moten.ics", public.council_calendar, name="calendar"),
     path(

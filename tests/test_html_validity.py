@@ -147,6 +147,7 @@ def demo_world() -> dict:
     report = AnnualReport.objects.filter(council=council).order_by("-year").first()
     return {
         **committee_world(),
+        **noticeboard_world(),
         "council": council,
         "draft": draft,
         "item": item,
@@ -198,6 +199,33 @@ def committee_world() -> dict:
         ),
     )  # fmt: skip
     return {"committee": namnd, "committee_draft": draft, "committee_item": item}
+
+
+def noticeboard_world() -> dict:
+    """The Socialnämnd's announcements on the anslagstavla: a justerat protokoll up today, a §
+    justerad at once and a kungörelse, and one taken down."""
+    from django.utils import timezone
+
+    from minutes.models import Announcement
+
+    namnd = Council.objects.get(slug="socialnamnden", municipality__slug=SLUGS["municipality"])
+    meeting = Meeting.objects.filter(council=namnd).order_by("date").first()
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    for kind, posted, down, paragraphs in (
+        (Announcement.Kind.PROTOCOL, today - 3 * day, today + 19 * day, "1–7"),
+        (Announcement.Kind.PARAGRAPH, today - 5 * day, today + 17 * day, "4"),
+        (Announcement.Kind.NOTICE, today, today + 9 * day, ""),
+        (Announcement.Kind.PROTOCOL, today - 40 * day, today - 18 * day, "1–5"),
+    ):
+        Announcement.objects.create(
+            municipality=namnd.municipality, council=namnd, meeting=meeting, kind=kind,
+            organ=namnd.name, meeting_date=meeting.date, paragraphs=paragraphs,
+            posted_on=posted, down_on=down,
+            last_day_to_appeal=None if kind == Announcement.Kind.NOTICE else down - day,
+            kept_at="Socialförvaltningen, Rådhuset, Arboga", secretary="Nina Sekreterare",
+        )  # fmt: skip
+    return {}
 
 
 def kwargs_for(name: str, pattern, world) -> dict:
@@ -268,6 +296,7 @@ def pages(world) -> list[tuple[str, str | None, str, dict | None]]:
         ("council page in English", None, f"/en{council}", None),
         ("meeting in English", None, f"/en{council}{submitted.date:%Y-%m-%d}/", None),
         ("search in English", None, "/en/sok/?q=trygghet", None),
+        ("anslagstavla in English", None, "/en/arboga/anslagstavla/", None),
         ("staff meeting, submitted", "secretary", f"{staff}{submitted.pk}/", None),
         ("staff meeting, approved", "secretary", f"{staff}{world['approved'].meeting_id}/", None),
         ("staff meeting, as the chair", "chair", f"{staff}{submitted.pk}/", None),
@@ -327,6 +356,7 @@ def test_every_public_and_staff_page_passes_the_nu_html_checker(tmp_path):
         "drafting:notice", "plans:list", "plans:plan", "plans:report",
         "plans:goal", "plans:activity", "plans:follow_up", "plans:item_link", "accounts:login", "accounts:profile",
         "review, wrong password", "nämnd: protokoll page", "nämnd: § page with deliberation",
+        "minutes:noticeboard", "minutes:noticeboard_archive", "anslagstavla in English",
         "nämnd: staff meeting with attendance",
     ):  # fmt: skip
         assert label in rendered, f"{label} gave no HTML page to check"

@@ -24,7 +24,7 @@ from core import audit
 from core.dates import long_date
 from councils.models import Membership
 from minutes import notices, tasks
-from minutes.models import Meeting, Minutes, Notice, NoticeRecipient
+from minutes.models import Announcement, Meeting, Minutes, Notice, NoticeRecipient
 from minutes.pdf import render_notice_pdf
 from minutes.services.errors import InvalidInput, NotAllowed
 from minutes.services.files import store_pdf
@@ -69,11 +69,13 @@ def notice_pdfs(snapshot: notices.NoticeSnapshot, changes: list[str]) -> dict[st
 
 
 @transaction.atomic
-def notice_send(*, meeting: Meeting, actor, request=None) -> Notice:
+def notice_send(*, meeting: Meeting, actor, request=None, announce: bool = False) -> Notice:
     """Send the meeting's notice: the agenda of its draft minutes, with each item's documents,
     frozen in a Notice with its PDFs rendered once and stored; an e-mail after commit to everyone who serves the council on the day
     (members, substitutes, representatives, secretaries), each recorded. A later notice is an
-    update and says what changed; one with nothing changed is refused."""
+    update and says what changed; one with nothing changed is refused. With ``announce`` the
+    notice is also posted on the municipality's anslagstavla as a kungörelse, up from today
+    through the meeting's day; refused for a meeting today or past."""
     meeting = (
         Meeting.objects.select_for_update()
         .select_related("council__municipality")
@@ -86,6 +88,12 @@ def notice_send(*, meeting: Meeting, actor, request=None) -> Notice:
     if minutes.status == Minutes.Status.APPROVED:
         raise NotAllowed(f"Mötet har redan {terms.already_approved}; kallelsen är inaktuell.")
     now = timezone.now().replace(microsecond=0)
+    today = timezone.localdate(now)
+    if announce and meeting.date <= today:
+        raise InvalidInput(
+            "Mötet är i dag eller har redan hållits, så kungörelsen kan inte anslås på "
+            "anslagstavlan. Skicka kallelsen utan anslag."
+        )
     snapshot = notices.build_notice(minutes, sent=now)
     if not snapshot.items:
         raise InvalidInput("Dagordningen är tom. Lägg till ärenden innan kallelsen skickas.")
@@ -122,6 +130,8 @@ def notice_send(*, meeting: Meeting, actor, request=None) -> Notice:
             email=person.contact_email,
         )
     NoticeRecipient.objects.bulk_create(recipients.values())
+    if announce:
+        notice_announce(notice, today=today)
     audit.record(
         "notice.sent",
         request=request,
@@ -130,9 +140,48 @@ def notice_send(*, meeting: Meeting, actor, request=None) -> Notice:
         number=notice.number,
         recipients=len(recipients),
         changes=changed,
+        announced=announce,
     )
     transaction.on_commit(lambda: tasks.send_notice.enqueue(notice.pk))
     return notice
+
+
+def notice_announce(notice: Notice, *, today: datetime.date) -> Announcement:
+    """Post ``notice`` on the municipality's anslagstavla as a kungörelse: up from ``today``
+    through the meeting's day (taken down the day after), naming where the council's protokoll
+    is kept. Nothing to appeal, so no last day to appeal."""
+    from minutes.services import justering
+
+    meeting = notice.meeting
+    council = meeting.council
+    if meeting.date <= today:
+        raise InvalidInput(
+            "Mötet är i dag eller har redan hållits, så kungörelsen kan inte anslås på "
+            "anslagstavlan."
+        )
+    down_on = meeting.date + datetime.timedelta(days=1)
+    # an updated notice of the same meeting: the kungörelse already up stays, and its link
+    # (the meeting's kallelse.pdf) serves the latest notice
+    already = Announcement.objects.filter(
+        meeting=meeting, kind=Announcement.Kind.NOTICE, posted_on__lte=today, down_on=down_on
+    ).first()
+    if already is not None:
+        return already
+    return Announcement.objects.create(
+        municipality=council.municipality,
+        council=council,
+        meeting=meeting,
+        kind=Announcement.Kind.NOTICE,
+        notice=notice,
+        organ=council.name,
+        meeting_date=meeting.date,
+        paragraphs="",
+        posted_on=today,
+        last_day_to_appeal=None,
+        down_on=down_on,
+        kept_at=justering.kept_at(council),
+        secretary=meeting.secretary.name if meeting.secretary_id else "",
+    )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from councils.access import Need
 from minutes import notices, services
-from minutes.models import Minutes
+from minutes.models import Announcement, Minutes
 from minutes.pdf import RenderError
 from minutes.views.loading import MeetingPage, meeting_view, not_editable_as_conflict
 
@@ -46,6 +46,12 @@ def notice_page(request: HttpRequest, page: MeetingPage) -> HttpResponse:
             and minutes is not None
             and minutes.status != Minutes.Status.APPROVED,
             "docs_base": page.url + "handlingar/",
+            # a nämnd's kungörelse goes up on the anslagstavla unless the secretary says not
+            "announce_default": meeting.council.numbers_paragraphs,
+            "can_announce": meeting.date > timezone.localdate(),
+            "announced": meeting.announcements.filter(kind=Announcement.Kind.NOTICE)
+            .order_by("-id")
+            .first(),
         },
     )
 
@@ -56,7 +62,12 @@ def notice_page(request: HttpRequest, page: MeetingPage) -> HttpResponse:
 @meeting_view(need=Need.EDIT, action="notice.send", minutes_required=False)
 def notice_send(request: HttpRequest, page: MeetingPage) -> HttpResponse:
     try:
-        notice = services.notice_send(meeting=page.meeting, actor=request.user, request=request)
+        notice = services.notice_send(
+            meeting=page.meeting,
+            actor=request.user,
+            request=request,
+            announce=request.POST.get("anslag") == "1",
+        )
     except services.InvalidInput as error:
         messages.error(request, str(error))
     except RenderError as failure:

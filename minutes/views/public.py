@@ -17,7 +17,7 @@ from councils import access
 from councils import selectors as council_selectors
 from councils import tools as council_tools
 from councils.models import Council, Municipality
-from minutes import ical, publication, search, selectors
+from minutes import ical, noticeboard, publication, search, selectors
 from minutes.models import ApprovedRevision, Meeting, Notice
 from minutes.notices import NoticeSnapshot
 from minutes.snapshot import MinutesSnapshot
@@ -48,7 +48,8 @@ def council_detail(request: HttpRequest, municipality: str, council: str) -> Htt
 
 def municipality_detail(request: HttpRequest, municipality: str) -> HttpResponse:
     """A municipality's public page: its councils, each with its latest approved minutes and
-    their PDF. Two queries whatever the number of councils."""
+    their PDF, and the link to its anslagstavla with the number of current announcements.
+    Three queries whatever the number of councils."""
     municipality_obj = get_object_or_404(Municipality, slug=municipality)
     return render(
         request,
@@ -56,7 +57,42 @@ def municipality_detail(request: HttpRequest, municipality: str) -> HttpResponse
         {
             "municipality": municipality_obj,
             "councils": selectors.municipality_councils(municipality_obj),
+            "announcements_up": noticeboard.current_count(municipality_obj, timezone.localdate()),
         },
+    )
+
+
+def noticeboard_page(request: HttpRequest, municipality: str) -> HttpResponse:
+    """The municipality's anslagstavla (Kommunallagen 8 kap. 9–12 §§): the announcements up
+    today, newest first, and the latest taken down. Three queries whatever their number."""
+    municipality_obj = get_object_or_404(Municipality, slug=municipality)
+    today = timezone.localdate()
+    up = noticeboard.current(municipality_obj, today)
+    down = noticeboard.archived(municipality_obj, today)[: noticeboard.ARCHIVE_ON_PAGE + 1]
+    down = noticeboard.lines(municipality_obj, down)
+    return render(
+        request,
+        "minutes/noticeboard.html",
+        {
+            "municipality": municipality_obj,
+            "today": today,
+            "current": noticeboard.lines(municipality_obj, up),
+            "archive": down[: noticeboard.ARCHIVE_ON_PAGE],
+            "more_in_archive": len(down) > noticeboard.ARCHIVE_ON_PAGE,
+        },
+    )
+
+
+def noticeboard_archive(request: HttpRequest, municipality: str) -> HttpResponse:
+    """The anslagstavla's archive: the announcements taken down or withdrawn, the latest taken
+    down first, a page at a time (``?sida=2``). Three queries."""
+    municipality_obj = get_object_or_404(Municipality, slug=municipality)
+    today = timezone.localdate()
+    page = noticeboard.archive_page(municipality_obj, today, request.GET.get("sida"))
+    return render(
+        request,
+        "minutes/noticeboard_archive.html",
+        {"municipality": municipality_obj, "today": today, "page": page},
     )
 
 

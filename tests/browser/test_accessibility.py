@@ -50,6 +50,20 @@ def test_public_pages_have_no_serious_violations(browser, site):
     assert not problems, "\n".join(problems)
 
 
+def test_the_anslagstavla_has_no_serious_violations(browser, site):
+    """The anslagstavla with current, taken-down and kungörelse announcements, its archive and
+    its English page."""
+    from tests.test_html_validity import noticeboard_world
+
+    noticeboard_world()
+    context = browser.new_context(locale="sv-SE", bypass_csp=True)
+    page = context.new_page()
+    paths = ("/arboga/anslagstavla/", "/arboga/anslagstavla/arkiv/", "/en/arboga/anslagstavla/")
+    problems = [line for path in paths for line in check(page, site + path)]
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_the_refused_form_page_has_no_serious_violations(browser, site):
     """The page a refused CSRF check shows (core.views.csrf_failure), reached as a person does:
     a form sent after its security key was lost."""

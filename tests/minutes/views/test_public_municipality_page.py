@@ -78,12 +78,14 @@ def test_every_language_prefix_is_reserved(settings):
 
 
 @pytest.mark.parametrize("size", [1, 12])
-def test_two_queries_whatever_the_number_of_councils(client, django_assert_num_queries, size):
+def test_three_queries_whatever_the_number_of_councils(client, django_assert_num_queries, size):
+    """The municipality, its councils with their latest minutes, the count of announcements
+    on its anslagstavla."""
     municipality = factories.municipality("Köping kommun")
     for n in range(size):
         council = factories.council(municipality, f"Råd {n}", slug=f"rad-{n}")
         approved(council, datetime.date(2020, 1 + n % 12, 1))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(f"/{municipality.slug}/")
     assert page_text(response).count("Senast godkända") == size
 
