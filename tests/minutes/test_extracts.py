@@ -8,15 +8,18 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import re
 import subprocess
 from pathlib import Path
 from unittest import mock
 
 import pytest
+from django.core import mail
 from django.core.files.storage import default_storage, storages
+from django.urls import reverse
 
 from minutes import publication, services
-from minutes.models import AgendaItem, ApprovedRevision, Extract
+from minutes.models import AgendaItem, ApprovedRevision, Extract, ExtractDispatch
 from minutes.services import justering
 from tests.minutes import pdftext
 from tests.minutes.services.test_justering import (  # noqa: F401 (the fixture)
@@ -325,3 +328,165 @@ def test_sync_publishes_missing_extracts_and_removes_withdrawn_ones(c, cast):
     services.publication_withdraw(revision=revision, actor=cast.admin, reason="Fel.")
     publication.sync()
     assert not any(storage.exists(name) for name in names)
+
+
+# --- the staff page and the expediering ------------------------------------------------------------
+
+
+def staff_url(c, name: str, *extra, council=None) -> str:
+    meeting = c.minutes.meeting
+    council = council or meeting.council
+    return reverse(
+        f"drafting:{name}", args=[council.municipality.slug, council.slug, meeting.pk, *extra]
+    )
+
+
+def with_recipients(c, position: int = 2) -> None:
+    AgendaItem.objects.filter(minutes=c.minutes, position=position).update(
+        recipients=["Socialförvaltningen", "ekonomi@arboga.example"]
+    )
+
+
+@pytest.mark.django_db
+def test_the_staff_page_lists_the_extracts_and_those_still_being_made(client, c, cast):
+    revision = justera(c)
+    client.force_login(cast.secretary)
+    text = page_text(client.get(staff_url(c, "meeting")))
+    assert "Protokollsutdrag" in text and "Utdraget görs…" in text
+    assert "Utdragen görs just nu (SN § 1, SN § 2, SN § 3, SN § 4)" in text
+    justering.render_extracts(revision.pk)
+    response = client.get(staff_url(c, "meeting"))
+    text = page_text(response)
+    assert "Utdraget görs…" not in text and "Offentligt utdrag (PDF)" in text
+    extract = Extract.objects.get(revision=revision, paragraph=1)
+    assert staff_url(c, "extract_pdf", extract.pk) in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_members_download_the_internal_extract_of_a_confidential_paragraph(client, c, cast):
+    confidential(c)
+    revision = justera_with_extracts(c)
+    extract = Extract.objects.get(revision=revision, paragraph=4)
+    url = staff_url(c, "extract_pdf", extract.pk)
+    assert client.get(url).status_code == 302  # to the login
+    client.force_login(cast.outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(cast.member)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    body = b"".join(response.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == extract.internal_pdf_sha256
+    assert "OSL 26 kap. 1 §" not in " ".join(text(body))  # the § in full, not its ground
+
+
+@pytest.mark.django_db
+def test_the_secretary_sends_the_extract_to_the_paragraphs_recipients(
+    client, c, cast, django_capture_on_commit_callbacks
+):
+    with_recipients(c)
+    revision = justera_with_extracts(c)
+    extract = Extract.objects.get(revision=revision, paragraph=2)
+    url = staff_url(c, "extract_send", extract.pk)
+    client.force_login(cast.secretary)
+    form = client.get(url)
+    html = form.content.decode()
+    assert form.status_code == 200
+    assert "Socialförvaltningen" in html
+    assert 'value="ekonomi@arboga.example"' in html  # prefilled: the recipient is an address
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"email_0": "sf@arboga.example", "email_1": "ekonomi@arboga.example"}
+        )
+    assert response.status_code == 302 and response["Location"].endswith("#utdrag")
+    assert sorted(m.to[0] for m in mail.outbox) == ["ekonomi@arboga.example", "sf@arboga.example"]
+    message = mail.outbox[0]
+    assert message.subject == "Protokollsutdrag Förebyggande rådet 2026-03-09 SN § 2"
+    ((name, pdf, kind),) = message.attachments
+    assert name == extract.file_name and kind == "application/pdf"
+    assert hashlib.sha256(pdf).hexdigest() == extract.pdf_sha256
+    dispatches = list(ExtractDispatch.objects.filter(extract=extract).order_by("id"))
+    assert [(d.recipient, d.email, d.internal) for d in dispatches] == [
+        ("Socialförvaltningen", "sf@arboga.example", False),
+        ("ekonomi@arboga.example", "ekonomi@arboga.example", False),
+    ]
+    assert dispatches[0].sent_by == cast.secretary
+    text_ = page_text(client.get(staff_url(c, "meeting")))
+    assert re.search(
+        r"Skickat till Socialförvaltningen \(sf@arboga\.example\) 2026-\d\d-\d\d kl\. \d\d\.\d\d "
+        r"av Sara Sekreterare",
+        text_,
+    )
+
+
+@pytest.mark.django_db
+def test_a_bad_address_sends_nothing_and_says_which(client, c, cast):
+    with_recipients(c)
+    revision = justera_with_extracts(c)
+    extract = Extract.objects.get(revision=revision, paragraph=2)
+    client.force_login(cast.secretary)
+    mail.outbox.clear()
+    response = client.post(
+        staff_url(c, "extract_send", extract.pk),
+        {"email_0": "inte en adress", "email_1": "ekonomi@arboga.example"},
+    )
+    assert response.status_code == 400
+    text_ = page_text(response)
+    assert (
+        "inte giltiga e-postadresser; inget har skickats: Socialförvaltningen (inte en adress)"
+        in (text_)
+    )
+    assert 'value="inte en adress"' in response.content.decode()  # nothing typed is lost
+    assert not ExtractDispatch.objects.exists() and not mail.outbox
+    empty = client.post(staff_url(c, "extract_send", extract.pk), {"email_0": "", "email_1": ""})
+    assert empty.status_code == 400 and "minst en mottagare" in page_text(empty)
+
+
+@pytest.mark.django_db
+def test_a_confidential_paragraphs_extract_is_sent_as_the_internal_pdf(
+    client, c, cast, django_capture_on_commit_callbacks
+):
+    confidential(c)
+    with_recipients(c, 4)
+    revision = justera_with_extracts(c)
+    extract = Extract.objects.get(revision=revision, paragraph=4)
+    client.force_login(cast.secretary)
+    assert "sekretessbelagd" in page_text(client.get(staff_url(c, "extract_send", extract.pk)))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(staff_url(c, "extract_send", extract.pk), {"email_0": "sf@arboga.example"})
+    (message,) = mail.outbox
+    assert "sekretessbelagda uppgifter" in message.body
+    ((_name, pdf, _kind),) = message.attachments
+    assert hashlib.sha256(pdf).hexdigest() == extract.internal_pdf_sha256
+    assert ExtractDispatch.objects.get().internal
+
+
+@pytest.mark.django_db
+def test_who_may_send_an_extract(client, c, cast):
+    with_recipients(c)
+    revision = justera_with_extracts(c)
+    extract = Extract.objects.get(revision=revision, paragraph=2)
+    url = staff_url(c, "extract_send", extract.pk)
+    response = client.get(url)
+    assert (response.status_code == 302 and "/login" in response["Location"]) or "konto" in (
+        response["Location"]
+    )
+    client.force_login(cast.outsider)  # another council's secretary
+    assert client.get(url).status_code == 404
+    client.force_login(cast.secretary)
+    wrong = staff_url(c, "extract_send", extract.pk, council=cast.other_council)
+    assert client.get(wrong).status_code == 404
+    client.force_login(cast.member)  # a member, not the secretary
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"email_0": "sf@arboga.example"}).status_code == 403
+    assert not ExtractDispatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_extract_not_yet_made_says_so(client, c, cast):
+    justera(c)  # the extracts are made by the task worker after the commit
+    client.force_login(cast.secretary)
+    response = client.get(staff_url(c, "extract_send", 999999))
+    assert response.status_code == 404
+    assert "Utdragen görs strax efter justeringen" in page_text(response)
