@@ -490,3 +490,45 @@ def test_an_extract_not_yet_made_says_so(client, c, cast):
     response = client.get(staff_url(c, "extract_send", 999999))
     assert response.status_code == 404
     assert "Utdragen görs strax efter justeringen" in page_text(response)
+
+
+# --- the feed --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_councils_feed_entry_links_the_extracts(client, c, django_assert_max_num_queries):
+    from xml.etree import ElementTree as ET
+
+    revision = justera(c)
+    url = "/arboga/forebyggande-radet/minnesanteckningar.atom"
+    before = client.get(url)
+    justering.render_extracts(revision.pk)
+    after = client.get(url, headers={"If-None-Match": before["ETag"]})
+    assert after.status_code == 200  # the extracts changed the feed
+    with django_assert_max_num_queries(4):  # the council, the state, the entries, the extracts
+        response = client.get(url)
+    atom = "{http://www.w3.org/2005/Atom}"
+    (entry,) = ET.fromstring(response.content).findall(f"{atom}entry")  # noqa: S314
+    related = [link for link in entry.findall(f"{atom}link") if link.get("rel") == "related"]
+    assert [link.get("title") for link in related] == [
+        f"Protokollsutdrag § {n}" for n in range(1, 5)
+    ]
+    extract = Extract.objects.get(revision=revision, paragraph=1)
+    assert related[0].get("href").endswith(published(extract))
+    assert related[0].get("type") == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_a_search_hit_on_a_paragraph_leads_to_the_paragraph_and_its_extract(client, c):
+    from minutes import search
+
+    AgendaItem.objects.filter(minutes=c.minutes, position=2).update(
+        proposal="Nämnden godkänner budgetuppföljningen för kvartalet."
+    )
+    revision = justera_with_extracts(c)
+    search.index_meeting(c.minutes.meeting_id)
+    html = client.get("/sok/", {"q": "budgetuppföljningen"}).content.decode()
+    assert f'href="{PAGE}#paragraf-2"' in html
+    page_html = client.get(PAGE).content.decode()
+    section = page_html.split('id="paragraf-2"')[1].split("</section>")[0]
+    assert published(Extract.objects.get(revision=revision, paragraph=2)) in section
