@@ -532,3 +532,32 @@ def test_a_search_hit_on_a_paragraph_leads_to_the_paragraph_and_its_extract(clie
     page_html = client.get(PAGE).content.decode()
     section = page_html.split('id="paragraf-2"')[1].split("</section>")[0]
     assert published(Extract.objects.get(revision=revision, paragraph=2)) in section
+
+
+@pytest.mark.django_db
+def test_the_extract_of_a_paragraph_with_a_vote_keeps_the_vote_and_leaves_out_the_roll(cast):
+    """The vote's lines (who voted how, the result) are in the § itself; the närvaro- och
+    omröstningslista of the whole meeting is not part of an extract."""
+    from minutes.pdf import render_minutes_pdf
+    from minutes.snapshot import build_snapshot, extract_snapshot
+    from tests.minutes.test_protocol_pdf import protocol_meeting, socialnamnden
+
+    minutes = protocol_meeting(socialnamnden(cast))
+    doc = build_snapshot(minutes, signed={"Ordförande": "Justerat elektroniskt 2026-03-16"})
+    extract = extract_snapshot(
+        doc, 1, certified_by="Kim Åberg", certified_on=datetime.date(2026, 3, 16)
+    )
+    pdf = render_minutes_pdf(extract)
+    keep("utdrag-votering.pdf", pdf)
+    lines = text(pdf)
+    joined = " ".join(lines)
+    assert in_text(lines, ["SN § 2", "Votering", "Ja (6)", "Nej (4)", "Avstår (1)", "Beslut"])
+    assert "Närvaro- och omröstningslista" not in joined
+    assert in_text(lines, ["Utdragsbestyrkande", "Kim Åberg", "Bestyrkt elektroniskt 2026-03-16"])
+    # the confidential § 3's extract, public copy, names only its ground
+    secret = render_minutes_pdf(
+        extract_snapshot(doc, 2, certified_by="Kim Åberg", certified_on=datetime.date(2026, 3, 16))
+    )
+    secret_text = " ".join(text(secret))
+    assert "SN § 3 Sekretessbelagt ärende – utelämnat enligt" in secret_text
+    assert "Hemlig" not in secret_text and "Votering" not in secret_text
