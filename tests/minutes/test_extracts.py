@@ -561,3 +561,16 @@ def test_the_extract_of_a_paragraph_with_a_vote_keeps_the_vote_and_leaves_out_th
     secret_text = " ".join(text(secret))
     assert "SN § 3 Sekretessbelagt ärende – utelämnat enligt" in secret_text
     assert "Hemlig" not in secret_text and "Votering" not in secret_text
+
+
+def test_a_signature_stamp_keeps_its_date_and_time_together():
+    from core.templatetags.typography import nobreak_stamp
+
+    assert nobreak_stamp("Justerat elektroniskt 2026-03-16 kl. 11.05") == (
+        "Justerat elektroniskt 2026-03-16\u00a0kl.\u00a011.05"
+    )
+    assert (
+        nobreak_stamp("<b>2026-03-16 kl. 9.05</b>")
+        == "&lt;b&gt;2026-03-16\u00a0kl.\u00a09.05&lt;/b&gt;"
+    )
+    assert nobreak_stamp("") == ""
