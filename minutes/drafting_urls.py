@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minutes.views import approval, downloads, immediate, items, meetings, notice
+from minutes.views import approval, downloads, extracts, immediate, items, meetings, notice
 
 app_name = "drafting"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path(M + "kallelse/skicka/", notice.notice_send, name="notice_send"),
     path(M + "kallelse.pdf", downloads.notice_pdf, name="notice_pdf"),
     path(M + "intern.pdf", downloads.internal_pdf, name="internal_pdf"),
+    path(M + "utdrag/<int:extract_id>/utdrag.pdf", extracts.extract_pdf, name="extract_pdf"),
+    path(M + "utdrag/<int:extract_id>/skicka/", extracts.extract_send, name="extract_send"),
     path(M + "rattelse/", approval.correction_start, name="correction"),
     path(M + "arenden/nytt/", items.item_add, name="item_add"),
     path(M + "arenden/ordning/", items.items_order, name="items_order"),

@@ -28,7 +28,7 @@ from minutes.models import ApprovedRevision
 ITEMS = 50
 SITE_NAME = "Protokollet"
 # Part of every ETag: raise it when the feed's form changes, so readers fetch it anew.
-FORMAT = "2"
+FORMAT = "3"  # 3: a justerat protokoll's entry links its extracts
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,10 @@ def feed_state(council: Council | None) -> FeedState:
         # later carry an old approval date, and a client that has the feed must still get them
         approved=Max("created_at"),
         withdrawn=Max("withdrawal__withdrawn_at"),
-        revisions=Count("pk"),
-        withdrawals=Count("withdrawal"),
+        revisions=Count("pk", distinct=True),
+        withdrawals=Count("withdrawal", distinct=True),
+        # a justerat protokoll's extracts are made after it, and its entry links them
+        extracts=Count("minutes__extracts", distinct=True),
     )
     moments = [moment for moment in (state["approved"], state["withdrawn"]) if moment]
     names = (
@@ -65,8 +67,33 @@ def feed_state(council: Council | None) -> FeedState:
     )
 
 
+class MinutesAtomFeed(Atom1Feed):
+    """Atom, with a ``related`` link to each public extract (protokollsutdrag) of an entry."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for title, url, length in item.get("extracts", ()):
+            handler.addQuickElement(
+                "link",
+                "",
+                {
+                    "rel": "related",
+                    "href": url,
+                    "title": title,
+                    "type": "application/pdf",
+                    "length": str(length or 0),
+                },
+            )
+
+
+def _absolute(url: str) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + url if url.startswith("/") else url
+
+
 class ApprovedMinutesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = MinutesAtomFeed
 
     def __call__(self, request, *args, **kwargs):
         obj = self.get_object(request, *args, **kwargs)
@@ -117,7 +144,37 @@ class ApprovedMinutesFeed(Feed):
         )
         if obj is not None:
             revisions = revisions.filter(minutes__meeting__council=obj)
-        return revisions.order_by("-approved_at", "-pk")[:ITEMS]
+        found = list(revisions.order_by("-approved_at", "-pk")[:ITEMS])
+        # a nämnd's justerat protokoll links its public extracts: one query, and none for a
+        # feed of råd only
+        protocols = [r.minutes_id for r in found if r.minutes.meeting.council.numbers_paragraphs]
+        extracts: dict[int, list] = {}
+        if protocols:
+            from minutes.models import Extract
+
+            for extract in (
+                Extract.objects.filter(minutes_id__in=protocols, is_public=True)
+                .exclude(pdf_name="")
+                .order_by("paragraph")
+            ):
+                extracts.setdefault(extract.minutes_id, []).append(extract)
+        for revision in found:
+            revision.public_extracts = extracts.get(revision.minutes_id, [])
+            for extract in revision.public_extracts:
+                extract.minutes = revision.minutes  # for its file name, read already
+        return found
+
+    def item_extra_kwargs(self, item: ApprovedRevision) -> dict:
+        return {
+            "extracts": [
+                (
+                    f"Protokollsutdrag § {e.paragraph}",
+                    _absolute(publication.url_for(publication.extract_published_name(e))),
+                    e.pdf_size,
+                )
+                for e in getattr(item, "public_extracts", ())
+            ]
+        }
 
     def item_title(self, item: ApprovedRevision) -> str:
         meeting = item.minutes.meeting

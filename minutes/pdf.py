@@ -54,8 +54,9 @@ TEMPLATE = "minutes/pdf/minutes.html"
 # where one is rendered again (render_minutes, report_restore_pdf) the new bytes count only if
 # they equal the stored hash, which a newer version may no longer give. History: 1 up to issue 17; 2 with the pagination
 # artifacts, the documents' new titles and the no-break digit groups (issue 17); 3 with a nämnd's
-# protokoll (issue 18: its front page, contents, footer and roll call; a råd's bytes unchanged).
-RENDERER_VERSION = 3
+# protokoll (issue 18: its front page, contents, footer and roll call; a råd's bytes unchanged);
+# 4 with the anslagsbevis, the § justerad at once and the protokollsutdrag (issue 19).
+RENDERER_VERSION = 4
 MiB = 1024 * 1024
 
 

@@ -169,6 +169,21 @@ def extract_is_withdrawn(extract) -> bool:
     ).exists()
 
 
+def public_extracts(revision: ApprovedRevision) -> list:
+    """The published extracts of a justerat protokoll, by § (those of §§ justerade at once
+    included): none once its publication is withdrawn, and none of a confidential §."""
+    from minutes.models import Extract
+
+    if is_withdrawn(revision):
+        return []
+    return list(
+        Extract.objects.filter(minutes_id=revision.minutes_id, is_public=True)
+        .exclude(pdf_name="")
+        .select_related("minutes__meeting__council__municipality")
+        .order_by("paragraph")
+    )
+
+
 def publish_extract(extract) -> str:
     """Copy the archived public extract to its published name (once)."""
     if not extract.pdf_name:
@@ -191,6 +206,20 @@ def unpublish_extract(extract) -> None:
             storage.delete(name)
 
 
+def unpublish_extracts_after_commit(revision: ApprovedRevision) -> None:
+    """Once a withdrawal commits, the meeting's public extracts go down with the protokoll (a
+    § justerad at once too)."""
+    from minutes.models import Extract
+
+    def run() -> None:
+        for extract in Extract.objects.filter(
+            minutes__meeting=revision.minutes.meeting_id
+        ).select_related("minutes__meeting__council__municipality"):
+            unpublish_extract(extract)
+
+    transaction.on_commit(run)
+
+
 def publish_extract_after_commit(extract) -> None:
     def run() -> None:
         from minutes.models import Extract
@@ -208,8 +237,8 @@ def publish_extract_after_commit(extract) -> None:
 
 
 def sync() -> tuple[int, int]:
-    """Publish every approved revision that is not withdrawn and remove every withdrawn one:
-    (published now, removed). Files the database does not know are left for a person to judge."""
+    """Publish every approved revision and public extract that is not withdrawn and remove every
+    withdrawn one: (published now, removed). Files the database does not know are left for a person to judge."""
     published = removed = 0
     storage = storages[STORAGE]
     revisions = ApprovedRevision.objects.select_related(
@@ -223,5 +252,24 @@ def sync() -> tuple[int, int]:
                 removed += 1
         elif not storage.exists(name):
             publish(revision)
+            published += 1
+    from minutes.models import Extract, PublicationWithdrawal
+
+    withdrawn = set(
+        PublicationWithdrawal.objects.values_list("revision__minutes__meeting_id", flat=True)
+    )
+    extracts = (
+        Extract.objects.exclude(pdf_name="")
+        .select_related("minutes__meeting__council__municipality")
+        .order_by("pk")
+    )
+    for extract in extracts.iterator(chunk_size=2000):
+        name = extract_published_name(extract)
+        if extract.minutes.meeting_id in withdrawn:
+            if storage.exists(name):
+                storage.delete(name)
+                removed += 1
+        elif not storage.exists(name):
+            publish_extract(extract)
             published += 1
     return published, removed

@@ -275,7 +275,10 @@ class MinutesSnapshot:
 
     @property
     def title(self) -> str:
-        """The PDF's title: "Minnesanteckningar Förebyggande rådet 2020-02-24"."""
+        """The PDF's title: "Minnesanteckningar Förebyggande rådet 2020-02-24"; an extract's
+        "Protokollsutdrag Socialnämnden 2026-03-09 SN § 3"."""
+        if self.is_extract and self.items:
+            return f"Protokollsutdrag {self.council} {self.meeting_date} {self.items[0].label}"
         return f"{self.document_title} {self.council} {self.meeting_date}"
 
     def as_dict(self) -> dict[str, Any]:

@@ -221,3 +221,46 @@ def notify_paragraph_returned(item_id: int) -> int:
     meeting = item.minutes.meeting
     subject = f"Återsänd paragraf: {meeting.council.name} {meeting.date:%Y-%m-%d}"
     return _send("returned", subject, [_email(meeting.secretary)], context)
+
+
+# --- expediering (minutes.services.expediering) ---------------------------------------------------
+
+
+@task
+def send_extract(dispatch_id: int) -> int:
+    """A §'s protokollsutdrag to one recipient, the PDF attached (the internal one when the §
+    is confidential)."""
+    from django.core.files.storage import default_storage, storages
+
+    from minutes.models import ExtractDispatch
+
+    dispatch = ExtractDispatch.objects.select_related(
+        "extract__minutes__meeting__council__municipality"
+    ).get(pk=dispatch_id)
+    extract = dispatch.extract
+    meeting = extract.minutes.meeting
+    council = meeting.council
+    if dispatch.internal:
+        storage, name = storages["private"], extract.internal_pdf_name
+    else:
+        storage, name = default_storage, extract.pdf_name
+    with storage.open(name, "rb") as stored:
+        pdf = stored.read()
+    context = {
+        "extract": extract,
+        "dispatch": dispatch,
+        "council": council,
+        "meeting": meeting,
+        "municipality": council.municipality,
+    }
+    with translation.override("sv"):
+        text = render_to_string("minutes/email/extract.txt", context)
+        html = render_to_string("minutes/email/extract.html", context)
+    subject = f"Protokollsutdrag {council.name} {meeting.date:%Y-%m-%d} {extract.label}"
+    message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, to=[dispatch.email]
+    )
+    message.attach_alternative(html, "text/html")
+    message.attach(extract.file_name, pdf, "application/pdf")
+    message.send()
+    return 1

@@ -60,3 +60,18 @@ def nobreak_digits(value, autoescape: bool = True) -> str:
             "".join(part if index % 2 else _join(part) for index, part in enumerate(parts))
         )
     return mark_safe(_join(str(conditional_escape(value))))  # noqa: S308 (escaped first)
+
+
+_STAMP = re.compile(r"(\d{4}-\d{2}-\d{2}) kl\. (\d{1,2}\.\d{2})")
+
+
+@register.filter(is_safe=True)
+def nobreak_stamp(value) -> str:
+    """ "Justerat elektroniskt 2026-03-16 kl. 11.05" with its date and time held together, so a
+    narrow signature line breaks before the date, never inside "kl. 11.05"."""
+    if not value:
+        return value
+    escaped = str(conditional_escape(value))
+    return mark_safe(  # noqa: S308 (escaped first; only spaces change)
+        _STAMP.sub(lambda m: f"{m[1]}{NO_BREAK_SPACE}kl.{NO_BREAK_SPACE}{m[2]}", escaped)
+    )

@@ -405,7 +405,8 @@ def correction_start(*, revision, actor, reason: str, request=None) -> Minutes:
 
 @transaction.atomic
 def publication_withdraw(*, revision, actor, reason: str, request=None):
-    """Withdraw the public copy of approved minutes; the record stays in the archive."""
+    """Withdraw the public copy of approved minutes, and the public extracts of its §§ with
+    it; the record stays in the archive."""
 
     check_text(reason)
     reason = reason.strip()
@@ -418,6 +419,7 @@ def publication_withdraw(*, revision, actor, reason: str, request=None):
     )
     search.index_meeting(revision.minutes.meeting_id)
     publication.unpublish_after_commit(revision)
+    publication.unpublish_extracts_after_commit(revision)
     _forget_current_pdf(revision.minutes.meeting)
     audit.record(
         "minutes.publication_withdrawn",

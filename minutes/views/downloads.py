@@ -31,7 +31,7 @@ from config.storage import IMMUTABLE
 from core import audit
 from councils import access
 from minutes import publication, services
-from minutes.models import ApprovedRevision, ItemDocument, Meeting, Minutes, Notice
+from minutes.models import ApprovedRevision, Extract, ItemDocument, Meeting, Minutes, Notice
 from minutes.notices import NoticeSnapshot
 from minutes.pdf import RenderError, render_minutes_pdf
 from minutes.snapshot import MinutesSnapshot, build_snapshot
@@ -211,11 +211,17 @@ def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResp
     name = f"{sha256}/{filename}"
     if not services.stored_file_exists(publication.STORAGE, name):
         stored = _published_revision(sha256, filename)
-        if stored is None:
-            raise Http404(_("Filen finns inte."))
-        if not services.stored_file_exists("default", stored.pdf_name):
-            raise missing_file(request, "default", stored.pdf_name)
-        publication.publish(stored)
+        if stored is not None:
+            if not services.stored_file_exists("default", stored.pdf_name):
+                raise missing_file(request, "default", stored.pdf_name)
+            publication.publish(stored)
+        else:
+            extract = _published_extract(sha256, filename)
+            if extract is None:
+                raise Http404(_("Filen finns inte."))
+            if not services.stored_file_exists("default", extract.pdf_name):
+                raise missing_file(request, "default", extract.pdf_name)
+            publication.publish_extract(extract)
     return stored_file_response(
         request,
         storage=publication.STORAGE,
@@ -241,6 +247,23 @@ def _published_revision(sha256: str, filename: str) -> ApprovedRevision | None:
     ).select_related("minutes__meeting__council__municipality", "withdrawal")
     name = f"{sha256}/{filename}"
     return next((r for r in candidates if publication.published_name(r) == name), None)
+
+
+def _published_extract(sha256: str, filename: str) -> Extract | None:
+    """The public extract (protokollsutdrag) a published address names, if any, unless the
+    publication of its protokoll was withdrawn."""
+    if not filename.endswith(".pdf") or "-paragraf-" not in filename:
+        return None
+    candidates = (
+        Extract.objects.filter(pdf_sha256=sha256, is_public=True)
+        .exclude(pdf_name="")
+        .select_related("minutes__meeting__council__municipality")
+    )
+    name = f"{sha256}/{filename}"
+    found = next((e for e in candidates if publication.extract_published_name(e) == name), None)
+    if found is None or publication.extract_is_withdrawn(found):
+        return None
+    return found
 
 
 # --- Items' documents -------------------------------------------------------------------------------

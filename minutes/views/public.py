@@ -222,10 +222,26 @@ def meeting_detail(
         record_docs_base = (
             reverse("minutes:meeting", args=[municipality, council, date]) + "handlingar/"
         )
+    # a justerat protokoll's published extracts, linked from their §§ (a nämnd's only)
+    extracts = (
+        [
+            {
+                "paragraph": e.paragraph,
+                "label": e.label,
+                "url": publication.url_for(publication.extract_published_name(e)),
+                "size": e.pdf_size,
+                "sha256": e.pdf_sha256,
+            }
+            for e in publication.public_extracts(current)
+        ]
+        if current and not withdrawal and council_obj.numbers_paragraphs
+        else []
+    )
     return render(
         request,
         "minutes/meeting_detail.html",
         {
+            "extracts": extracts,
             "council": council_obj,
             "meeting": meeting,
             "current": current,
