@@ -168,7 +168,7 @@ def test_the_extract_reads_header_facts_paragraph_signatures_and_certification(c
             "Justering",
             "Sekreterare Sara Sekreterare",
             "Justerat elektroniskt 2026-03-16",
-            "Paragrafer 2",
+            "Paragraf 2",
             "Ordförande Anna Ek",
             "Justerare Bo Berg",
             "Eva Grön",
