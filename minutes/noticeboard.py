@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from councils.models import Municipality
 from minutes import publication
-from minutes.models import Announcement, PublicationWithdrawal
+from minutes.models import Announcement, ApprovedRevision, PublicationWithdrawal
 
 ARCHIVE_PAGE_SIZE = 25
 ARCHIVE_ON_PAGE = 10  # the latest taken down, below the current ones
@@ -50,9 +50,12 @@ def paragraphs_label(prefix: str, paragraphs: str) -> str:
 def _withdrawals(field: str):
     """The reason and the moment of the withdrawal that takes an announcement down, if any."""
     own = PublicationWithdrawal.objects.filter(revision=OuterRef("revision"))
+    # a § justerad at once goes down with the meeting's current justerat protokoll
+    # (publication.extract_is_withdrawn): not with an earlier revision a correction replaced
+    current = ApprovedRevision.objects.filter(minutes__meeting=OuterRef(OuterRef("meeting")))
     of_meeting = PublicationWithdrawal.objects.filter(
-        revision__minutes__meeting=OuterRef("meeting")
-    ).order_by("withdrawn_at")
+        revision=Subquery(current.order_by("-minutes__revision").values("pk")[:1])
+    )
     output = CharField() if field == "reason" else DateTimeField()
     return Case(
         When(kind=Kind.PROTOCOL, then=Subquery(own.values(field)[:1])),

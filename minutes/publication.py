@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from minutes.models import ApprovedRevision
@@ -160,13 +161,20 @@ def extract_published_name(extract) -> str:
 
 
 def extract_is_withdrawn(extract) -> bool:
-    """A public extract goes down with its protokoll's publication (a § justerad at once with
-    the protokoll it later stands in)."""
+    """An extract goes down with the publication of its protokoll: its own revision's, or for a
+    § justerad at once (which has none) the meeting's current justerat protokoll, in which it
+    stands. A withdrawal of an earlier revision does not take down a correction's extracts."""
     from minutes.models import PublicationWithdrawal
 
-    return PublicationWithdrawal.objects.filter(
-        revision__minutes__meeting=extract.minutes.meeting_id
-    ).exists()
+    if extract.revision_id is not None:
+        return PublicationWithdrawal.objects.filter(revision_id=extract.revision_id).exists()
+    current = (
+        ApprovedRevision.objects.filter(minutes__meeting_id=extract.minutes.meeting_id)
+        .order_by("-minutes__revision")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return current is not None and PublicationWithdrawal.objects.filter(revision=current).exists()
 
 
 def public_extracts(revision: ApprovedRevision) -> list:
@@ -177,7 +185,11 @@ def public_extracts(revision: ApprovedRevision) -> list:
     if is_withdrawn(revision):
         return []
     return list(
-        Extract.objects.filter(minutes_id=revision.minutes_id, is_public=True)
+        Extract.objects.filter(
+            Q(revision=revision)
+            | Q(immediate=True, minutes__meeting_id=revision.minutes.meeting_id),
+            is_public=True,
+        )
         .exclude(pdf_name="")
         .select_related("minutes__meeting__council__municipality")
         .order_by("paragraph")
@@ -188,6 +200,8 @@ def publish_extract(extract) -> str:
     """Copy the archived public extract to its published name (once)."""
     if not extract.pdf_name:
         raise ValueError("a confidential extract is never published")
+    if extract_is_withdrawn(extract):
+        raise ValueError("a withdrawn extract is never published")
     storage = storages[STORAGE]
     name = extract_published_name(extract)
     if not storage.exists(name):
@@ -224,12 +238,13 @@ def publish_extract_after_commit(extract) -> None:
     def run() -> None:
         from minutes.models import Extract
 
+        found = Extract.objects.select_related("minutes__meeting__council__municipality").get(
+            pk=extract.pk
+        )
+        if extract_is_withdrawn(found):  # withdrawn before the extract was made: never public
+            return
         try:
-            publish_extract(
-                Extract.objects.select_related("minutes__meeting__council__municipality").get(
-                    pk=extract.pk
-                )
-            )
+            publish_extract(found)
         except Exception:  # the first request for the address publishes it again
             logger.exception("Could not publish extract %s", extract.pk)
 
@@ -255,9 +270,17 @@ def sync() -> tuple[int, int]:
             published += 1
     from minutes.models import Extract, PublicationWithdrawal
 
-    withdrawn = set(
-        PublicationWithdrawal.objects.values_list("revision__minutes__meeting_id", flat=True)
+    withdrawn_revisions = set(PublicationWithdrawal.objects.values_list("revision_id", flat=True))
+    current: dict[int, int] = dict(  # each meeting's newest approved revision
+        ApprovedRevision.objects.order_by("minutes__meeting_id", "minutes__revision").values_list(
+            "minutes__meeting_id", "pk"
+        )
     )
+
+    def withdrawn(extract) -> bool:  # the rule of extract_is_withdrawn, without a query each
+        revision_id = extract.revision_id or current.get(extract.minutes.meeting_id)
+        return revision_id in withdrawn_revisions
+
     extracts = (
         Extract.objects.exclude(pdf_name="")
         .select_related("minutes__meeting__council__municipality")
@@ -265,7 +288,7 @@ def sync() -> tuple[int, int]:
     )
     for extract in extracts.iterator(chunk_size=2000):
         name = extract_published_name(extract)
-        if extract.minutes.meeting_id in withdrawn:
+        if withdrawn(extract):
             if storage.exists(name):
                 storage.delete(name)
                 removed += 1

@@ -505,26 +505,26 @@ def build_snapshot(
 
 
 def _immediate(minutes: Minutes, items: tuple[ItemSnapshot, ...]) -> tuple[ItemSnapshot, ...]:
-    """The §§ justerade at once are the ones frozen in their own records, marked with the day."""
+    """The §§ justerade at once are the ones frozen in their own records, marked with the day
+    (found by the meeting and the § number: a correction's copy of the § is the same §)."""
     from minutes.models import Extract
 
     frozen = {
-        e.item_id: e
-        for e in Extract.objects.filter(minutes=minutes, immediate=True).only(
-            "item_id", "snapshot", "adjusted_at"
-        )
+        e.paragraph: e
+        for e in Extract.objects.filter(
+            minutes__meeting_id=minutes.meeting_id, immediate=True
+        ).only("paragraph", "snapshot", "adjusted_at")
     }
     if not frozen:
         return items
-    ids = [item.pk for item in minutes.items.all()]
     return tuple(
         dataclasses.replace(
-            _item_from_dict(frozen[item_id].snapshot["items"][0]),
-            adjusted_on=timezone.localdate(frozen[item_id].adjusted_at).isoformat(),
+            _item_from_dict(frozen[shown.paragraph].snapshot["items"][0]),
+            adjusted_on=timezone.localdate(frozen[shown.paragraph].adjusted_at).isoformat(),
         )
-        if item_id in frozen
+        if shown.paragraph in frozen
         else shown
-        for item_id, shown in zip(ids, items, strict=True)
+        for shown in items
     )
 
 

@@ -22,6 +22,7 @@ A råd does none of this: its chair approves (minutes.services.approval.minutes_
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -50,6 +51,8 @@ from minutes.services.errors import InvalidInput, NotAllowed
 from minutes.services.files import store_pdf
 from minutes.services.text import check_text
 from minutes.snapshot import MinutesSnapshot, build_snapshot, extract_snapshot
+
+logger = logging.getLogger(__name__)
 
 DAYS_TO_ADJUST = 14  # Kommunallagen 5 kap. 69 §, 6 kap. 35 §: within fourteen days
 REMIND_DAYS_BEFORE = 3
@@ -138,13 +141,21 @@ def current_submission(minutes: Minutes, item: AgendaItem | None = None) -> Minu
     return latest
 
 
+def immediate_records(meeting_id: int):
+    """The meeting's §§ justerade at once, whichever revision of its minutes they were made in
+    (a correction's copy of a § is the same §: a correction keeps every § and its number)."""
+    return Extract.objects.filter(minutes__meeting_id=meeting_id, immediate=True)
+
+
 def immediate_record(item: AgendaItem) -> Extract | None:
-    return Extract.objects.filter(item=item, immediate=True).first()
+    if item.paragraph is None:
+        return None
+    return immediate_records(item.minutes.meeting_id).filter(paragraph=item.paragraph).first()
 
 
 def paragraph_state(item: AgendaItem) -> str:
     """A § flagged for omedelbar justering: "draft", "submitted" or "adjusted"."""
-    if Extract.objects.filter(item=item, immediate=True).exists():
+    if immediate_record(item) is not None:
         return "adjusted"
     return "submitted" if current_submission(item.minutes, item) is not None else "draft"
 
@@ -181,6 +192,14 @@ def _latest_event_of_kind(minutes, item, kind) -> MinutesEvent | None:
     events = MinutesEvent.objects.filter(minutes=minutes, kind=kind)
     events = events.filter(item=item) if item is not None else events.filter(item__isnull=True)
     return events.order_by("-id").first()
+
+
+def _check_read(submission: MinutesEvent, submission_id: int | None, what: str) -> None:
+    if submission_id is not None and submission_id != submission.pk:
+        raise NotAllowed(
+            f"{what} har skickats på nytt sedan du öppnade sidan. Läs det som nu väntar på "
+            "justering innan du justerar."
+        )
 
 
 def _person_of(actor) -> Person | None:
@@ -223,9 +242,13 @@ def signed_map(signatures) -> dict:
 
 
 @transaction.atomic
-def sign(*, minutes: Minutes, actor, request=None) -> ApprovedRevision | None:
+def sign(
+    *, minutes: Minutes, actor, request=None, submission_id: int | None = None
+) -> ApprovedRevision | None:
     """``actor`` signs the submitted protokoll. Returns the approved revision when theirs was
-    the last signature (it froze the protokoll), else None. Two last signatures at once are
+    the last signature (it froze the protokoll), else None. ``submission_id``: the submission
+    the signatory read (the review page states it); a signature of another, newer one is refused
+    (the secretary took it back and changed it meanwhile). Two last signatures at once are
     serialised by the minutes row's lock: the second to commit sees the first's signature and
     freezes; the first does not."""
 
@@ -240,6 +263,7 @@ def sign(*, minutes: Minutes, actor, request=None) -> ApprovedRevision | None:
     submission = current_submission(minutes)
     if submission is None:  # a submitted protokoll always has its submission event
         raise NotAllowed("Protokollet väntar inte på justering.")
+    _check_read(submission, submission_id, "Protokollet")
     if submission.adjustment_signatures.filter(person=signer.person).exists():
         raise NotAllowed("Du har redan justerat protokollet.")
     now = timezone.now().replace(microsecond=0)
@@ -433,15 +457,19 @@ def paragraph_return(*, item: AgendaItem, actor, comment: str, request=None) -> 
 
 
 @transaction.atomic
-def paragraph_sign(*, item: AgendaItem, actor, request=None) -> Extract | None:
+def paragraph_sign(
+    *, item: AgendaItem, actor, request=None, submission_id: int | None = None
+) -> Extract | None:
     """``actor`` signs the § sent for omedelbar justering; the last signature freezes it as
-    its own record, published as an extract with its own announcement."""
+    its own record, published as an extract with its own announcement. ``submission_id``: as
+    for :func:`sign`."""
     minutes, item = _lock_item(item)
     approval._check_held(minutes.meeting, "justeras", minutes.stated_meeting()["date"])
     signer = _check_signer(minutes, actor)
     submission = current_submission(minutes, item)
     if submission is None or paragraph_state(item) != "submitted":
         raise NotAllowed("Paragrafen väntar inte på omedelbar justering.")
+    _check_read(submission, submission_id, "Paragrafen")
     if submission.adjustment_signatures.filter(person=signer.person).exists():
         raise NotAllowed("Du har redan justerat paragrafen.")
     now = timezone.now().replace(microsecond=0)
@@ -594,48 +622,68 @@ def render_extracts(revision_id: int) -> int:
     snapshot = MinutesSnapshot.from_dict(revision.snapshot)
     minutes = revision.minutes
     items = list(minutes.items.filter(paragraph__isnull=False).order_by("position"))
-    done = set(
-        Extract.objects.filter(
-            Q(revision=revision) | Q(item__in=items, immediate=True)
-        ).values_list("item_id", flat=True)
-    )
+    done = set(Extract.objects.filter(revision=revision).values_list("item_id", flat=True))
+    at_once = set(immediate_records(minutes.meeting_id).values_list("paragraph", flat=True))
     secretary = minutes.meeting.secretary.name if minutes.meeting.secretary else ""
     made = 0
+    failed: list[BaseException] = []
     positions = {item.pk: n for n, item in enumerate(minutes.items.order_by("position"))}
     for item in items:
-        if item.pk in done:
+        if item.pk in done or item.paragraph in at_once:
             continue
-        with transaction.atomic():
-            store_extract(
-                minutes=minutes,
-                item=item,
-                snapshot=extract_snapshot(
-                    snapshot,
-                    positions[item.pk],
-                    certified_by=secretary,
-                    certified_on=timezone.localdate(revision.approved_at),
-                ),
-                adjusted_at=revision.approved_at,
-                revision=revision,
+        try:
+            _store_revision_extract(
+                revision, snapshot, minutes, item, positions[item.pk], secretary
             )
+        except Exception as error:  # one § that fails does not keep the others from being made
+            logger.exception("The extract of item %s of revision %s failed", item.pk, revision_id)
+            failed.append(error)
+            continue
         made += 1
+    if failed:  # the task fails, so that it shows; run again, it makes only what is missing
+        raise failed[0]
     return made
+
+
+def _store_revision_extract(revision, snapshot, minutes, item, index, secretary) -> None:
+    with transaction.atomic():
+        store_extract(
+            minutes=minutes,
+            item=item,
+            snapshot=extract_snapshot(
+                snapshot,
+                index,
+                certified_by=secretary,
+                certified_on=timezone.localdate(revision.approved_at),
+            ),
+            adjusted_at=revision.approved_at,
+            revision=revision,
+        )
 
 
 def pending_extracts(revision: ApprovedRevision) -> list[str]:
     """The §§ of a justerat protokoll whose extracts are still being made, as labels."""
     minutes = revision.minutes
-    done = set(Extract.objects.filter(minutes=minutes).values_list("item_id", flat=True))
-    snapshot_items = revision.snapshot.get("items", ())
-    labels = []
-    for item, shown in zip(
-        minutes.items.filter(paragraph__isnull=False).order_by("position"),
-        [i for i in snapshot_items if i.get("paragraph") is not None],
-        strict=False,
+    done = set(Extract.objects.filter(revision=revision).values_list("paragraph", flat=True))
+    done |= set(immediate_records(minutes.meeting_id).values_list("paragraph", flat=True))
+    return [
+        shown.get("paragraph_label", "")
+        for shown in revision.snapshot.get("items", ())
+        if shown.get("paragraph") is not None and shown["paragraph"] not in done
+    ]
+
+
+def revisions_missing_extracts():
+    """The justerade protokoll (each meeting's newest) some of whose extracts were never made:
+    a failed task, or a worker that was down (``manage.py make_extracts``)."""
+    for revision in (
+        ApprovedRevision.objects.filter(minutes__meeting__council__kind="committee")
+        .select_related("minutes__meeting")
+        .order_by("pk")
+        .iterator(chunk_size=500)
     ):
-        if item.pk not in done:
-            labels.append(shown.get("paragraph_label", ""))
-    return labels
+        if pending_extracts(revision):
+            yield revision
 
 
 # --- what the § lock means for drafting -------------------------------------------------------
@@ -656,8 +704,11 @@ def paragraphs_waiting(minutes: Minutes) -> list[str]:
 def fixed_items(minutes: Minutes) -> dict[int, int]:
     """The §§ that no longer change: sent for or through omedelbar justering (item id →
     position)."""
+    adjusted = set(immediate_records(minutes.meeting_id).values_list("paragraph", flat=True))
     ids = set(
-        Extract.objects.filter(minutes=minutes, immediate=True).values_list("item_id", flat=True)
+        AgendaItem.objects.filter(minutes=minutes, paragraph__in=adjusted).values_list(
+            "pk", flat=True
+        )
     )
     for item_id in (
         MinutesEvent.objects.filter(minutes=minutes, item__isnull=False)
@@ -673,7 +724,7 @@ def fixed_items(minutes: Minutes) -> dict[int, int]:
 
 def check_item_editable(item: AgendaItem) -> None:
     """A § sent for, or through, omedelbar justering does not change."""
-    state = paragraph_state(item) if item.immediate_adjustment or item.events.exists() else ""
+    state = paragraph_state(item)
     if state == "adjusted":
         raise NotAllowed("Paragrafen är justerad omedelbart och kan inte ändras.")
     if state == "submitted":

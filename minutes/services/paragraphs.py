@@ -57,6 +57,16 @@ def _is_fixed(minutes: Minutes) -> bool:
     return minutes.status != Minutes.Status.DRAFT or minutes.corrects_id is not None
 
 
+def _has_paragraph_at_once(minutes: Minutes) -> bool:
+    """A § of the minutes is sent for, or through, omedelbar justering: its number is fixed."""
+    from minutes.models import Extract, MinutesEvent
+
+    return (
+        MinutesEvent.objects.filter(minutes=minutes, item__isnull=False).exists()
+        or Extract.objects.filter(minutes__meeting_id=minutes.meeting_id, immediate=True).exists()
+    )
+
+
 def check_may_change(minutes: Minutes) -> None:
     """InvalidInput for a correction of a nämnd's protokoll that would add, remove or reorder
     §§: the approved §§ stand, and the numbers after them may belong to later meetings."""
@@ -110,6 +120,13 @@ def renumber_year(
                 )
             last = max(numbers, default=last)
             continue
+        old_first = items[0][1] if items else None
+        if old_first is not None and old_first != last + 1 and _has_paragraph_at_once(live):
+            lead, hint = refusal
+            raise InvalidInput(
+                f"{lead}: mötet den {long_date(meeting.date)} har en paragraf som är justerad "
+                f"omedelbart eller väntar på det, och dess paragrafer ändras inte.{hint}"
+            )
         plan.append((live, items, last + 1))
         last += len(items)
     # phase one: the drafts' items leave the constraint; phase two: each takes its new §

@@ -25,6 +25,7 @@ from councils import access, second_factor
 from councils.access import Need
 from councils.views import locked_out
 from minutes import selectors, services, snapshot
+from minutes.forms import posted_int
 from minutes.models import Announcement, Minutes
 from minutes.pdf import RenderError
 from minutes.services import justering
@@ -128,7 +129,13 @@ def _sign(request: HttpRequest, page: MeetingPage) -> HttpResponse | tuple[str, 
     review page, which shows who has signed), or why not and the field to correct."""
     if refused := _check_password(request, page):
         return refused
-    revision = justering.sign(minutes=page.minutes, actor=request.user, request=request)
+    revision = justering.sign(
+        minutes=page.minutes,
+        actor=request.user,
+        request=request,
+        # the submission the page showed: a form without it (or tampered) signs nothing
+        submission_id=posted_int(request.POST.get("submission"), -1),
+    )
     if revision is None:
         state = justering.progress(Minutes.objects.get(pk=page.minutes.pk))
         messages.success(
@@ -269,8 +276,10 @@ def _justering_context(request: HttpRequest, page: MeetingPage) -> dict:
         return {"justering": None}
     me = access.person_id(request.user)
     mine = next((row for row in panel["rows"] if row["person_id"] == me), None)
+    submission = justering.current_submission(page.minutes)
     return {
         "justering": panel,
+        "submission_id": submission.pk if submission else "",
         "signs_as": page.rights.signs_as,
         "has_signed": bool(mine and mine["signed"]),
         "can_return": page.rights.can_return,

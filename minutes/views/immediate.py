@@ -22,6 +22,7 @@ from councils import access
 from councils.access import Need
 from councils.models import Person
 from minutes import publication, services, snapshot
+from minutes.forms import posted_int
 from minutes.models import AgendaItem, Announcement, Minutes, MinutesEvent
 from minutes.pdf import RenderError
 from minutes.services import approval as approval_service
@@ -130,7 +131,12 @@ def _sign(request: HttpRequest, page: MeetingPage, item: AgendaItem):
         wrong_code=_("Koden från autentiseringsappen stämmer inte. Paragrafen är inte justerad."),
     ):
         return refused
-    record = justering.paragraph_sign(item=item, actor=request.user, request=request)
+    record = justering.paragraph_sign(
+        item=item,
+        actor=request.user,
+        request=request,
+        submission_id=posted_int(request.POST.get("submission"), -1),
+    )
     if record is None:
         messages.success(request, _("Du har justerat paragrafen."))
     else:

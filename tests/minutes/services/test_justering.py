@@ -353,3 +353,105 @@ def test_two_last_signatures_at_once_freeze_exactly_once(protokoll):
     assert ApprovedRevision.objects.filter(minutes=protokoll.minutes).count() == 1
     assert Announcement.objects.filter(meeting=protokoll.minutes.meeting).count() == 1
     assert Signature.objects.filter(revision__minutes=protokoll.minutes).count() == 4
+
+
+# --- what the review found: withdrawal, correction, a failed render, the § at once kept ---------
+
+
+def justerat(protokoll) -> ApprovedRevision:
+    submit(protokoll)
+    for who in SIGNERS:
+        revision = sign(protokoll, who)
+    return revision
+
+
+def published_extracts() -> list[str]:
+    from django.core.files.storage import storages
+
+    try:
+        folders, _files = storages["published"].listdir("")
+    except FileNotFoundError:
+        return []
+    return [
+        f"{folder}/{name}"
+        for folder in folders
+        for name in storages["published"].listdir(folder)[1]
+        if "-paragraf-" in name
+    ]
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_before_the_extracts_are_made_keeps_them_unpublished(
+    protokoll, cast, django_capture_on_commit_callbacks, tmp_path, settings
+):
+    revision = justerat(protokoll)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publication_withdraw(revision=revision, actor=cast.admin, reason="Personnummer")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert justering.render_extracts(revision.pk) == 4
+    assert published_extracts() == []
+    from minutes import publication
+
+    assert all(publication.extract_is_withdrawn(e) for e in Extract.objects.all())
+    publication.sync()  # after a restore or a move: still nothing of it is published
+    assert published_extracts() == []
+
+
+@pytest.mark.django_db
+def test_a_correction_after_a_withdrawal_publishes_its_own_extracts(
+    protokoll, cast, django_capture_on_commit_callbacks
+):
+    from minutes import publication
+
+    item = immediate(protokoll)
+    justering.paragraph_submit(item=item, actor=protokoll.users["Sekreterare"])
+    for who in SIGNERS:
+        at_once = justering.paragraph_sign(item=item, actor=protokoll.users[who])
+    revision = justerat(protokoll)
+    justering.render_extracts(revision.pk)
+    services.publication_withdraw(revision=revision, actor=cast.admin, reason="Personnummer")
+    assert publication.extract_is_withdrawn(at_once)
+    correction = services.correction_start(
+        revision=revision, actor=protokoll.users["Ordförande"], reason="Personnummer borttaget"
+    )
+    # the § justerad at once stays marked and locked in the correction
+    copy = correction.items.get(paragraph=3)
+    assert justering.paragraph_state(copy) == "adjusted"
+    with pytest.raises(services.NotAllowed):
+        cf.save(copy, None, body="Ändrad i rättelsen")
+    services.minutes_submit(minutes=correction, actor=protokoll.users["Sekreterare"])
+    second = None
+    for who in SIGNERS:
+        second = justering.sign(
+            minutes=Minutes.objects.get(pk=correction.pk), actor=protokoll.users[who]
+        )
+    marked = MinutesSnapshot.from_dict(revision.snapshot).items[2].adjusted_on
+    assert marked and MinutesSnapshot.from_dict(second.snapshot).items[2].adjusted_on == marked
+    assert justering.render_extracts(second.pk) == 3  # § 3's is the one made at once
+    made = Extract.objects.filter(revision=second)
+    assert made.count() == 3
+    assert not any(publication.extract_is_withdrawn(e) for e in made)
+    assert not publication.extract_is_withdrawn(at_once)  # it stands in the correction
+    assert {e.paragraph for e in publication.public_extracts(second)} == {1, 2, 3, 4}
+
+
+@pytest.mark.django_db
+def test_a_failed_extract_does_not_stop_the_others_and_is_made_on_the_next_run(protokoll):
+    revision = justerat(protokoll)
+    real = justering.store_extract
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs["item"].paragraph)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(**kwargs)
+
+    with mock.patch.object(justering, "store_extract", flaky), pytest.raises(OSError):
+        justering.render_extracts(revision.pk)
+    assert Extract.objects.filter(revision=revision).count() == 3
+    assert justering.pending_extracts(revision) == ["SN § 2"]
+    assert [r.pk for r in justering.revisions_missing_extracts()] == [revision.pk]
+    assert justering.render_extracts(revision.pk) == 1
+    assert justering.pending_extracts(revision) == []
+    assert list(justering.revisions_missing_extracts()) == []

@@ -57,9 +57,18 @@ def meeting_url(c):
     return reverse("drafting:meeting", args=[*SLUGS, c.minutes.meeting.pk])
 
 
+def read(c) -> int | str:
+    """The submission the § page states in its sign form."""
+    submission = justering.current_submission(c.minutes, c.item)
+    return submission.pk if submission else ""
+
+
 def sign(client, c, who, password=factories.PASSWORD):
     client.force_login(c.users[who])
-    return client.post(url(c, "paragraph_review"), {"action": "sign", "password": password})
+    return client.post(
+        url(c, "paragraph_review"),
+        {"action": "sign", "password": password, "submission": read(c)},
+    )
 
 
 def test_the_secretary_sends_and_each_signatory_signs(client, protokoll):
@@ -293,7 +302,12 @@ def test_signing_requires_the_second_factor_when_it_is_on(client, settings, prot
     )
     ok = client.post(
         url(c, "paragraph_review"),
-        {"action": "sign", "password": factories.PASSWORD, "otp_code": code(device)},
+        {
+            "action": "sign",
+            "password": factories.PASSWORD,
+            "otp_code": code(device),
+            "submission": read(c),
+        },
     )
     assert ok.status_code == 302
     assert set(justering.progress(c.minutes, c.item).signed) == {c["Bo Berg"].pk}

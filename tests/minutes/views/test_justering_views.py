@@ -68,9 +68,17 @@ def as_(client: Client, c, who: str) -> Client:
     return client
 
 
+def read(c) -> int | str:
+    """The submission the review page states in its sign form (the one being justerad)."""
+    submission = justering.current_submission(fresh(c))
+    return submission.pk if submission else ""
+
+
 def sign(client, c, who: str, **extra):
     return as_(client, c, who).post(
-        u("review", c), {"action": "sign", "password": factories.PASSWORD, **extra}, follow=True
+        u("review", c),
+        {"action": "sign", "password": factories.PASSWORD, "submission": read(c), **extra},
+        follow=True,
     )
 
 
@@ -217,7 +225,8 @@ def test_a_second_signature_by_the_same_person_is_refused(client, protokoll):
     submit(protokoll)
     sign(client, protokoll, "Ordförande")
     again = as_(client, protokoll, "Ordförande").post(
-        u("review", protokoll), {"action": "sign", "password": factories.PASSWORD}
+        u("review", protokoll),
+        {"action": "sign", "password": factories.PASSWORD, "submission": read(protokoll)},
     )
     assert again.status_code == 409
     assert "Du har redan justerat protokollet." in page_text(again)
@@ -234,12 +243,32 @@ def test_a_failed_render_at_the_last_signature_justerar_nothing(client, protokol
 
     monkeypatch.setattr(minutes_pdf.get_renderer(), "render_html", fail)
     response = as_(client, protokoll, "Eva Grön").post(
-        u("review", protokoll), {"action": "sign", "password": factories.PASSWORD}
+        u("review", protokoll),
+        {"action": "sign", "password": factories.PASSWORD, "submission": read(protokoll)},
     )
     assert response.status_code == 400
     assert "En PDF kunde inte skapas, så protokollet är inte justerat" in page_text(response)
     assert fresh(protokoll).status == Minutes.Status.SUBMITTED
     assert AdjustmentSignature.objects.count() == 3
+
+
+def test_a_signature_signs_the_submission_the_page_showed(client, protokoll):
+    """The secretary takes the protokoll back, changes it and submits it again while a
+    justerare has the review page open: the justerare's signature is refused, not given to a
+    text they did not read; a form without the submission (or a tampered one) signs nothing."""
+    submit(protokoll)
+    shown = read(protokoll)
+    services.minutes_withdraw(minutes=fresh(protokoll), actor=protokoll.users["Sekreterare"])
+    submit(protokoll)
+    for posted in (shown, "", "abc"):
+        stale = as_(client, protokoll, "Bo Berg").post(
+            u("review", protokoll),
+            {"action": "sign", "password": factories.PASSWORD, "submission": posted},
+        )
+        assert stale.status_code == 409
+        assert "har skickats på nytt sedan du öppnade sidan" in page_text(stale)
+    assert not AdjustmentSignature.objects.exists()
+    assert "1 av 4 har justerat." in page_text(sign(client, protokoll, "Bo Berg"))
 
 
 def test_a_return_voids_the_signatures(client, protokoll):
