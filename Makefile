@@ -7,6 +7,9 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# `make test` spreads the tests over this many processes (pytest-xdist; each has its own test
+# database and browser); `TEST_WORKERS=0` runs them in this one.
+TEST_WORKERS ?= logical
 
 # A Python >= 3.12, found without help: pyenv's shims answer only for versions they hold, so every
 # candidate is asked to run and to report its version.
@@ -32,7 +35,7 @@ run: venv
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

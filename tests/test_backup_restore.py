@@ -5,10 +5,12 @@ its SHA-256. Run through manage.py in fresh processes, like the real thing."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -56,12 +58,39 @@ def drill(tmp_path: Path, old: dict, new: dict) -> str:
     return restored.stdout
 
 
-def test_the_restore_drill_on_sqlite(tmp_path):
-    old = {"DATABASE_URL": f"sqlite:///{tmp_path}/old/db.sqlite3", **folders(tmp_path / "old")}
+@pytest.fixture(scope="session")
+def demo_backup(tmp_path_factory) -> Path:
+    """The first half of the drill on a site with SQLite and local folders, made once per test
+    run for the tests that restore it, each from a copy of its own: the old server is gone, the
+    backup remains. Under pytest-xdist the workers share it (a folder of the run, under a lock):
+    the first to need it makes it, and a second waits for it instead of making another."""
+    run = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run = run.parent  # the workers' folders sit side by side in the run's
+    made = run / "demo-backup"
+    with (run / "demo-backup.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not made.exists():
+            root = Path(tempfile.mkdtemp(prefix="drill-", dir=run))
+            old = {"DATABASE_URL": f"sqlite:///{root}/old/db.sqlite3", **folders(root / "old")}
+            (root / "old").mkdir()
+            manage(old, "migrate", "-v0")
+            manage(old, "load_demo")
+            assert "Alla" in manage(old, "verify_documents").stdout
+            manage(old, "backup", str(root / "backup"))
+            shutil.rmtree(root / "old")
+            (root / "backup").rename(made)  # whole, or not at all
+    return made
+
+
+def copied(backup: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(backup, tmp_path / "backup"))
+
+
+def test_the_restore_drill_on_sqlite(tmp_path, demo_backup):
     new = {"DATABASE_URL": f"sqlite:///{tmp_path}/new/db.sqlite3", **folders(tmp_path / "new")}
-    (tmp_path / "old").mkdir()
     (tmp_path / "new").mkdir()
-    out = drill(tmp_path, old, new)
+    out = manage(new, "restore", str(copied(demo_backup, tmp_path))).stdout
     assert "är återställda" in out
     # the råd: six minutes and one report; the nämnd: two protokoll, each public and internal
     assert "Alla 11 filer finns och stämmer med sin SHA-256." in out
@@ -96,17 +125,15 @@ def test_the_restore_drill_on_postgresql(tmp_path):
 
 
 def test_a_site_moves_from_local_folders_to_object_storage_and_back_up_from_there(
-    tmp_path, s3_server
+    tmp_path, s3_server, demo_backup
 ):
     """The drill with FILE_STORAGE=s3 (README, "Where files live"): a backup of a site on local
     disk restores into two empty buckets, and a backup of that site restores into two more."""
     from tests.conftest import bucket_keys, new_s3_site
 
-    local = {"DATABASE_URL": f"sqlite:///{tmp_path}/old/db.sqlite3", **folders(tmp_path / "old")}
-    (tmp_path / "old").mkdir()
     in_s3 = {"DATABASE_URL": f"sqlite:///{tmp_path}/s3/db.sqlite3", **new_s3_site(s3_server)}
     (tmp_path / "s3").mkdir()
-    out = drill(tmp_path, local, in_s3)
+    out = manage(in_s3, "restore", str(copied(demo_backup, tmp_path))).stdout
     assert "8 publicerade, 0 borttagna." in out
     assert "Alla 11 filer finns och stämmer med sin SHA-256." in out
     manage(in_s3, "backup", str(tmp_path / "from-s3"))
@@ -126,15 +153,11 @@ def test_a_site_moves_from_local_folders_to_object_storage_and_back_up_from_ther
     )
 
 
-def test_a_tampered_backup_is_refused(tmp_path):
-    old = {"DATABASE_URL": f"sqlite:///{tmp_path}/old/db.sqlite3", **folders(tmp_path / "old")}
+def test_a_tampered_backup_is_refused(tmp_path, demo_backup):
     new = {"DATABASE_URL": f"sqlite:///{tmp_path}/new/db.sqlite3", **folders(tmp_path / "new")}
-    (tmp_path / "old").mkdir()
     (tmp_path / "new").mkdir()
-    manage(old, "migrate", "-v0")
-    manage(old, "load_demo")
-    manage(old, "backup", str(tmp_path / "backup"))
-    pdf = next((tmp_path / "backup" / "archive").rglob("*.pdf"))
+    backup = copied(demo_backup, tmp_path)
+    pdf = next((backup / "archive").rglob("*.pdf"))
     pdf.write_bytes(pdf.read_bytes() + b"%forged")
-    result = manage(new, "restore", str(tmp_path / "backup"), check=False)
+    result = manage(new, "restore", str(backup), check=False)
     assert result.returncode != 0 and "stämmer inte" in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import tarfile
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,17 +17,22 @@ CACHE = Path(__file__).resolve().parents[2] / "var" / "axe-core" / VERSION
 def source() -> str:
     script = CACHE / "axe.min.js"
     if not script.exists():
+        # Each test worker (pytest-xdist) may be the first to need it: each fetches into a folder
+        # of its own and moves the script in whole, so that no worker reads half a file.
         CACHE.mkdir(parents=True, exist_ok=True)
-        try:
-            subprocess.run(
-                ["npm", "pack", f"axe-core@{VERSION}", "--silent"],
-                cwd=CACHE, check=True, capture_output=True, timeout=180,
-            )  # fmt: skip
-        except (OSError, subprocess.SubprocessError) as error:
-            pytest.fail(f"axe-core could not be fetched from the npm registry: {error}")
-        with tarfile.open(CACHE / f"axe-core-{VERSION}.tgz") as archive:
-            member = archive.getmember("package/axe.min.js")
-            script.write_bytes(archive.extractfile(member).read())
+        with tempfile.TemporaryDirectory(dir=CACHE) as fetching:
+            try:
+                subprocess.run(
+                    ["npm", "pack", f"axe-core@{VERSION}", "--silent"],
+                    cwd=fetching, check=True, capture_output=True, timeout=180,
+                )  # fmt: skip
+            except (OSError, subprocess.SubprocessError) as error:
+                pytest.fail(f"axe-core could not be fetched from the npm registry: {error}")
+            partial = Path(fetching) / "axe.min.js"
+            with tarfile.open(Path(fetching) / f"axe-core-{VERSION}.tgz") as archive:
+                member = archive.getmember("package/axe.min.js")
+                partial.write_bytes(archive.extractfile(member).read())
+            partial.replace(script)
     return script.read_text(encoding="utf-8")
 
 
