@@ -258,7 +258,10 @@ class NoticeboardFeed(Feed):
             .filter(posted_on__lte=timezone.localdate(), withdrawal_reason__isnull=True)
             .order_by("-created_at", "-id")[:ITEMS]
         )
-        return noticeboard.lines(obj, rows)
+        lines = noticeboard.lines(obj, rows)
+        for line in lines:  # all of the one municipality: no query per entry for its name
+            line.announcement.municipality = obj
+        return lines
 
     def item_title(self, item) -> str:
         a = item.announcement
@@ -298,4 +301,4 @@ class NoticeboardFeed(Feed):
     def item_enclosures(self, item) -> list[Enclosure]:
         if not item.pdf_url or not item.pdf_size:
             return []
-        return [Enclosure(item.pdf_url, str(item.pdf_size), "application/pdf")]
+        return [Enclosure(_absolute(item.pdf_url), str(item.pdf_size), "application/pdf")]

@@ -10,7 +10,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from councils.models import Membership
 from minutes.models import Minutes, MinutesEvent
@@ -169,16 +169,22 @@ def remind_signer(minutes_id: int, person_id: int, kind: str) -> int:
     minutes = Minutes.objects.select_related(
         "meeting__council__municipality", "meeting__secretary", "meeting__chaired_by"
     ).get(pk=minutes_id)
-    if minutes.status != Minutes.Status.SUBMITTED:
+    if minutes.status not in (Minutes.Status.SUBMITTED, Minutes.Status.DRAFT):
         return 0
     person = Person.objects.get(pk=person_id)
     context = _context(minutes)
     context["due"] = justering.due_date(minutes.meeting)
     context["kind"] = kind
     context["person"] = person
+    context["draft"] = minutes.status == Minutes.Status.DRAFT
     council = minutes.meeting.council
-    when = "i dag" if kind == "due" else f"senast {context['due']:%Y-%m-%d}"
-    subject = f"Påminnelse: justera {when}, {council.name} {minutes.meeting.date:%Y-%m-%d}"
+    due, today = context["due"], timezone.localdate()
+    if kind == "due":
+        when = "i dag" if today <= due else f"sista dagen var {due:%Y-%m-%d}"
+    else:
+        when = f"senast {due:%Y-%m-%d}"
+    what = "skicka protokollet för justering" if context["draft"] else "justera"
+    subject = f"Påminnelse: {what} {when}, {council.name} {minutes.meeting.date:%Y-%m-%d}"
     return _send("reminder", subject, [_email(person)], context)
 
 
@@ -237,6 +243,8 @@ def send_extract(dispatch_id: int) -> int:
     dispatch = ExtractDispatch.objects.select_related(
         "extract__minutes__meeting__council__municipality"
     ).get(pk=dispatch_id)
+    if dispatch.delivered_at is not None:  # a retry of one the mail server already took
+        return 0
     extract = dispatch.extract
     meeting = extract.minutes.meeting
     council = meeting.council
@@ -263,4 +271,5 @@ def send_extract(dispatch_id: int) -> int:
     message.attach_alternative(html, "text/html")
     message.attach(extract.file_name, pdf, "application/pdf")
     message.send()
+    ExtractDispatch.objects.filter(pk=dispatch.pk).update(delivered_at=timezone.now())
     return 1

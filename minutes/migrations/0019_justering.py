@@ -98,6 +98,7 @@ class Migration(migrations.Migration):
                 ('internal', models.BooleanField(default=False, verbose_name='med sekretessbelagda delar')),
                 ('sent_by_name', models.CharField(blank=True, max_length=150)),
                 ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='skickat')),
+                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='levererat')),
                 ('extract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatches', to='minutes.extract', verbose_name='utdrag')),
                 ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

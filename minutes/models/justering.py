@@ -170,7 +170,9 @@ class ExtractDispatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     sent_by_name = models.CharField(max_length=150, blank=True)
-    sent_at = models.DateTimeField(_("skickat"), default=timezone.now)
+    sent_at = models.DateTimeField(_("skickat"), default=timezone.now)  # when the secretary sent it
+    # when the mail server took it (the task): a retry of a delivered one sends nothing
+    delivered_at = models.DateTimeField(_("levererat"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("expediering")

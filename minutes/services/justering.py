@@ -100,18 +100,23 @@ def due_date(meeting: Meeting) -> datetime.date:
 def signers(minutes: Minutes) -> tuple[Signer, ...]:
     """Who justerar: the secretary of the meeting, the person who chaired it, and the
     justerare named in the attendance, in the protokoll's order (the secretary first)."""
-    meeting = minutes.meeting
-    found: list[Signer] = []
-    if meeting.secretary_id is not None:
-        found.append(Signer(meeting.secretary, SignerRole.SECRETARY))
-    if meeting.chaired_by_id is not None:
-        found.append(Signer(meeting.chaired_by, SignerRole.CHAIR))
     adjusters = (
         Attendance.objects.filter(minutes=minutes, is_adjuster=True)
         .select_related("person")
         .order_by("position", "id")
     )
-    found += [Signer(row.person, SignerRole.ADJUSTER) for row in adjusters]
+    return roster(minutes.meeting, [row.person for row in adjusters])
+
+
+def roster(meeting: Meeting, adjusters: list[Person]) -> tuple[Signer, ...]:
+    """:func:`signers` from what the caller has read: the meeting (with its secretary and
+    chair) and the justerare in the attendance's order."""
+    found: list[Signer] = []
+    if meeting.secretary_id is not None:
+        found.append(Signer(meeting.secretary, SignerRole.SECRETARY))
+    if meeting.chaired_by_id is not None:
+        found.append(Signer(meeting.chaired_by, SignerRole.CHAIR))
+    found += [Signer(person, SignerRole.ADJUSTER) for person in adjusters]
     # one person signs once, in their first role
     seen: set[int] = set()
     return tuple(s for s in found if not (s.person.pk in seen or seen.add(s.person.pk)))
@@ -771,7 +776,10 @@ def waiting_for(person: Person) -> list[tuple[Minutes, AgendaItem | None]]:
     )
     candidates = (
         Minutes.objects.filter(pk__in=submitted.values("minutes_id"))
-        .filter(meeting__council__kind="committee")
+        .filter(
+            meeting__council__kind="committee",
+            status__in=(Minutes.Status.SUBMITTED, Minutes.Status.DRAFT),
+        )
         .select_related(
             "meeting__council__municipality", "meeting__secretary", "meeting__chaired_by"
         )
@@ -801,38 +809,43 @@ def waiting_for(person: Person) -> list[tuple[Minutes, AgendaItem | None]]:
     return found
 
 
+REMIND_AT_MOST_DAYS_LATE = 30  # a protokoll long overdue is not reminded of anew
+
+
+@transaction.atomic
 def remind(today: datetime.date | None = None) -> int:
-    """The daily reminder: to each signatory who has not signed a submitted protokoll, three
-    days before the fourteen days run out and on their last day; once each (a second run the
-    same day sends nothing). Returns how many reminders were queued."""
+    """The daily reminder of the fourteen days: from three days before they run out, to each
+    signatory who has not signed a submitted protokoll, and again from their last day; to the
+    secretary, when the protokoll is not even submitted. Once each (``AdjustmentReminder``): a
+    second run the same day sends nothing, and a day cron missed is caught up the next day.
+    Returns how many reminders were queued."""
     from minutes.models import AdjustmentReminder
 
     today = today or timezone.localdate()
+    Kind = AdjustmentReminder.Kind
+    held_by = today - datetime.timedelta(days=DAYS_TO_ADJUST - REMIND_DAYS_BEFORE)
+    not_before = today - datetime.timedelta(days=DAYS_TO_ADJUST + REMIND_AT_MOST_DAYS_LATE)
     sent = 0
-    kinds = {
-        today + datetime.timedelta(days=REMIND_DAYS_BEFORE): AdjustmentReminder.Kind.BEFORE,
-        today: AdjustmentReminder.Kind.DUE,
-    }
-    for day, kind in kinds.items():
-        meeting_day = day - datetime.timedelta(days=DAYS_TO_ADJUST)
-        for minutes in Minutes.objects.filter(
-            status=Minutes.Status.SUBMITTED,
-            meeting__date=meeting_day,
-            meeting__council__kind="committee",
-        ).select_related(
-            "meeting__council__municipality", "meeting__secretary", "meeting__chaired_by"
-        ):
-            state = progress(minutes)
-            for signer in state.missing:
-                _reminder, created = AdjustmentReminder.objects.get_or_create(
-                    minutes=minutes, person=signer.person, kind=kind
+    candidates = Minutes.objects.filter(
+        status__in=(Minutes.Status.SUBMITTED, Minutes.Status.DRAFT),
+        corrects__isnull=True,  # a correction has no fourteen days
+        meeting__council__kind="committee",
+        meeting__date__lte=held_by,
+        meeting__date__gte=not_before,
+    ).select_related("meeting__council__municipality", "meeting__secretary", "meeting__chaired_by")
+    for minutes in candidates:
+        kind = Kind.DUE if today >= due_date(minutes.meeting) else Kind.BEFORE
+        if minutes.status == Minutes.Status.SUBMITTED:
+            people = [signer.person for signer in progress(minutes).missing]
+        else:  # not submitted: nobody can justera it yet; the secretary is reminded
+            people = [minutes.meeting.secretary] if minutes.meeting.secretary_id else []
+        for person in people:
+            _reminder, created = AdjustmentReminder.objects.get_or_create(
+                minutes=minutes, person=person, kind=kind
+            )
+            if created:
+                transaction.on_commit(
+                    lambda m=minutes.pk, p=person.pk, k=kind: tasks.remind_signer.enqueue(m, p, k)
                 )
-                if created:
-                    minutes_id, person_id = minutes.pk, signer.person.pk
-                    transaction.on_commit(
-                        lambda m=minutes_id, p=person_id, k=kind: tasks.remind_signer.enqueue(
-                            m, p, k
-                        )
-                    )
-                    sent += 1
+                sent += 1
     return sent

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import template
+from django.db.models import Q
 from django.utils import timezone
 
 from minutes import publication
@@ -15,8 +16,14 @@ register = template.Library()
 
 def sent_line(dispatch) -> str:
     """ "Skickat till Socialförvaltningen (sf@arboga.example) 2026-03-16 kl. 11.05 av Sara" """
-    when = timezone.localtime(dispatch.sent_at)
     internal = " – med sekretessbelagda uppgifter" if dispatch.internal else ""
+    if dispatch.delivered_at is None:  # queued, or the mail server refused it so far
+        when = timezone.localtime(dispatch.sent_at)
+        return (
+            f"Väntar på att skickas till {dispatch.recipient} ({dispatch.email}), köat "
+            f"{when:%Y-%m-%d} kl. {when:%H.%M} av {dispatch.sent_by_name}{internal}"
+        )
+    when = timezone.localtime(dispatch.delivered_at)
     return (
         f"Skickat till {dispatch.recipient} ({dispatch.email}) {when:%Y-%m-%d} kl. "
         f"{when:%H.%M} av {dispatch.sent_by_name}{internal}"
@@ -39,7 +46,10 @@ def extracts_panel(minutes: Minutes, rights) -> dict:
         return {"rows": []}
     made = {
         e.paragraph: e
-        for e in Extract.objects.filter(minutes=minutes)
+        # the protokoll's own, and those of §§ justerade at once (perhaps in an earlier revision)
+        for e in Extract.objects.filter(
+            Q(revision=revision) | Q(immediate=True, minutes__meeting_id=minutes.meeting_id)
+        )
         .select_related("minutes__meeting__council__municipality")
         .prefetch_related("dispatches")
     }

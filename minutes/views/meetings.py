@@ -174,12 +174,9 @@ def _adjusting(council_ids, today) -> list[dict]:
     entries = []
     for minutes in found:
         meeting = minutes.meeting
-        people = [meeting.secretary, meeting.chaired_by] + [a.person for a in minutes.adjusters]
-        signers, seen = [], set()
-        for person in people:
-            if person is not None and person.pk not in seen:
-                seen.add(person.pk)
-                signers.append(person)
+        signers = [
+            s.person for s in justering.roster(meeting, [a.person for a in minutes.adjusters])
+        ]
         latest = minutes.whole_events[0] if minutes.whole_events else None
         signed = (
             {s.person_id for s in latest.adjustment_signatures.all()}

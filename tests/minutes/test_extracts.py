@@ -417,6 +417,28 @@ def test_the_secretary_sends_the_extract_to_the_paragraphs_recipients(
         r"av Sara Sekreterare",
         text_,
     )
+    # delivered once: a retry of the task sends nothing more
+    assert all(d.delivered_at is not None for d in dispatches)
+    from minutes.tasks import send_extract
+
+    assert send_extract.call(dispatches[0].pk) == 0
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_dispatch_the_mail_server_has_not_taken_says_so(client, c, cast):
+    with_recipients(c)
+    revision = justera_with_extracts(c)
+    extract = Extract.objects.get(revision=revision, paragraph=2)
+    client.force_login(cast.secretary)
+    # no on_commit run: the task has not sent it yet
+    client.post(
+        staff_url(c, "extract_send", extract.pk),
+        {"email_0": "sf@arboga.example", "email_1": "ekonomi@arboga.example"},
+    )
+    page = page_text(client.get(staff_url(c, "meeting")))
+    assert "Väntar på att skickas till Socialförvaltningen (sf@arboga.example)" in page
+    assert "Skickat till Socialförvaltningen" not in page
 
 
 @pytest.mark.django_db
