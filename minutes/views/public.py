@@ -18,7 +18,7 @@ from councils import selectors as council_selectors
 from councils import tools as council_tools
 from councils.models import Council, Municipality
 from minutes import ical, noticeboard, publication, search, selectors
-from minutes.models import ApprovedRevision, Meeting, Notice
+from minutes.models import ApprovedRevision, Extract, Meeting, Notice
 from minutes.notices import NoticeSnapshot
 from minutes.snapshot import MinutesSnapshot
 
@@ -237,11 +237,29 @@ def meeting_detail(
         if current and not withdrawal and council_obj.numbers_paragraphs
         else []
     )
+    # before the protokoll is justerat: its §§ justerade at once, public already (and announced)
+    at_once = (
+        list(
+            Extract.objects.filter(minutes__meeting=meeting, immediate=True, is_public=True)
+            .exclude(pdf_name="")
+            .select_related("minutes__meeting__council__municipality")
+            .order_by("paragraph")
+        )
+        if current is None and council_obj.numbers_paragraphs
+        else []
+    )
     return render(
         request,
         "minutes/meeting_detail.html",
         {
             "extracts": extracts,
+            "at_once": [
+                {
+                    "extract": e,
+                    "url": publication.url_for(publication.extract_published_name(e)),
+                }
+                for e in at_once
+            ],
             "council": council_obj,
             "meeting": meeting,
             "current": current,

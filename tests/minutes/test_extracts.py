@@ -596,3 +596,31 @@ def test_a_signature_stamp_keeps_its_date_and_time_together():
         == "&lt;b&gt;2026-03-16\u00a0kl.\u00a09.05&lt;/b&gt;"
     )
     assert nobreak_stamp("") == ""
+
+
+@pytest.mark.django_db
+def test_a_paragraph_justerad_at_once_is_public_before_the_protokoll(client, c):
+    """The anslagstavla links the meeting's page: before the rest of the protokoll is
+    justerat, the page offers the § justerad at once as its extract (the English page too)."""
+    item = immediate(c)
+    page_url = "/arboga/forebyggande-radet/2026-03-09/"
+    assert "Omedelbart justerade paragrafer" not in page_text(client.get(page_url))
+    justering.paragraph_submit(item=item, actor=c.users["Sekreterare"])
+    for who in SIGNERS:
+        record = justering.paragraph_sign(item=item, actor=c.users[who])
+    publication.publish_extract(record)
+    response = client.get(page_url)
+    words = page_text(response)
+    assert "Protokollet är inte justerat ännu." in words
+    assert "Omedelbart justerade paragrafer" in words and "SN § 3 " in words
+    url = publication.url_for(publication.extract_published_name(record))
+    assert f'href="{url}"' in response.content.decode() and record.pdf_sha256 in words
+    english = page_text(client.get("/en" + page_url))
+    assert (
+        "Paragraphs confirmed at the meeting" in english and "Certified extract SN § 3" in english
+    )
+    # once the protokoll is justerat, the § stands in it with its extract link
+    submit(c)
+    for who in SIGNERS:
+        sign(c, who)
+    assert "Omedelbart justerade paragrafer" not in page_text(client.get(page_url))
