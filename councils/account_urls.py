@@ -12,7 +12,9 @@ urlpatterns = [
     path("csrf/", views.csrf_token, name="csrf"),
     path(
         "logga-in/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=views.LoginForm
+        ),
         name="login",
     ),
     path("logga-ut/", views.LogoutView.as_view(), name="logout"),

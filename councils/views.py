@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -83,6 +85,23 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     """django-axes' answer to a locked-out sign-in (the login form or the approval page)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form with its user name's length checked before anything is looked up:
+    the form states the model's maximum but, set after the field is made, never checks it, so
+    a name of thousands of characters reached the lock-out's record of failed attempts (a
+    column of 255) and answered 500."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(
+            MaxLengthValidator(
+                field.max_length or 150,
+                message=_("Användarnamnet är för långt (högst %(limit_value)d tecken)."),
+            )
+        )
 
 
 class LogoutView(auth_views.LogoutView):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.files.storage import storages
 
-from minutes.models import ApprovedRevision, ItemDocument, Notice
+from minutes.models import ApprovedRevision, Extract, ItemDocument, Notice
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,26 @@ def _notice_files() -> Iterator[StoredFile]:
         )  # fmt: skip
 
 
+def _extract_files() -> Iterator[StoredFile]:
+    extracts = Extract.objects.select_related("minutes__meeting__council").order_by("pk")
+    for extract in extracts.iterator(chunk_size=500):
+        meeting = extract.minutes.meeting
+        label = f"{meeting.council.name} {meeting.date:%Y-%m-%d} {extract.label}"
+        if extract.pdf_name:
+            yield StoredFile(
+                "default", extract.pdf_name, extract.pdf_sha256, f"Protokollsutdrag {label}"
+            )
+        if extract.internal_pdf_name:
+            yield StoredFile(
+                "private", extract.internal_pdf_name, extract.internal_pdf_sha256,
+                f"Internt protokollsutdrag {label}",
+            )  # fmt: skip
+
+
 def stored_files() -> Iterator[StoredFile]:
     yield from _minutes_files()
     yield from _notice_files()
+    yield from _extract_files()
     for source in _sources:
         yield from source()
 

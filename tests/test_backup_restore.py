@@ -93,7 +93,7 @@ def test_the_restore_drill_on_sqlite(tmp_path, demo_backup):
     out = manage(new, "restore", str(copied(demo_backup, tmp_path))).stdout
     assert "är återställda" in out
     # the råd: six minutes and one report; the nämnd: two protokoll, each public and internal
-    assert "Alla 11 filer finns och stämmer med sin SHA-256." in out
+    assert "Alla 24 filer finns och stämmer med sin SHA-256." in out
     page = manage(new, "shell", "--no-imports", "-c",
                   "from minutes.models import ApprovedRevision; print(ApprovedRevision.objects.count())")  # fmt: skip
     assert page.stdout.strip() == "8"  # the råd's six, the nämnd's two
@@ -112,7 +112,7 @@ def test_the_restore_drill_on_postgresql(tmp_path):
         old = {"DATABASE_URL": f"{base}/{names[0]}", **folders(tmp_path / "old")}
         new = {"DATABASE_URL": f"{base}/{names[1]}", **folders(tmp_path / "new")}
         out = drill(tmp_path, old, new)
-        assert "Alla 11 filer finns och stämmer med sin SHA-256." in out
+        assert "Alla 24 filer finns och stämmer med sin SHA-256." in out
         # a restore never lands on a database that holds something
         again = manage(new, "restore", str(tmp_path / "backup"), check=False)
         assert again.returncode != 0 and "Databasen är inte tom" in again.stderr
@@ -134,12 +134,12 @@ def test_a_site_moves_from_local_folders_to_object_storage_and_back_up_from_ther
     in_s3 = {"DATABASE_URL": f"sqlite:///{tmp_path}/s3/db.sqlite3", **new_s3_site(s3_server)}
     (tmp_path / "s3").mkdir()
     out = manage(in_s3, "restore", str(copied(demo_backup, tmp_path))).stdout
-    assert "8 publicerade, 0 borttagna." in out
-    assert "Alla 11 filer finns och stämmer med sin SHA-256." in out
+    assert "19 publicerade, 0 borttagna." in out
+    assert "Alla 24 filer finns och stämmer med sin SHA-256." in out
     manage(in_s3, "backup", str(tmp_path / "from-s3"))
     again = {"DATABASE_URL": f"sqlite:///{tmp_path}/s3/again.sqlite3", **new_s3_site(s3_server)}
     out = manage(again, "restore", str(tmp_path / "from-s3")).stdout
-    assert "Alla 11 filer finns och stämmer med sin SHA-256." in out
+    assert "Alla 24 filer finns och stämmer med sin SHA-256." in out
     # the buckets it left hold the same files under the same names
     assert bucket_keys(again, "S3_BUCKET") == bucket_keys(in_s3, "S3_BUCKET")
     assert len(bucket_keys(again, "S3_PUBLIC_BUCKET")) == 8

@@ -240,6 +240,7 @@ def kwargs_for(name: str, pattern, world) -> dict:
         "activity_id": world["activity"].pk,
         "date": f"{approved.meeting.date:%Y-%m-%d}",
         "revision": 1,
+        "extract_id": 1,  # a råd has none: the 404 page (the nämnd's are listed below)
         "uidb64": "MQ",
         "token": "utgangen-nyckel",
         "filename": "lagesbild.pdf",
@@ -320,6 +321,24 @@ def pages(world) -> list[tuple[str, str | None, str, dict | None]]:
         ("nämnd: § refused", "namndsekreterare",
          f"{namnd_staff}arenden/{world['committee_item'].pk}/",
          {"version": "1", "title": ""}),
+    ]  # fmt: skip
+    # the justering's pages, with the demo's justerat protokoll of 18 November: its staff page
+    # with the extracts, the LVU § justerad at once, and the expediering of a § with recipients
+    from minutes.models import Extract
+
+    november = Meeting.objects.get(council__slug="socialnamnden", date=datetime.date(2026, 11, 18))
+    november_staff = f"/arbete{namnd}moten/{november.pk}/"
+    at_once = Extract.objects.get(minutes__meeting=november, immediate=True)
+    sent = Extract.objects.filter(minutes__meeting=november, is_public=True, paragraph=10)
+    found += [
+        ("nämnd: staff meeting, justerat with extracts", "namndsekreterare", november_staff, None),
+        ("nämnd: § justerad at once", "namndsekreterare",
+         f"{november_staff}arenden/{at_once.item_id}/omedelbar-justering/", None),
+        ("nämnd: expediering of an extract", "namndsekreterare",
+         f"{november_staff}utdrag/{sent.get().pk}/skicka/", None),
+        ("nämnd: expediering refused", "namndsekreterare",
+         f"{november_staff}utdrag/{sent.get().pk}/skicka/", {"email_0": "inte en adress"}),
+        ("nämnd: public page with extracts", None, f"{namnd}2026-11-18/", None),
     ]  # fmt: skip
     return found
 

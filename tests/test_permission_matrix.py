@@ -35,6 +35,11 @@ EDITORS = frozenset({"secretary", "admin"})
 APPROVERS = frozenset({"chair"})
 CORRECTORS = frozenset({"chair", "admin"})
 STAFF = frozenset({"admin"})
+# A nämnd's pages (a § justerad at once, the extracts of a justerat protokoll): this world's
+# council is a råd, whose items have no § and whose minutes no extracts, so every visitor is
+# refused here; who may use them in a nämnd is tested in tests/minutes/views/
+# (test_immediate_views.py, test_extracts in tests/minutes/test_extracts.py) and below.
+NOT_IN_A_RAD = frozenset()
 
 MATRIX: dict[str, frozenset[str]] = {
     "published_file": PUBLIC,
@@ -76,6 +81,12 @@ MATRIX: dict[str, frozenset[str]] = {
     "drafting:document_edit": EDITORS,
     "drafting:document_delete": EDITORS,
     "drafting:document": MEMBERS,
+    "drafting:paragraph_review": NOT_IN_A_RAD,
+    "drafting:paragraph_submit": NOT_IN_A_RAD,
+    "drafting:paragraph_withdraw": NOT_IN_A_RAD,
+    "drafting:paragraph_extract_pdf": NOT_IN_A_RAD,
+    "drafting:extract_pdf": NOT_IN_A_RAD,
+    "drafting:extract_send": NOT_IN_A_RAD,
     "plans:list": EDITORS,
     "plans:plan": EDITORS,
     "plans:plan_revise": EDITORS,
@@ -172,6 +183,7 @@ def world(cast, settings, tmp_path):
             "goal_id": goal.pk,
             "activity_id": activity.pk,
             "revision": 1,
+            "extract_id": 1,
             "uidb64": "MQ",
             "token": "utgangen-nyckel",
         },

@@ -205,3 +205,18 @@ def test_behind_a_trusted_proxy_a_lockout_holds_one_client_not_everyone(client, 
     assert from_client("198.51.100.1, 198.51.100.66", factories.PASSWORD).status_code == 429
     # the secretary, from her own address, signs in
     assert from_client("198.51.100.7", factories.PASSWORD).status_code == 302
+
+
+def test_a_user_name_too_long_is_refused_in_words_not_a_500(client, cast):
+    """Django's sign-in form states the user name's maximum but does not check it: a name of
+    thousands of characters reached the lock-out's record (255 characters) and answered 500
+    on PostgreSQL."""
+    from axes.models import AccessAttempt
+
+    response = sign_in(client, "x" * 5000, "fel")
+    assert response.status_code == 200
+    assert "Användarnamnet är för långt (högst 150 tecken)." in page_text(response)
+    assert not AccessAttempt.objects.exists()
+    # a name of the longest allowed length is still tried, and counted when wrong
+    assert sign_in(client, "y" * 150, "fel").status_code == 200
+    assert AccessAttempt.objects.count() == 1

@@ -55,12 +55,13 @@ def submit_and_approve(draft, cast):
 
 
 def justera(minutes):
-    """Every signatory of a submitted protokoll signs it: the approved revision."""
+    """Every signatory of a submitted protokoll who has not yet signed it signs it: the approved
+    revision."""
     from minutes.services import justering
     from tests import factories
 
     revision = None
-    for signer in justering.signers(minutes):
+    for signer in justering.progress(minutes).missing:
         person = signer.person
         if person.user_id is None:
             factories.user(person_obj=person)

@@ -422,7 +422,9 @@ def test_search_finds_motions_votes_reservations_and_jav_of_public_paragraphs_on
         meeting_id=meeting.pk,
         date=meeting.date,
     )
-    assert [e.number for e in entries] == ["SN § 1", "SN § 2", "SN § 4"]
+    # the public §§, and the anslagsbevis of the justering (its own row, without a number)
+    assert [e.number for e in entries] == ["SN § 1", "SN § 2", "SN § 4", ""]
+    assert "anslag" in entries[-1].text.lower()
     text = entries[1].text
     for words in (
         "Bo Berg (M) yrkar avslag på förslaget.",
