@@ -75,6 +75,7 @@ class Migration(migrations.Migration):
                 ('down_on', models.DateField(verbose_name='tas ned den')),
                 ('kept_at', models.CharField(blank=True, max_length=255, verbose_name='förvaringsplats')),
                 ('secretary', models.CharField(blank=True, max_length=150, verbose_name='sekreterare')),
+                ('note', models.CharField(blank=True, max_length=500, verbose_name='anmärkning')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='skapad')),
                 ('council', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='announcements', to='councils.council', verbose_name='organ')),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='announcements', to='minutes.meeting', verbose_name='möte')),

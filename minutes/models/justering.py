@@ -228,6 +228,9 @@ class Announcement(models.Model):
     down_on = models.DateField(_("tas ned den"))
     kept_at = models.CharField(_("förvaringsplats"), max_length=255, blank=True)
     secretary = models.CharField(_("sekreterare"), max_length=150, blank=True)
+    # what the announcement says besides: a protokoll whose § was justerad at once says that
+    # the § has its own announcement and its own time to appeal
+    note = models.CharField(_("anmärkning"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("skapad"), default=timezone.now, editable=False)
 
     class Meta:

@@ -190,6 +190,9 @@ def attendance_update(
             raise InvalidInput("En person kan inte vara ersättare för sig själv.")
     taking_part = [e for e in entries if e.status]
     if minutes.meeting.council.numbers_paragraphs:
+        from minutes.services import justering  # justering builds on approval, which uses this
+
+        justering.check_attendance_open(minutes)
         _check_committee_attendance(taking_part, minutes.meeting.chaired_by_id)
     else:
         taking_part = [

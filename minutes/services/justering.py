@@ -21,6 +21,7 @@ A råd does none of this: its chair approves (minutes.services.approval.minutes_
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core import audit, legal_time
+from core.dates import long_date
 from councils.models import Person
 from minutes import tasks
 from minutes.models import (
@@ -50,7 +52,7 @@ from minutes.services import approval, paragraphs
 from minutes.services.errors import InvalidInput, NotAllowed
 from minutes.services.files import store_pdf
 from minutes.services.text import check_text
-from minutes.snapshot import MinutesSnapshot, build_snapshot, extract_snapshot
+from minutes.snapshot import AnslagSnapshot, MinutesSnapshot, build_snapshot, extract_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -333,13 +335,26 @@ def _post(minutes: Minutes, anslag: dict, **fields) -> Announcement:
 def post_protocol(
     minutes: Minutes, revision: ApprovedRevision, snapshot: MinutesSnapshot, anslag: dict, **extra
 ) -> Announcement:
-    """The justerat protokoll's announcement on the anslagstavla."""
+    """The justerat protokoll's announcement on the anslagstavla; a § of it justerad at once
+    was announced on its own, and its time to appeal ran from that day: the note says so."""
+    prefix = minutes.meeting.council.paragraph_prefix
+    earlier = Announcement.objects.filter(
+        meeting=minutes.meeting, kind=Announcement.Kind.PARAGRAPH
+    ).order_by("posted_on", "pk")
+    note = " ".join(
+        f"{paragraphs.paragraph_label(prefix, int(a.paragraphs))} justerades omedelbart och "
+        f"anslogs den {long_date(a.posted_on)}, med sista dag att överklaga "
+        f"{long_date(a.last_day_to_appeal)}."
+        for a in earlier
+        if a.paragraphs.isdigit() and a.last_day_to_appeal
+    )
     return _post(
         minutes,
         anslag,
         kind=Announcement.Kind.PROTOCOL,
         revision=revision,
         paragraphs=snapshot.paragraphs,
+        note=note[:500],
         **extra,
     )
 
@@ -506,20 +521,32 @@ def _paragraph_snapshot(
 
 
 def _adjust_paragraph(minutes, item, signatures, *, actor, request, now) -> Extract:
-    anslag = anslag_of(minutes, timezone.localdate(now))
-    snapshot, index = _paragraph_snapshot(
-        minutes, item, created=now, signed=signed_map(signatures), announcement=anslag
+    """The last signature of a § sent at once: the § is frozen exactly as its signatories read
+    it, the snapshot stored when it was sent (the page they signed shows that one), with their
+    signatures, the anslagsbevis and the day."""
+    day = timezone.localdate(now)
+    anslag = anslag_of(minutes, day)
+    submission = current_submission(minutes, item)
+    read = MinutesSnapshot.from_dict(submission.snapshot)
+    index = next(n for n, shown in enumerate(read.items) if shown.paragraph == item.paragraph)
+    signed = {(s.role, s.name): approval.signed_text(s.signed_at) for s in signatures}
+    snapshot = dataclasses.replace(
+        read,
+        created=now.astimezone(datetime.UTC).isoformat(),
+        signatories=tuple(
+            dataclasses.replace(s, signed=signed.get((s.role, s.name), ""))
+            for s in read.signatories
+        ),
+        anslag=AnslagSnapshot(**anslag),
+        # justerad at the meeting, not at the place and time set for the protokoll's justering
+        adjustment=f"Paragrafen justerades omedelbart {day.isoformat()}",
     )
     secretary = minutes.meeting.secretary.name if minutes.meeting.secretary else ""
     extract = store_extract(
         minutes=minutes,
         item=item,
         snapshot=extract_snapshot(
-            snapshot,
-            index,
-            certified_by=secretary,
-            certified_on=timezone.localdate(now),
-            adjusted_on=timezone.localdate(now),
+            snapshot, index, certified_by=secretary, certified_on=day, adjusted_on=day
         ),
         adjusted_at=now,
         immediate=True,
@@ -552,6 +579,9 @@ def record_paragraph_on_paper(*, item: AgendaItem, adjusted_at: datetime.datetim
     day = timezone.localdate(adjusted_at)
     anslag = anslag_of(minutes, day)
     snapshot, index = _paragraph_snapshot(minutes, item, created=adjusted_at, announcement=anslag)
+    snapshot = dataclasses.replace(
+        snapshot, adjustment=f"Paragrafen justerades omedelbart {day.isoformat()}"
+    )
     secretary = minutes.meeting.secretary.name if minutes.meeting.secretary else ""
     extract = store_extract(
         minutes=minutes,
@@ -704,6 +734,17 @@ def paragraphs_waiting(minutes: Minutes) -> list[str]:
         ).order_by("position")
         if paragraph_state(item) == "submitted"
     ]
+
+
+def check_attendance_open(minutes: Minutes) -> None:
+    """While a § waits for omedelbar justering its signatories and the facts they read stand:
+    the attendance (and so who justerar) does not change."""
+    waiting = paragraphs_waiting(minutes)
+    if waiting:
+        raise NotAllowed(
+            f"{', '.join(waiting)} väntar på omedelbar justering; närvaron kan ändras när den är "
+            "justerad eller tagen tillbaka."
+        )
 
 
 def fixed_items(minutes: Minutes) -> dict[int, int]:

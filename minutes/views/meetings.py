@@ -391,6 +391,10 @@ def _meeting_context(
         "minutes": minutes,
         "rights": page.rights,
         "can_edit": can_edit,
+        # a § out for omedelbar justering holds the submission and the attendance back
+        "waiting_paragraphs": justering.paragraphs_waiting(minutes)
+        if can_edit and meeting.council.numbers_paragraphs
+        else [],
         "returned": last_event
         if last_event and last_event.kind == MinutesEvent.Kind.RETURNED
         else None,

@@ -313,6 +313,11 @@ def test_a_paragraph_is_justerad_at_once_and_the_protokoll_later_holds_it_unchan
     snapshot = MinutesSnapshot.from_dict(revision.snapshot)
     shown = snapshot.items[2]
     assert shown.adjusted_on == "2026-03-09"
+    # the protokoll's announcement says the § had its own, and its own time to appeal
+    assert Announcement.objects.get(revision=revision).note == (
+        "SN § 3 justerades omedelbart och anslogs den 9 mars 2026, med sista dag att överklaga "
+        "30 mars 2026."
+    )
     assert {k: v for k, v in revision.snapshot["items"][2].items() if k != "adjusted_on"} == {
         k: v for k, v in frozen.items() if k != "adjusted_on"
     }
@@ -482,3 +487,47 @@ def test_a_failed_extract_does_not_stop_the_others_and_is_made_on_the_next_run(p
     assert justering.render_extracts(revision.pk) == 1
     assert justering.pending_extracts(revision) == []
     assert list(justering.revisions_missing_extracts()) == []
+
+
+@pytest.mark.django_db
+def test_a_paragraph_is_frozen_as_its_signatories_read_it(protokoll):
+    """What the walk-through found: the secretary changed the meeting while the § waited, and
+    the frozen extract showed what nobody had signed. The attendance (who justerar) cannot
+    change while it waits; the rest is frozen as it was sent."""
+    item = immediate(protokoll)
+    justering.paragraph_submit(item=item, actor=protokoll.users["Sekreterare"])
+    minutes = Minutes.objects.get(pk=protokoll.minutes.pk)
+    with pytest.raises(services.NotAllowed, match="närvaron kan ändras när"):
+        services.attendance_update(
+            minutes=minutes,
+            version=minutes.attendance_version,
+            entries=cf.attendance(protokoll),
+            others_present="Någon ny",
+            actor=None,
+        )
+    services.meeting_update(
+        meeting=minutes.meeting,
+        date=minutes.meeting.date,
+        start_time=datetime.time(9, 0),
+        end_time=datetime.time(11, 0),
+        place="Ett annat rum",
+        actor=None,
+    )
+    for who in SIGNERS:
+        record = justering.paragraph_sign(item=item, actor=protokoll.users[who])
+    frozen = MinutesSnapshot.from_dict(record.snapshot)
+    assert frozen.place_and_time == "Sessionssalen kl 13.00 – 16.00"  # as it was read
+    assert all(s.signed.startswith("Justerat elektroniskt") for s in frozen.signatories)
+    assert frozen.adjustment.startswith("Paragrafen justerades omedelbart ")
+    assert frozen.items[0].adjusted_on
+    from django.core.files.storage import default_storage
+
+    from tests.minutes import pdftext
+
+    pdf = default_storage.open(record.pdf_name).read()
+    words = " ".join(" ".join(line) for line in pdftext.raw_lines(pdf))
+    assert "Paragrafen är justerad omedelbart. Justeringen har tillkännagivits genom anslag." in (
+        words
+    )
+    assert "Protokollet är justerat." not in words
+    assert "Paragrafen justeras omedelbart." not in words  # the draft's words, replaced

@@ -79,8 +79,15 @@ def test_the_secretary_sends_and_each_signatory_signs(client, protokoll):
     response = client.post(url(c, "paragraph_submit"))
     assert response.status_code == 302 and response["Location"] == url(c, "paragraph_review")
     assert justering.paragraph_state(c.item) == "submitted"
-    text = page_text(client.get(meeting_url(c)))
+    meeting_page = client.get(meeting_url(c))
+    text = page_text(meeting_page)
     assert "Väntar på omedelbar justering (0 av 4)" in text
+    # while it waits, the protokoll is not offered for justering, nor its attendance for change
+    assert "SN § 3 väntar på omedelbar justering. Protokollet kan skickas för justering" in text
+    assert "Närvaron kan inte ändras medan SN § 3 väntar på omedelbar justering" in text
+    html = meeting_page.content.decode()
+    assert ">Skicka för justering</button>" not in html
+    assert 'name="attendance_version"' not in html
     page = client.get(url(c, "paragraph_review"))
     text = page_text(page)
     assert page.status_code == 200
