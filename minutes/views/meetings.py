@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -107,15 +107,12 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 def _review_link(minutes: Minutes, item) -> str:
     """Where a signatory justerar: the protokoll's review page, or the page of a § sent for
-    omedelbar justering (the meeting's page until that page exists)."""
+    omedelbar justering."""
     meeting = minutes.meeting
     args = [meeting.council.municipality.slug, meeting.council.slug, meeting.pk]
     if item is None:
         return reverse("drafting:review", args=args)
-    try:
-        return reverse("drafting:paragraph_review", args=[*args, item.pk])
-    except NoReverseMatch:
-        return reverse("drafting:meeting", args=args)
+    return reverse("drafting:paragraph_review", args=[*args, item.pk])
 
 
 def _waiting_for_signature(person: Person, today) -> list[dict]:
