@@ -241,7 +241,9 @@ def send_extract(dispatch_id: int) -> int:
     from minutes.models import ExtractDispatch
 
     dispatch = ExtractDispatch.objects.select_related(
-        "extract__minutes__meeting__council__municipality"
+        "extract__minutes__meeting__council__municipality",
+        "extract__minutes__meeting__secretary__user",
+        "sent_by",
     ).get(pk=dispatch_id)
     if dispatch.delivered_at is not None:  # a retry of one the mail server already took
         return 0
@@ -265,8 +267,15 @@ def send_extract(dispatch_id: int) -> int:
         text = render_to_string("minutes/email/extract.txt", context)
         html = render_to_string("minutes/email/extract.html", context)
     subject = f"Protokollsutdrag {council.name} {meeting.date:%Y-%m-%d} {extract.label}"
+    # a reply reaches the secretary who sent it (or the meeting's), not the no-reply sender
+    sender = dispatch.sent_by.email if dispatch.sent_by_id else ""
+    reply_to = sender or _email(meeting.secretary)
     message = EmailMultiAlternatives(
-        subject, text, settings.DEFAULT_FROM_EMAIL, to=[dispatch.email]
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        to=[dispatch.email],
+        reply_to=[reply_to] if reply_to else None,
     )
     message.attach_alternative(html, "text/html")
     message.attach(extract.file_name, pdf, "application/pdf")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,8 +59,15 @@ def workspace(request: HttpRequest) -> HttpResponse:
         councils = list({m.council_id: m.council for m in memberships}.values())
         editable = {m.council_id for m in memberships if m.role in access.EDITOR_ROLES}
     council_ids = [c.pk for c in councils]
+    # a draft returned by the chair (or a justerare) says so: it waits for the secretary
+    last_event = (
+        MinutesEvent.objects.filter(minutes=OuterRef("pk"), item__isnull=True)
+        .order_by("-id")
+        .values("kind")[:1]
+    )
     drafts = list(
         Minutes.objects.filter(meeting__council_id__in=council_ids, status=Minutes.Status.DRAFT)
+        .annotate(last_event=Subquery(last_event))
         .select_related("meeting__council__municipality")
         .order_by("meeting__date")[:50]
     )

@@ -394,6 +394,8 @@ def test_the_secretary_sends_the_extract_to_the_paragraphs_recipients(
     assert "Socialförvaltningen" in html
     assert 'value="ekonomi@arboga.example"' in html  # prefilled: the recipient is an address
     mail.outbox.clear()
+    cast.secretary.email = "sara@arboga.example"
+    cast.secretary.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url, {"email_0": "sf@arboga.example", "email_1": "ekonomi@arboga.example"}
@@ -402,6 +404,7 @@ def test_the_secretary_sends_the_extract_to_the_paragraphs_recipients(
     assert sorted(m.to[0] for m in mail.outbox) == ["ekonomi@arboga.example", "sf@arboga.example"]
     message = mail.outbox[0]
     assert message.subject == "Protokollsutdrag Förebyggande rådet 2026-03-09 SN § 2"
+    assert message.reply_to == ["sara@arboga.example"]  # a reply reaches the secretary
     ((name, pdf, kind),) = message.attachments
     assert name == extract.file_name and kind == "application/pdf"
     assert hashlib.sha256(pdf).hexdigest() == extract.pdf_sha256

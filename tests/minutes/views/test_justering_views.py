@@ -285,7 +285,9 @@ def test_a_return_voids_the_signatures(client, protokoll):
     )
     assert "Protokollet är återsänt till sekreteraren." in page_text(returned)
     assert fresh(protokoll).status == Minutes.Status.DRAFT
-    # the secretary reads who returned it, and why
+    # the secretary's workspace flags it, and the meeting page says who returned it, and why
+    workspace = page_text(as_(client, protokoll, "Sekreterare").get(reverse("drafting:workspace")))
+    assert "Förebyggande rådet 9 mars 2026 Återsänt – se kommentaren" in workspace
     meeting_page = page_text(as_(client, protokoll, "Sekreterare").get(u("meeting", protokoll)))
     assert "Återsänt av Bo Berg" in meeting_page and "Rätta § 3." in meeting_page
     submit(protokoll)
