@@ -167,14 +167,20 @@ def minutes_withdraw(*, minutes: Minutes, actor, request=None) -> Minutes:
     return minutes
 
 
-@transaction.atomic
-def minutes_return(*, minutes: Minutes, actor, comment: str, request=None) -> Minutes:
-    """The approver sends the draft back to the secretary with a comment."""
-
+def return_comment(comment: str) -> str:
+    """What a return says, checked: the secretary must be told what to change."""
     check_text(comment)
     comment = comment.strip()
     if not comment:
         raise InvalidInput("Skriv vad som behöver ändras.")
+    return comment
+
+
+@transaction.atomic
+def minutes_return(*, minutes: Minutes, actor, comment: str, request=None) -> Minutes:
+    """The approver sends the draft back to the secretary with a comment."""
+
+    comment = return_comment(comment)
     minutes = _lock(minutes)
     if minutes.status != Minutes.Status.SUBMITTED:
         terms = minutes.meeting.council.terms

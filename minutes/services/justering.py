@@ -51,7 +51,6 @@ from minutes.pdf import render_minutes_pdf
 from minutes.services import approval, paragraphs
 from minutes.services.errors import InvalidInput, NotAllowed
 from minutes.services.files import store_pdf
-from minutes.services.text import check_text
 from minutes.snapshot import AnslagSnapshot, MinutesSnapshot, build_snapshot, extract_snapshot
 
 logger = logging.getLogger(__name__)
@@ -461,10 +460,7 @@ def paragraph_withdraw(*, item: AgendaItem, actor, request=None) -> AgendaItem:
 @transaction.atomic
 def paragraph_return(*, item: AgendaItem, actor, comment: str, request=None) -> AgendaItem:
     """The chair or a justerare returns the § with a comment: the signatures are void."""
-    check_text(comment)
-    comment = comment.strip()
-    if not comment:
-        raise InvalidInput("Skriv vad som behöver ändras.")
+    comment = approval.return_comment(comment)
     minutes, item = _lock_item(item)
     if paragraph_state(item) != "submitted":
         raise NotAllowed("Paragrafen väntar inte på omedelbar justering.")
@@ -538,17 +534,32 @@ def _adjust_paragraph(minutes, item, signatures, *, actor, request, now) -> Extr
             for s in read.signatories
         ),
         anslag=AnslagSnapshot(**anslag),
-        # justerad at the meeting, not at the place and time set for the protokoll's justering
-        adjustment=f"Paragrafen justerades omedelbart {day.isoformat()}",
     )
+    extract = _freeze_paragraph(minutes, item, snapshot, index, anslag=anslag, at=now, actor=actor)
+    audit.record(
+        "paragraph.adjusted", request=request, actor=actor, obj=item, sha256=extract.pdf_sha256
+    )
+    return extract
+
+
+def _freeze_paragraph(
+    minutes, item, snapshot: MinutesSnapshot, index: int, *, anslag: dict, at, actor, **posted
+) -> Extract:
+    """A § justerad at once (here or on paper), frozen as its extract from ``snapshot`` (the
+    protokoll as it stood, the § its ``index``-th item), with the event and its announcement."""
+    day = datetime.date.fromisoformat(anslag["posted_on"])
     secretary = minutes.meeting.secretary.name if minutes.meeting.secretary else ""
+    # justerad at the meeting, not at the place and time set for the protokoll's justering
+    snapshot = dataclasses.replace(
+        snapshot, adjustment=f"Paragrafen justerades omedelbart {day.isoformat()}"
+    )
     extract = store_extract(
         minutes=minutes,
         item=item,
         snapshot=extract_snapshot(
             snapshot, index, certified_by=secretary, certified_on=day, adjusted_on=day
         ),
-        adjusted_at=now,
+        adjusted_at=at,
         immediate=True,
     )
     approval._event(minutes, MinutesEvent.Kind.APPROVED, actor, item=item)
@@ -558,12 +569,7 @@ def _adjust_paragraph(minutes, item, signatures, *, actor, request, now) -> Extr
         kind=Announcement.Kind.PARAGRAPH,
         extract=extract,
         paragraphs=str(item.paragraph),
-    )
-    from minutes import search
-
-    search.index_meeting(minutes.meeting_id)
-    audit.record(
-        "paragraph.adjusted", request=request, actor=actor, obj=item, sha256=extract.pdf_sha256
+        **posted,
     )
     return extract
 
@@ -579,29 +585,10 @@ def record_paragraph_on_paper(*, item: AgendaItem, adjusted_at: datetime.datetim
     day = timezone.localdate(adjusted_at)
     anslag = anslag_of(minutes, day)
     snapshot, index = _paragraph_snapshot(minutes, item, created=adjusted_at, announcement=anslag)
-    snapshot = dataclasses.replace(
-        snapshot, adjustment=f"Paragrafen justerades omedelbart {day.isoformat()}"
-    )
-    secretary = minutes.meeting.secretary.name if minutes.meeting.secretary else ""
-    extract = store_extract(
-        minutes=minutes,
-        item=item,
-        snapshot=extract_snapshot(
-            snapshot, index, certified_by=secretary, certified_on=day, adjusted_on=day
-        ),
-        adjusted_at=adjusted_at,
-        immediate=True,
-    )
-    approval._event(minutes, MinutesEvent.Kind.APPROVED, None, item=item)
-    _post(
-        minutes,
-        anslag,
-        kind=Announcement.Kind.PARAGRAPH,
-        extract=extract,
-        paragraphs=str(item.paragraph),
+    return _freeze_paragraph(
+        minutes, item, snapshot, index, anslag=anslag, at=adjusted_at, actor=None,
         created_at=adjusted_at,
-    )
-    return extract
+    )  # fmt: skip
 
 
 def store_extract(

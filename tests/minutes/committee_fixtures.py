@@ -150,3 +150,32 @@ def save(item: AgendaItem, deliberation, **kwargs) -> int:
         actor=None,
         **kwargs,
     )
+
+
+def signing(cast) -> Committee:
+    """A nämnd's meeting of 9 March 2026 (its fourteen days ran out on 23 March) with four §§
+    whose decisions are written, and its signatories, each of whom can sign in: the secretary
+    Sara Sekreterare, the chair Anna Ek and the justerare Bo Berg and Eva Grön. ``c.users``
+    maps "Sekreterare", "Ordförande" and the justerare's names to their accounts; ``c.minutes``
+    is the draft."""
+    from tests import factories
+
+    c = committee(cast)
+    minutes = meeting(c)
+    held = minutes.meeting
+    held.secretary = cast.secretary.person
+    held.save(update_fields=["secretary"])
+    c.users = {
+        "Sekreterare": cast.secretary,
+        "Ordförande": cast.chair,
+        "Bo Berg": factories.user("boberg", person_obj=c["Bo Berg"]),
+        "Eva Grön": factories.user("evagron", person_obj=c["Eva Grön"]),
+    }
+    for position in range(1, 5):
+        save(
+            item_at(minutes, position),
+            None,
+            parts=services.PartsInput(decision_points="Nämnden beslutar."),
+        )
+    c.minutes = Minutes.objects.get(pk=minutes.pk)
+    return c

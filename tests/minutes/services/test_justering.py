@@ -35,26 +35,12 @@ SIGNED_DAY = datetime.datetime(2026, 3, 16, 10, 0, tzinfo=datetime.UTC)  # a Mon
 
 @pytest.fixture
 def protokoll(cast):
-    """A nämnd's meeting with four §§, its secretary, chair (Anna Ek) and justerare (Bo Berg,
-    Eva Grön), each of whom can sign in."""
-    c = cf.committee(cast)
-    minutes = cf.meeting(c)
-    meeting = minutes.meeting
-    meeting.secretary = cast.secretary.person
-    meeting.save(update_fields=["secretary"])
-    c.users = {
-        "Sekreterare": cast.secretary,
-        "Ordförande": cast.chair,
-        "Bo Berg": factories.user("boberg", person_obj=c["Bo Berg"]),
-        "Eva Grön": factories.user("evagron", person_obj=c["Eva Grön"]),
-    }
+    """The nämnd's meeting and its four signatories (committee_fixtures.signing), who read
+    e-mail at signer0…signer3@arboga.example."""
+    c = cf.signing(cast)
     for n, user in enumerate(c.users.values()):
         user.email = f"signer{n}@arboga.example"
         user.save(update_fields=["email"])
-    for position in range(1, 5):
-        item = cf.item_at(minutes, position)
-        cf.save(item, None, parts=services.PartsInput(decision_points="Nämnden beslutar."))
-    c.minutes = Minutes.objects.get(pk=minutes.pk)
     return c
 
 

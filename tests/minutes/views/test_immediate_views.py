@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
-from minutes import services
 from minutes.models import AgendaItem, Announcement, Extract
 from minutes.services import justering
 from tests import factories
@@ -25,24 +24,10 @@ SIGNERS = ("Sekreterare", "Ordförande", "Bo Berg", "Eva Grön")
 
 @pytest.fixture
 def protokoll(cast):
-    """A nämnd's meeting with four §§ (§ 3 flagged for omedelbar justering), its secretary,
-    chair (Anna Ek) and justerare (Bo Berg, Eva Grön), each of whom can sign in."""
-    c = cf.committee(cast)
-    minutes = cf.meeting(c)
-    meeting = minutes.meeting
-    meeting.secretary = cast.secretary.person
-    meeting.save(update_fields=["secretary"])
-    c.users = {
-        "Sekreterare": cast.secretary,
-        "Ordförande": cast.chair,
-        "Bo Berg": factories.user("boberg", person_obj=c["Bo Berg"]),
-        "Eva Grön": factories.user("evagron", person_obj=c["Eva Grön"]),
-    }
-    for position in range(1, 5):
-        item = cf.item_at(minutes, position)
-        cf.save(item, None, parts=services.PartsInput(decision_points="Nämnden beslutar."))
-    c.minutes = minutes
-    c.item = cf.item_at(minutes, 3)
+    """The nämnd's meeting and its four signatories (committee_fixtures.signing), § 3 flagged
+    for omedelbar justering (``c.item``)."""
+    c = cf.signing(cast)
+    c.item = cf.item_at(c.minutes, 3)
     AgendaItem.objects.filter(pk=c.item.pk).update(immediate_adjustment=True)
     c.item.refresh_from_db()
     return c

@@ -30,25 +30,8 @@ SIGNED = re.compile(r"Justerat elektroniskt \d{4}-\d\d-\d\d kl\. \d\d\.\d\d")
 
 @pytest.fixture
 def protokoll(cast):
-    """A nämnd's meeting (9 March 2026, so the fourteen days ran out on 23 March) with four §§,
-    its secretary Sara Sekreterare, chair Anna Ek and justerare Bo Berg and Eva Grön, each of
-    whom can sign in."""
-    c = cf.committee(cast)
-    minutes = cf.meeting(c)
-    meeting = minutes.meeting
-    meeting.secretary = cast.secretary.person
-    meeting.save(update_fields=["secretary"])
-    c.users = {
-        "Sekreterare": cast.secretary,
-        "Ordförande": cast.chair,
-        "Bo Berg": factories.user("boberg", person_obj=c["Bo Berg"]),
-        "Eva Grön": factories.user("evagron", person_obj=c["Eva Grön"]),
-    }
-    for position in range(1, 5):
-        item = cf.item_at(minutes, position)
-        cf.save(item, None, parts=services.PartsInput(decision_points="Nämnden beslutar."))
-    c.minutes = Minutes.objects.get(pk=minutes.pk)
-    return c
+    """The nämnd's meeting and its four signatories (committee_fixtures.signing)."""
+    return cf.signing(cast)
 
 
 def u(name: str, c) -> str:
