@@ -13,6 +13,7 @@ from minutes.models.approval import (
     Signature,
 )
 from minutes.models.deliberation import Ballot, Disqualification, Motion, Reservation, Vote
+from minutes.models.files import FileDigest
 from minutes.models.items import (
     AgendaItem,
     AgendaItemSection,
@@ -43,6 +44,7 @@ __all__ = [
     "Disqualification",
     "Extract",
     "ExtractDispatch",
+    "FileDigest",
     "ItemDocument",
     "Meeting",
     "Minutes",

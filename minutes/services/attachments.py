@@ -16,17 +16,20 @@ from minutes import uploads
 from minutes.models import AgendaItem, ItemDocument
 from minutes.services.drafting import lock_draft_item
 from minutes.services.errors import InvalidInput
-from minutes.services.files import file_storage
+from minutes.services.files import file_storage, record_digest
 from minutes.services.text import check_text
 
 
 def _file_digest(upload) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
+    """The upload's SHA-256 and size; its SHA-512 is kept beside them (``record_digest``)."""
+    digest, long_digest, size = hashlib.sha256(), hashlib.sha512(), 0
     upload.seek(0)
     for chunk in upload.chunks():
         digest.update(chunk)
+        long_digest.update(chunk)
         size += len(chunk)
     upload.seek(0)
+    record_digest(digest.hexdigest(), long_digest.hexdigest(), size)
     return digest.hexdigest(), size
 
 

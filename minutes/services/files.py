@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 
+from minutes.models import FileDigest
 from minutes.services.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -77,4 +78,51 @@ def store_pdf(pdf: bytes, *, storage_alias: str = "default", folder: str = "minu
             saved = storage.save(name, ContentFile(pdf))
             if saved != name:  # a concurrent writer stored the same bytes first
                 storage.delete(saved)
+    record_digest(digest, hashlib.sha512(pdf).hexdigest(), len(pdf))
     return StoredPdf(name, digest, len(pdf))
+
+
+def record_digest(sha256: str, sha512: str, size: int, *, model=FileDigest) -> None:
+    """Keep a stored file's SHA-512 beside the SHA-256 that names it (``FileDigest``; a
+    migration passes its historical model); the same content stored twice, or by two writers at
+    once, keeps its one row."""
+    model.objects.bulk_create(
+        [model(sha256=sha256, sha512=sha512, size=size)], ignore_conflicts=True
+    )
+
+
+def record_missing_digests(
+    files: list[tuple[str, str, str]], *, model=FileDigest
+) -> tuple[int, int]:
+    """Compute the SHA-512 of stored files that have none yet: ``files`` are (storage alias,
+    name, SHA-256). A file whose bytes no longer match its SHA-256, or that cannot be read, is
+    skipped and logged (``manage.py verify_documents`` reports those). Returns (recorded,
+    skipped)."""
+    known = set(
+        model.objects.filter(sha256__in={sha for _a, _n, sha in files}).values_list(
+            "sha256", flat=True
+        )
+    )
+    recorded = skipped = 0
+    for alias, name, sha256 in files:
+        if not name or sha256 in known:
+            continue
+        sha256_of, sha512_of, size = hashlib.sha256(), hashlib.sha512(), 0
+        try:
+            with storages[alias].open(name, "rb") as stored:
+                for chunk in iter(lambda f=stored: f.read(1 << 20), b""):
+                    sha256_of.update(chunk)
+                    sha512_of.update(chunk)
+                    size += len(chunk)
+        except (OSError, *STORAGE_ERRORS) as error:
+            logger.warning("no SHA-512 for %s in %s: %s", name, alias, error)
+            skipped += 1
+            continue
+        if sha256_of.hexdigest() != sha256:
+            logger.warning("no SHA-512 for %s in %s: its SHA-256 does not match", name, alias)
+            skipped += 1
+            continue
+        record_digest(sha256, sha512_of.hexdigest(), size, model=model)
+        known.add(sha256)
+        recorded += 1
+    return recorded, skipped
