@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "councils",
     "minutes",
     "actionplans",
+    "opendata",
 ]
 
 MIDDLEWARE = [

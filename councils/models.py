@@ -31,6 +31,8 @@ RESERVED_SLUGS = frozenset(
         "flode",
         "om",
         "tillganglighet",
+        "oparl",
+        "oppna-data",
     }
 )
 
@@ -44,6 +46,11 @@ def language_prefixes() -> frozenset[str]:
 # Second path segments a municipality's own pages use (/<kommun>/anslagstavla/): a council
 # with such a slug would be unreachable.
 RESERVED_COUNCIL_SLUGS = frozenset({"anslagstavla"})
+
+
+# Creative Commons Zero: the default licence of a municipality's open data (lag 2022:818 asks
+# that data be reusable with as few conditions as possible).
+CC0 = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 
 def validate_not_reserved(value: str) -> None:
@@ -65,6 +72,16 @@ class Municipality(models.Model):
         max_length=60,
         help_text=_("Används i protokollets avslutningsrad, till exempel ”Arboga den 24/2- 2020”."),
     )
+    open_data_license = models.URLField(
+        _("licens för öppna data"),
+        default=CC0,
+        blank=True,
+        help_text=_(
+            "Licensen för det som kommunens råd och nämnder publicerar som öppna data (API och "
+            "nedladdning), som en adress. Tom betyder CC0, som inte begränsar någon "
+            "användning."
+        ),
+    )
 
     class Meta:
         verbose_name = _("kommun")
@@ -73,6 +90,11 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def license_url(self) -> str:
+        """The licence of the municipality's open data: the one it set, else CC0."""
+        return self.open_data_license or CC0
 
 
 validate_paragraph_prefix = RegexValidator(

@@ -245,7 +245,11 @@ def kwargs_for(name: str, pattern, world) -> dict:
         "token": "utgangen-nyckel",
         "filename": "lagesbild.pdf",
         "sha256": "0" * 64,
+        "key": "1",
+        "kind": "meeting",
     }
+    if name == "published_export":
+        values["filename"] = "oppna-data-2026-12-01.zip"
     if name in ("drafting:review",):
         values["meeting_id"] = world["submitted"].meeting_id
     if name in ("drafting:correction", "drafting:internal_pdf"):
@@ -298,6 +302,8 @@ def pages(world) -> list[tuple[str, str | None, str, dict | None]]:
         ("meeting in English", None, f"/en{council}{submitted.date:%Y-%m-%d}/", None),
         ("search in English", None, "/en/sok/?q=trygghet", None),
         ("anslagstavla in English", None, "/en/arboga/anslagstavla/", None),
+        ("öppna data in English", None, "/en/oppna-data/", None),
+        ("öppna data about a nämnd", None, "/oppna-data/arboga/socialnamnden/", None),
         ("staff meeting, submitted", "secretary", f"{staff}{submitted.pk}/", None),
         ("staff meeting, approved", "secretary", f"{staff}{world['approved'].meeting_id}/", None),
         ("staff meeting, as the chair", "chair", f"{staff}{submitted.pk}/", None),
@@ -376,7 +382,7 @@ def test_every_public_and_staff_page_passes_the_nu_html_checker(tmp_path):
         "plans:goal", "plans:activity", "plans:follow_up", "plans:item_link", "accounts:login", "accounts:profile",
         "review, wrong password", "nämnd: protokoll page", "nämnd: § page with deliberation",
         "minutes:noticeboard", "minutes:noticeboard_archive", "anslagstavla in English",
-        "nämnd: staff meeting with attendance",
+        "nämnd: staff meeting with attendance", "opendata:page", "öppna data about a nämnd",
     ):  # fmt: skip
         assert label in rendered, f"{label} gave no HTML page to check"
     errors = check([tmp_path / name for name in files])

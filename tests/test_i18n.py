@@ -120,6 +120,7 @@ PAGES = [
     (PLANS, "Handlingsplaner och verksamhetsberättelser", "Action plans and annual reports"),
     (PLAN, "Mål och insatser", "Goals and activities"),
     ("/tillganglighet/", "Tillgänglighetsredogörelse", "Accessibility statement"),
+    ("/oppna-data/", "Hela arkivet som en fil", "The whole archive as one file"),
 ]
 
 

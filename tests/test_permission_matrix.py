@@ -124,6 +124,15 @@ MATRIX: dict[str, frozenset[str]] = {
     "minutes:approved_pdf": PUBLIC,
     "minutes:approved_pdf_revision": PUBLIC,
     "minutes:draft_preview": MEMBERS,
+    # open data (issue 20): the OParl API, the page about it and the published export
+    "oparl:system": PUBLIC,
+    "oparl:bodies": PUBLIC,
+    "oparl:body_list": PUBLIC,
+    "oparl:organization_meetings": PUBLIC,
+    "oparl:detail": PUBLIC,
+    "opendata:page": PUBLIC,
+    "opendata:council": PUBLIC,
+    "published_export": PUBLIC,
 }
 # The Django admin, whole: staff only (it sends everyone else to its own sign-in page).
 ADMIN_NAMESPACE = "admin:"
@@ -193,6 +202,10 @@ def world(cast, settings, tmp_path):
                 "filename": f"arboga-forebyggande-radet-{approved_day}.pdf",
             },
             "drafting:document": {"filename": "berattelse.pdf"},
+            "published_export": {"sha256": "0" * 64, "filename": "oppna-data-2026-12-01.zip"},
+            "oparl:body_list": {"key": str(cast.municipality.pk), "kind": "meeting"},
+            "oparl:organization_meetings": {"key": str(cast.council.pk)},
+            "oparl:detail": {"kind": "meeting", "key": str(approved.minutes.meeting_id)},
             "drafting:internal_pdf": {"meeting_id": approved.minutes.meeting_id},
             "drafting:correction": {"meeting_id": approved.minutes.meeting_id},
             "minutes:meeting": {"date": approved_day},

@@ -28,6 +28,10 @@ PUBLIC = [
     "/en/arboga/",
     "/en/arboga/forebyggande-radet/",
     "/en/arboga/forebyggande-radet/2020-02-24/",
+    # open data (issue 20)
+    "/oppna-data/",
+    "/oppna-data/arboga/socialnamnden/",
+    "/en/oppna-data/",
 ]
 
 

@@ -113,3 +113,24 @@ def test_nginx_and_the_app_answer_a_range_alike(nginx, live_server, cast, draft)
         assert by_nginx[1] == by_app[1], asked
         if status == 206:
             assert by_nginx[2] == by_app[2], asked
+
+
+def test_nginx_serves_the_open_data_export(nginx, cast, draft, tmp_path):
+    """The zip archive that the "Öppna data" page offers, with the app's headers (issue 20)."""
+    import hashlib
+    import io
+
+    from django.core.management import call_command
+
+    from opendata import export
+
+    submit_and_approve(draft, cast)
+    call_command("export_open_data", str(tmp_path / "data"), "--publish", stdout=io.StringIO())
+    made = export.latest()
+    served = get(f"{nginx}{export.url_of(made)}")
+    body = served.read()
+    assert served.status == 200 and hashlib.sha256(body).hexdigest() == made.sha256
+    assert served.headers["Content-Type"] == "application/zip"
+    assert served.headers["ETag"] == f'"{made.sha256}"'
+    assert "attachment" in served.headers["Content-Disposition"]
+    assert get(f"{nginx}/filer/oppna-data/{made.sha256}/../../nginx.conf").status == 404
