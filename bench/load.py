@@ -8,6 +8,14 @@ with wrk at 8 connections from 127.0.0.1, each scenario cycling through many add
   council page, meeting page, search        p95 <= 50 ms
   the Django download path (302 to the file) >= 1,500 requests/s
   an immutable published PDF through nginx   >= 0.8 x a plain static file of the same size
+  OParl list page, OParl object              p95 <= 50 ms
+
+Before the servers start it builds the OParl API's stored objects (manage.py refresh_open_data
+--all after seeding, else what is pending) and prints how long that took; after the wrk
+scenarios it crawls the whole API through nginx as a client would (bench/oparl_crawl.py: every
+list of every body page by page, then every object by its id, 8 threads with keep-alive) and
+prints objects, requests, time, requests/s and the p95 of a list page; it fails if any answer
+is not 200.
 
 Usage: python bench/load.py [--meetings N] [--database-url URL] [--duration S] [--workers W]
 
@@ -29,10 +37,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import oparl_crawl
 from bench.nginxconf import free_port, nginx_config, wait_for
 
 BASE = Path(__file__).resolve().parent.parent
@@ -41,6 +51,10 @@ CONNECTIONS = 8
 TARGET_P95_MS = 50.0
 TARGET_DOWNLOAD_RPS = 1500.0
 TARGET_NGINX_RATIO = 0.8
+# The OParl ids' host. Fixed rather than nginx's (random) port, so that the stored objects stay
+# as they are from one run to the next (a new SITE_URL rebuilds every one); the crawler and wrk
+# ask 127.0.0.1:<port> for the paths of these URLs.
+OPARL_SITE = "http://protokollet-bench.invalid"
 SEARCHES = [
     "trygghet",
     "brott",
@@ -155,6 +169,7 @@ def main() -> None:
         "PUBLISHED_ROOT": str(work / "published"),
         "STATIC_ROOT": str(work / "static"),
         "PDF_WARM_START": "0",
+        "SITE_URL": OPARL_SITE,
     }
     if args.database_url.startswith("postgres"):
         name = args.database_url.rsplit("/", 1)[1]
@@ -174,11 +189,14 @@ def main() -> None:
             capture=True,
         ).strip()
     )
-    if count < args.meetings:
+    seeded = count < args.meetings
+    if seeded:
         print(f"Seeding {args.meetings - count:,} meetings into {args.database_url} …")
         manage(env, "seed_bench", "--meetings", str(args.meetings - count))
         count = args.meetings
     manage(env, "collectstatic", "--noinput", "-v0")
+    if not args.loadtest:
+        build_open_data(env, count, seeded=seeded)
 
     # Addresses: a random sample of councils, meetings and their files, in one query each.
     sample = json.loads(
@@ -271,6 +289,15 @@ def main() -> None:
         if args.loadtest:
             loadtest(sample, web_port, work, args, count)
             return
+        oparl = oparl_crawl.list_sample(web_port, OPARL_SITE)
+        scenarios += [
+            ("OParl list page", oparl["lists"], "p95"),
+            (
+                "OParl object (meeting)",
+                random.Random(8).sample(oparl["meetings"], min(500, len(oparl["meetings"]))),
+                "p95",
+            ),
+        ]
         print(
             f"\n{count:,} approved meetings, {args.database_url.split(':')[0]}, gunicorn "
             f"{args.workers} workers behind nginx, wrk {CONNECTIONS} connections, "
@@ -300,12 +327,66 @@ def main() -> None:
             f"{ratio:.2f} (target >= {TARGET_NGINX_RATIO}: "
             f"{'met' if ratio >= TARGET_NGINX_RATIO else 'NOT met'})"
         )
+        print(
+            f"\nOParl list page: {len(oparl['lists'])} pages (first and links.next) of the "
+            "meeting lists of the bodies and of a sample of organisations"
+        )
+        crawl_open_data(web_port)
     finally:
         web.terminate()
         gunicorn.terminate()
         web.wait(10)
         gunicorn.wait(10)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def build_open_data(env: dict, count: int, *, seeded: bool) -> None:
+    """The API's stored objects for the seeded record, timed: everything after seeding (bulk
+    rows send no signals), else what is pending (nothing, on a database built before)."""
+    stored = int(
+        manage(
+            env,
+            "shell",
+            "--no-imports",
+            "-c",
+            "from opendata.models import OParlObject as O; print(O.objects.count())",
+            capture=True,
+        ).strip()
+    )
+    everything = seeded or stored == 0
+    print(f"Building the open data (OParl) for {count:,} meetings …")
+    started = time.perf_counter()
+    said = manage(
+        env, "refresh_open_data", *(["--all"] if everything else []), capture=True
+    ).strip()
+    label = "--all, from the record" if everything else "what is pending"
+    print(f"  refresh_open_data ({label}): {time.perf_counter() - started:.1f} s  [{said}]")
+
+
+def crawl_open_data(port: int) -> None:
+    """A full crawl of the API through nginx; exits non-zero on any answer but 200."""
+    print(
+        f"\nOParl crawl through nginx: {oparl_crawl.WORKERS} threads with keep-alive, "
+        f"lists with limit={oparl_crawl.LIMIT}, then every object by its id"
+    )
+    try:
+        c = oparl_crawl.crawl(port, OPARL_SITE)
+    except oparl_crawl.CrawlError as error:
+        raise SystemExit(f"OParl crawl failed: {error}") from None
+    p95 = oparl_crawl.percentile(c.list_seconds, 0.95) * 1000
+    print(
+        f"  {c.objects:,} objects ({', '.join(f'{k} {n:,}' for k, n in sorted(c.kinds.items()))})"
+    )
+    print(
+        f"  {c.requests:,} requests ({c.list_pages:,} pages of {c.lists} lists) in "
+        f"{c.seconds:.1f} s: {c.rps:,.0f} requests/s"
+    )
+    print(
+        f"  list page p50 {oparl_crawl.percentile(c.list_seconds, 0.5) * 1000:.1f} ms, "
+        f"p95 {p95:.1f} ms (target <= {TARGET_P95_MS:.0f} ms: "
+        f"{'met' if p95 <= TARGET_P95_MS else 'NOT met'}); object p95 "
+        f"{oparl_crawl.percentile(c.object_seconds, 0.95) * 1000:.1f} ms"
+    )
 
 
 LOADTEST_CONNECTIONS = 50
