@@ -186,6 +186,12 @@ def build_body(municipality_id: int) -> list[Built]:
     body_id = municipality.pk
     body_url = api_url("body", str(body_id))
     councils = list(Council.objects.filter(municipality=municipality).order_by("pk"))
+    # the public page of each council, where its members are listed
+    council_pages = {
+        c.pk: absolute(reverse("minutes:council", args=[municipality.slug, c.slug]))
+        for c in councils
+    }
+    municipality_page = absolute(reverse("minutes:municipality", args=[municipality.slug]))
     memberships = list(
         Membership.objects.filter(council__municipality=municipality)
         .select_related("person")
@@ -209,6 +215,7 @@ def build_body(municipality_id: int) -> list[Built]:
             "name": f"Mandatperioden {year}–{year + 4}",
             "startDate": start,
             "endDate": end,
+            "web": municipality_page,
         }
         built.append(Built("legislativeterm", f"{body_id}-{year}", data, body_id))
         terms.append(built[-1])
@@ -257,6 +264,7 @@ def build_body(municipality_id: int) -> list[Built]:
             "person": api_url("person", person_key(body_id, m.person_id)),
             "organization": api_url("organization", str(m.council_id)),
             "role": m.title or str(m.get_role_display()),
+            "web": council_pages[m.council_id],
             "votingRight": m.role in VOTING_ROLES,
             "startDate": m.start_date.isoformat(),
         }
@@ -272,7 +280,9 @@ def build_body(municipality_id: int) -> list[Built]:
         people[m.person_id] = m.person
 
     for person_id, person in sorted(people.items()):
-        data = {"body": body_url, "name": person.name}
+        # the page of the council they sit on (the first, when several)
+        first = by_person[person_id][0].organization_id
+        data = {"body": body_url, "name": person.name, "web": council_pages[first]}
         # OParl embeds a person's memberships, without the back reference to the person
         data["membership"] = [embed(one) for one in by_person[person_id]]
         built.append(Built("person", person_key(body_id, person_id), data, body_id))
@@ -302,7 +312,7 @@ def build_body(municipality_id: int) -> list[Built]:
         "license": municipality.license_url,
         **lists,
         "legislativeTerm": [embed(t) for t in terms],
-        "web": absolute(reverse("minutes:municipality", args=[municipality.slug])),
+        "web": municipality_page,
     }
     built.append(Built("body", str(body_id), body, body_id))
     return built
@@ -325,6 +335,7 @@ def _file(
     meeting_url: str,
     item_urls: tuple[str, ...] = (),
     license_url: str,
+    web: str,
     created: datetime.datetime | None,
     body_id: int,
     council_id: int,
@@ -337,6 +348,7 @@ def _file(
         "accessUrl": absolute(url),
         "downloadUrl": absolute(url),
         "fileLicense": license_url,
+        "web": web,
         "meeting": [meeting_url],
     }
     if size:  # unknown for a notice stored before its size was
@@ -462,7 +474,12 @@ def build_meeting(meeting_id: int) -> list[Built]:
     digests = dict(FileDigest.objects.filter(sha256__in=hashes).values_list("sha256", "sha512"))
 
     built: list[Built] = []
-    common = {"digests": digests, "meeting_url": meeting_url, "license_url": license_url}
+    common = {
+        "digests": digests,
+        "meeting_url": meeting_url,
+        "license_url": license_url,
+        "web": absolute(page),
+    }
     where = {"body_id": body_id, "council_id": council.pk}
     day = meeting.date
 
@@ -556,7 +573,7 @@ def build_meeting(meeting_id: int) -> list[Built]:
         location = Built(
             "location",
             str(meeting.pk),
-            {"description": meeting.place, "meetings": [meeting_url]},
+            {"description": meeting.place, "meetings": [meeting_url], "web": absolute(page)},
             body_id,
             council.pk,
             created=meeting.created_at,
