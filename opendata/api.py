@@ -17,7 +17,7 @@ import json
 from urllib.parse import urlencode
 
 from django.db.models import Max, Min
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -76,6 +76,7 @@ def _cacheable(request: HttpRequest, payload: dict | str, etag: str, modified) -
         response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = CACHE
     response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
     return response
 
 
@@ -198,10 +199,10 @@ def bodies(request: HttpRequest) -> HttpResponse:
 def body_list(request: HttpRequest, key: str, kind: str) -> HttpResponse:
     """One of a body's external lists: its organisations, people, meetings, …"""
     if kind not in LIST_KINDS or _number(key) is None:
-        raise Http404(_("Listan finns inte."))
+        return _error(404, _("Listan finns inte."))
     services.refresh_pending()
     if not Municipality.objects.filter(pk=int(key)).exists():
-        raise Http404(_("Kommunen finns inte."))
+        return _error(404, _("Kommunen finns inte."))
     return _page(
         request,
         api_url("body", key, f"{kind}/"),
@@ -213,10 +214,10 @@ def body_list(request: HttpRequest, key: str, kind: str) -> HttpResponse:
 def organization_meetings(request: HttpRequest, key: str) -> HttpResponse:
     """A council's meetings (Organization's ``meeting`` list)."""
     if _number(key) is None:
-        raise Http404(_("Listan finns inte."))
+        return _error(404, _("Listan finns inte."))
     services.refresh_pending()
     if not Council.objects.filter(pk=int(key)).exists():
-        raise Http404(_("Rådet eller nämnden finns inte."))
+        return _error(404, _("Rådet eller nämnden finns inte."))
     return _page(
         request,
         api_url("organization", key, "meeting/"),
@@ -229,7 +230,7 @@ def detail(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     """One object at its id; a withdrawn one as a tombstone (never a 404 or 410, as OParl
     asks)."""
     if kind not in TYPE or kind in ("system", "paper"):
-        raise Http404(_("Objekttypen finns inte."))
+        return _error(404, _("Objekttypen finns inte."))
     services.refresh_pending()
     row = (
         OParlObject.objects.filter(kind=kind, key=key)
@@ -237,6 +238,6 @@ def detail(request: HttpRequest, kind: str, key: str) -> HttpResponse:
         .first()
     )
     if row is None:
-        raise Http404(_("Objektet finns inte."))
+        return _error(404, _("Objektet finns inte."))
     document, etag, modified = row
     return _cacheable(request, document, f"{etag}-{int(modified.timestamp())}", modified)

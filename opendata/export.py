@@ -102,7 +102,9 @@ Filer:
 {lines}
   {PDF_LIST:<24} {counts["PDF"]:>9} publicerade PDF-filer med storlek och SHA-512
 
-Kontrollera en nedladdad PDF med till exempel: sha512sum filen.pdf
+En .jsonl-fil har ett objekt per rad och kan läsas av de flesta program för data, till
+exempel Python (json), R (jsonlite), jq, eller OpenRefine. pdf-filer.csv öppnas i ett
+kalkylprogram. Kontrollera en nedladdad PDF med till exempel: sha512sum filen.pdf
 
 Licens, som kommunen har bestämt:
 {licences}
@@ -120,6 +122,7 @@ def publish(folder: Path) -> OpenDataExport:
                 path.name, date_time=(today.year, today.month, today.day, 0, 0, 0)
             )
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16  # readable by all once unpacked
             with path.open("rb") as source, out.open(info, "w") as target:
                 for chunk in iter(lambda s=source: s.read(1 << 20), b""):
                     target.write(chunk)

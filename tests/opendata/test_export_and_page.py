@@ -74,7 +74,9 @@ def test_a_published_export_is_offered_on_the_page_and_downloads_whole(demo, tmp
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     body = b"".join(response.streaming_content)
     assert hashlib.sha256(body).hexdigest() == made.sha256 and len(body) == made.size
-    names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+    packed = zipfile.ZipFile(io.BytesIO(body))
+    assert all(info.external_attr >> 16 == 0o644 for info in packed.infolist())  # readable
+    names = packed.namelist()
     assert sorted(names) == sorted(
         [export.DESCRIPTION, export.PDF_LIST, *export.FILE_NAMES.values()]
     )
@@ -107,7 +109,7 @@ def test_a_withdrawal_takes_the_published_exports_down(demo, tmp_path):
     assert export.latest() is None
     assert not storages["published"].exists(made.name)
     assert Client().get(local(export.url_of(made))).status_code == 404
-    assert "Ingen fil är packad ännu" in page_text(Client().get("/oppna-data/"))
+    assert "Ingen fil finns att ladda ned just nu" in page_text(Client().get("/oppna-data/"))
 
 
 def test_the_export_refuses_a_file_for_a_folder(db, tmp_path):
@@ -128,7 +130,7 @@ def test_the_page_explains_the_api_the_feeds_and_the_licence(demo):
         assert words in text, words
     html = response.content.decode()
     assert "/arboga/anslagstavla.atom" in html and "/arboga/socialnamnden/moten.ics" in html
-    assert "Ingen fil är packad ännu" in text
+    assert "Ingen fil finns att ladda ned just nu" in text
 
 
 def test_a_council_page_links_its_open_data(demo):

@@ -322,7 +322,9 @@ def test_unknown_lists_and_objects_are_404(cast, api):
         "body/999/meeting/", f"body/{cast.municipality.pk}/nothing/", "meeting/999/",
         "system/x/", "organization/999/meeting/",
     ):  # fmt: skip
-        assert api.response(start_url() + path).status_code == 404, path
+        response = api.response(start_url() + path)
+        assert response.status_code == 404, path
+        assert "finns inte" in json.loads(response.content)["error"], path
 
 
 def test_the_api_is_read_only(cast, api):
