@@ -158,8 +158,9 @@ def _page(request: HttpRequest, base_url: str, rows_of) -> HttpResponse:
         ("|".join(f"{pk}:{e}:{m.timestamp()}" for pk, _d, e, m in page) + tail).encode(),
         usedforsecurity=False,
     ).hexdigest()
-    newest = max((m for _pk, _d, _e, m in page), default=None)
-    return _cacheable(request, text, etag, newest)
+    # no Last-Modified: a page's newest object does not tell whether an object left the page,
+    # its ETag (every object's and the links) does
+    return _cacheable(request, text, etag, None)
 
 
 @require_safe
