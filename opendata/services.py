@@ -17,7 +17,7 @@ import json
 import logging
 
 from django.db import OperationalError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from opendata import build
 from opendata.models import OParlObject, PendingRefresh
@@ -77,7 +77,10 @@ def refresh(scope: str, *, now: datetime.datetime | None = None) -> tuple[int, i
     """Rebuild ``scope``'s objects; returns how many were (created, changed, deleted)."""
     now = now or timezone.now()
     builder, pk = builder_of(scope)
-    built = builder(pk)
+    # the record's language, whatever the request's that happens to rebuild it (a role or a
+    # council's kind in English would change the object back and forth)
+    with translation.override("sv"):
+        built = builder(pk)
     # locked in one order, so that two rebuilds of overlapping scopes cannot deadlock
     rows = OParlObject.objects.select_for_update().defer("document").order_by("pk")
     stored = {(o.kind, o.key): o for o in rows.filter(scope=scope)}

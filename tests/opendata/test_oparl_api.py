@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
 from councils.models import Membership
@@ -488,3 +488,17 @@ def test_a_change_while_everything_is_rebuilt_stays_pending(cast, api, monkeypat
     monkeypatch.setattr(opendata, "refresh", real)
     served = api.json(f"{start_url()}meeting/{meeting.pk}/")
     assert served["location"]["description"] == "Flyttat under natten"
+
+
+def test_objects_built_while_english_is_active_are_the_records_swedish(cast, api):
+    """A site with LANGUAGE_CODE=en (README, "Languages") rebuilds in English requests and in
+    cron: the objects stay in the record's language."""
+    factories.membership(factories.person("Ella Ersättare"), cast.council, "substitute")
+    with translation.override("en"):
+        built()
+    roles = {
+        m["role"] for m in api.everything(f"{start_url()}body/{cast.municipality.pk}/membership/")
+    }
+    assert "ersättare" in roles and "substitute" not in roles
+    organization = api.json(f"{start_url()}organization/{cast.council.pk}/")
+    assert organization["classification"] == "Råd"
