@@ -21,7 +21,7 @@ import datetime
 import hashlib
 import json
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
@@ -104,7 +104,6 @@ class Built:
     organization_id: int | None = None
     # when the object came to be, where the source knows (else when the store first sees it)
     created: datetime.datetime | None = None
-    embedded: dict = field(default_factory=dict)  # not stored: for the builder's own use
 
 
 def site() -> str:
@@ -225,33 +224,22 @@ def build_body(municipality_id: int) -> list[Built]:
     for m in memberships:
         if m.party:
             key = _party_key(body_id, m.party)
-            if key not in behalf:
-                behalf[key] = Built(
-                    "organization",
-                    key,
-                    {
-                        "body": body_url,
-                        "name": PARTIES.get(m.party.upper(), m.party),
-                        "shortName": m.party,
-                        "organizationType": "Parti",
-                        "classification": "Politiskt parti",
-                    },
-                    body_id,
-                )
+            data = {
+                "name": PARTIES.get(m.party.upper(), m.party),
+                "shortName": m.party,
+                "organizationType": "Parti",
+                "classification": "Politiskt parti",
+            }
         elif m.organisation:
             key = _organisation_key(body_id, m.organisation)
-            if key not in behalf:
-                behalf[key] = Built(
-                    "organization",
-                    key,
-                    {
-                        "body": body_url,
-                        "name": m.organisation,
-                        "organizationType": "Extern organisation",
-                        "classification": "Myndighet eller organisation",
-                    },
-                    body_id,
-                )
+            data = {
+                "name": m.organisation,
+                "organizationType": "Extern organisation",
+                "classification": "Myndighet eller organisation",
+            }
+        else:
+            continue
+        behalf.setdefault(key, Built("organization", key, {"body": body_url} | data, body_id))
 
     # memberships, embedded in their person too
     by_council: dict[int, list[str]] = {c.pk: [] for c in councils}

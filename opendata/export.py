@@ -1,7 +1,7 @@
 """The bulk download: every public object as the API serves it, one JSON Lines file per type,
 with the list of the published PDFs and their checksums, and a description in Swedish.
 
-``write(folder)`` writes the files; ``publish(folder)`` packs them into one zip archive in the
+``write(folder)`` writes the files; ``publish(folder, counts)`` packs them into one zip archive in the
 published storage (content-addressed like the PDFs, so that its address never changes and the
 front web server serves it) and records it as the newest export (``OpenDataExport``), keeping
 the previous one for those still downloading it. ``manage.py export_open_data`` runs both,
@@ -111,8 +111,9 @@ Licens, som kommunen har bestämt:
 """
 
 
-def publish(folder: Path) -> OpenDataExport:
-    """Pack ``folder`` into one zip archive in the published storage and record it."""
+def publish(folder: Path, counts: dict[str, int]) -> OpenDataExport:
+    """Pack what :func:`write` wrote into ``folder`` (it counted ``counts``) into one zip
+    archive in the published storage, and record it."""
     today = timezone.localdate()
     archive = folder.resolve().parent / f"{folder.resolve().name or 'oppna-data'}.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as out:
@@ -136,7 +137,6 @@ def publish(folder: Path) -> OpenDataExport:
     if not storage.exists(name):
         with archive.open("rb") as packed:
             storage.save(name, File(packed))
-    counts = json.loads(json.dumps(_counts(folder)))
     with transaction.atomic():
         export = OpenDataExport.objects.create(
             name=name, sha256=sha256, size=archive.stat().st_size, counts=counts
@@ -162,14 +162,6 @@ def unpublish_all() -> int:
             logger.exception("open data: %s could not be removed", made.name)
     OpenDataExport.objects.filter(pk__in=[e.pk for e in exports]).delete()
     return len(exports)
-
-
-def _counts(folder: Path) -> dict[str, int]:
-    counts = {}
-    for kind, file_name in FILE_NAMES.items():
-        with (folder / file_name).open("rb") as lines:
-            counts[build.TYPE[kind]] = sum(1 for _line in lines)
-    return counts
 
 
 def download_name(day: datetime.date) -> str:

@@ -222,17 +222,9 @@ def refresh_all() -> dict[str, int]:
 
 
 def record_missing_digests() -> tuple[int, int]:
-    """The SHA-512 of the public files stored before it was computed at storing (approved PDFs,
-    notices, extracts, public documents); ``minutes.services.files.record_missing_digests``."""
-    from minutes.models import ApprovedRevision, FileDigest, ItemDocument, Notice
-    from minutes.models import Extract as ExtractRow
+    """The SHA-512 of the files stored before it was computed at storing: every file the
+    archive names (``minutes.integrity.stored_files``, as ``verify_documents`` reads them)."""
+    from minutes.integrity import stored_files
     from minutes.services.files import record_missing_digests as record
 
-    known = FileDigest.objects.values("sha256")
-    files = []
-    for model in (ApprovedRevision, Notice, ExtractRow):
-        rows = model.objects.exclude(pdf_name="").exclude(pdf_sha256__in=known)
-        files += [("default", n, h) for n, h in rows.values_list("pdf_name", "pdf_sha256")]
-    documents = ItemDocument.objects.filter(is_public=True).exclude(sha256__in=known)
-    files += list(documents.values_list("storage", "file_name", "sha256"))
-    return record(files) if files else (0, 0)
+    return record([(f.storage, f.name, f.sha256) for f in stored_files()])

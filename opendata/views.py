@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from councils import access
+from councils.models import CC0
 from councils.selectors import municipalities_with_councils
 from minutes import publication
 from minutes.views.downloads import IMMUTABLE, storage_failure_is_503, stored_file_response
@@ -28,6 +29,7 @@ def page(
         request,
         "opendata/page.html",
         {
+            "cc0": CC0,
             "focus": focus,
             "focus_api": build.api_url("organization", str(focus.pk)) if focus else "",
             "municipalities": municipalities_with_councils(),

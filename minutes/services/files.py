@@ -82,27 +82,20 @@ def store_pdf(pdf: bytes, *, storage_alias: str = "default", folder: str = "minu
     return StoredPdf(name, digest, len(pdf))
 
 
-def record_digest(sha256: str, sha512: str, size: int, *, model=FileDigest) -> None:
-    """Keep a stored file's SHA-512 beside the SHA-256 that names it (``FileDigest``; a
-    migration passes its historical model); the same content stored twice, or by two writers at
-    once, keeps its one row."""
-    model.objects.bulk_create(
-        [model(sha256=sha256, sha512=sha512, size=size)], ignore_conflicts=True
+def record_digest(sha256: str, sha512: str, size: int) -> None:
+    """Keep a stored file's SHA-512 beside the SHA-256 that names it (``FileDigest``); the same
+    content stored twice, or by two writers at once, keeps its one row."""
+    FileDigest.objects.bulk_create(
+        [FileDigest(sha256=sha256, sha512=sha512, size=size)], ignore_conflicts=True
     )
 
 
-def record_missing_digests(
-    files: list[tuple[str, str, str]], *, model=FileDigest
-) -> tuple[int, int]:
+def record_missing_digests(files: list[tuple[str, str, str]]) -> tuple[int, int]:
     """Compute the SHA-512 of stored files that have none yet: ``files`` are (storage alias,
     name, SHA-256). A file whose bytes no longer match its SHA-256, or that cannot be read, is
     skipped and logged (``manage.py verify_documents`` reports those). Returns (recorded,
     skipped)."""
-    known = set(
-        model.objects.filter(sha256__in={sha for _a, _n, sha in files}).values_list(
-            "sha256", flat=True
-        )
-    )
+    known = set(FileDigest.objects.values_list("sha256", flat=True))
     recorded = skipped = 0
     for alias, name, sha256 in files:
         if not name or sha256 in known:
@@ -122,7 +115,7 @@ def record_missing_digests(
             logger.warning("no SHA-512 for %s in %s: its SHA-256 does not match", name, alias)
             skipped += 1
             continue
-        record_digest(sha256, sha512_of.hexdigest(), size, model=model)
+        record_digest(sha256, sha512_of.hexdigest(), size)
         known.add(sha256)
         recorded += 1
     return recorded, skipped

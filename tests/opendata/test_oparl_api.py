@@ -502,3 +502,18 @@ def test_objects_built_while_english_is_active_are_the_records_swedish(cast, api
     assert "ersättare" in roles and "substitute" not in roles
     organization = api.json(f"{start_url()}organization/{cast.council.pk}/")
     assert organization["classification"] == "Råd"
+
+
+def test_a_file_stored_before_its_sha512_was_kept_gets_it_from_the_nightly_rebuild(record, api):
+    from minutes.models import FileDigest
+
+    FileDigest.objects.filter(sha256=record.pdf_sha256).delete()  # as before this change
+    opendata.mark(opendata.meeting_scope(record.minutes.meeting_id))
+    built()
+    pdf = api.json(f"{start_url()}file/p{record.pk}/")
+    assert "sha512Checksum" not in pdf
+    opendata.refresh_all()
+    pdf = api.json(f"{start_url()}file/p{record.pk}/")
+    body = api.response(pdf["accessUrl"])
+    content = b"".join(body.streaming_content) if body.streaming else body.content
+    assert pdf["sha512Checksum"] == hashlib.sha512(content).hexdigest()

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         summary = ", ".join(f"{n} {kind}" for kind, n in counts.items())
         self.stdout.write(f"Skrev {summary} till {path} på {time.perf_counter() - started:.1f} s.")
         if publish:
-            made = export.publish(path)
+            made = export.publish(path, counts)
             self.stdout.write(
                 f"Publicerade {export.url_of(made)} ({made.size:,} byte, SHA-256 {made.sha256})."
             )
