@@ -5,6 +5,7 @@ public plan page shows the plan adopted at that meeting."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from actionplans import demo as plans_demo
 from councils import demo as council_demo
@@ -46,7 +47,7 @@ def test_a_meeting_adopts_the_plan_and_the_public_sees_it(browser, site):
     page.get_by_role("link", name="Handlingsplan eller verksamhetsberättelse").click()
     page.locator("#plan-target").select_option(label="Förebyggande rådets handlingsplan 2020")
     page.get_by_role("button", name="Koppla till planen").click()
-    assert page.get_by_text("Planens mål står nu som punktlista i ärendet.").is_visible()
+    expect(page.get_by_text("Planens mål står nu som punktlista i ärendet.")).to_be_visible()
     assert page.locator("ul.points li").all_inner_texts() == goals
 
     preview = page.get_by_role("link", name="Förhandsgranska (PDF)").get_attribute("href")
@@ -61,7 +62,9 @@ def test_a_meeting_adopts_the_plan_and_the_public_sees_it(browser, site):
 
     page.goto(meeting_url)
     page.get_by_role("button", name="Skicka för godkännande").click()
-    assert page.get_by_text("Utkastet är skickat till ordföranden för godkännande.").is_visible()
+    expect(
+        page.get_by_text("Utkastet är skickat till ordföranden för godkännande.")
+    ).to_be_visible()
 
     chair = browser.new_context(locale="sv-SE")
     chair_page = chair.new_page()
@@ -70,7 +73,9 @@ def test_a_meeting_adopts_the_plan_and_the_public_sees_it(browser, site):
     chair_page.get_by_role("link", name="Granska och godkänn").click()
     chair_page.get_by_label("Ditt lösenord").fill(DEMO_PASSWORD)
     chair_page.get_by_role("button", name="Godkänn och justera").click()
-    assert chair_page.get_by_text("Minnesanteckningarna är godkända och justerade.").is_visible()
+    expect(
+        chair_page.get_by_text("Minnesanteckningarna är godkända och justerade.")
+    ).to_be_visible()
 
     public = browser.new_context(locale="sv-SE").new_page()
     public.goto(site + "/arboga/forebyggande-radet/")

@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
 from tests.browser.test_drafting import create_meeting, open_item, sign_in, wait_state
@@ -30,7 +31,9 @@ def test_secretary_and_chair_take_the_minutes_to_approval(browser, site, tmp_pat
     wait_state(page, "^Sparat")
     page.goto(meeting_url)
     page.get_by_role("button", name="Skicka för godkännande").click()
-    assert page.get_by_text("Utkastet är skickat till ordföranden för godkännande.").is_visible()
+    expect(
+        page.get_by_text("Utkastet är skickat till ordföranden för godkännande.")
+    ).to_be_visible()
 
     chair = browser.new_context(locale="sv-SE")
     chair_page = chair.new_page()
@@ -39,12 +42,12 @@ def test_secretary_and_chair_take_the_minutes_to_approval(browser, site, tmp_pat
     chair_page.get_by_role("link", name="Granska och godkänn").click()
     chair_page.get_by_label("Vad behöver ändras?").fill("Skriv att mötet avslutades.")
     chair_page.get_by_role("button", name="Återsänd").click()
-    assert chair_page.get_by_text(
-        "Minnesanteckningarna är återsända till sekreteraren."
-    ).is_visible()
+    expect(
+        chair_page.get_by_text("Minnesanteckningarna är återsända till sekreteraren.")
+    ).to_be_visible()
 
     page.goto(meeting_url)
-    assert page.get_by_text("Skriv att mötet avslutades.").is_visible()
+    expect(page.get_by_text("Skriv att mötet avslutades.")).to_be_visible()
     open_item(page, "Övriga frågor")
     page.locator(".richtext-area").first.click()
     page.keyboard.press("End")
@@ -52,16 +55,21 @@ def test_secretary_and_chair_take_the_minutes_to_approval(browser, site, tmp_pat
     wait_state(page, "^Sparat")
     page.goto(meeting_url)
     page.get_by_role("button", name="Skicka för godkännande").click()
+    expect(
+        page.get_by_text("Utkastet är skickat till ordföranden för godkännande.")
+    ).to_be_visible()
 
     chair_page.goto(meeting_url)
     chair_page.get_by_role("link", name="Granska och godkänn").click()
-    assert chair_page.get_by_text("Ändrat: 7. Övriga frågor").is_visible()
+    expect(chair_page.get_by_text("Ändrat: 7. Övriga frågor")).to_be_visible()
     chair_page.get_by_label("Ditt lösenord").fill("fel lösenord")
     chair_page.get_by_role("button", name="Godkänn och justera").click()
-    assert chair_page.get_by_text("Lösenordet stämmer inte.").is_visible()
+    expect(chair_page.get_by_text("Lösenordet stämmer inte.")).to_be_visible()
     chair_page.get_by_label("Ditt lösenord").fill(DEMO_PASSWORD)
     chair_page.get_by_role("button", name="Godkänn och justera").click()
-    assert chair_page.get_by_text("Minnesanteckningarna är godkända och justerade.").is_visible()
+    expect(
+        chair_page.get_by_text("Minnesanteckningarna är godkända och justerade.")
+    ).to_be_visible()
 
     page.goto(meeting_url)
     with page.expect_download() as download_info:

@@ -58,13 +58,13 @@ def test_secretary_drafts_an_item_that_is_saved_by_itself(browser, site):
     page = context.new_page()
     sign_in(page, site)
     create_meeting(page)
-    assert page.get_by_text("Mötet är skapat med rådets stående dagordning.").is_visible()
+    expect(page.get_by_text("Mötet är skapat med rådets stående dagordning.")).to_be_visible()
     titles = page.locator("#item-list li").all_inner_texts()
     assert any("Förebyggande rådets handlingsplan 2031" in t for t in titles)
 
     page.get_by_label("Närvaro för Hans Ivarsson").select_option("absent")
     page.get_by_role("button", name="Spara närvaron").click()
-    assert page.get_by_text("Närvaron är sparad.").is_visible()
+    expect(page.get_by_text("Närvaron är sparad.")).to_be_visible()
     assert "Frånvarande Hans Ivarsson." in page.locator("article.minutes-doc").inner_text().replace(
         "\n", " "
     )
@@ -92,7 +92,7 @@ def test_secretary_drafts_an_item_that_is_saved_by_itself(browser, site):
     editor = page.locator(".richtext-area").first
     assert editor.locator("em").inner_text() == "Trygg handel"
     assert editor.locator("li").all_inner_texts() == ["Belysning", "Klotter"]
-    assert not page.locator("#restore").is_visible()
+    expect(page.locator("#restore")).to_be_hidden()
     context.close()
 
 

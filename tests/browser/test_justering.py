@@ -13,6 +13,7 @@ import subprocess
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from core import legal_time
 from core.dates import long_date
@@ -115,24 +116,26 @@ def test_a_protokoll_is_justerat_announced_and_downloaded(browser, site, tmp_pat
     secretary = _as(browser, site, "namndsekreterare")
     secretary.goto(site + meeting_url)
     secretary.get_by_role("button", name="Skicka för justering").click()
-    assert secretary.get_by_text("0 av 4 har justerat.").first.is_visible()
+    expect(secretary.get_by_text("0 av 4 har justerat.").first).to_be_visible()
 
     justerare = _as(browser, site, "namndjusterare")
-    assert justerare.get_by_text("Väntar på din justering").is_visible()
+    expect(justerare.get_by_text("Väntar på din justering")).to_be_visible()
     _justera(justerare, site, meeting_url)
-    assert justerare.get_by_text("Du har justerat protokollet. 1 av 4 har justerat.").is_visible()
+    expect(
+        justerare.get_by_text("Du har justerat protokollet. 1 av 4 har justerat.")
+    ).to_be_visible()
 
     chair = _as(browser, site, "namndordforande")
     chair.goto(site + meeting_url + "granska/")
-    assert chair.get_by_text("1 av 4 har justerat.").first.is_visible()
+    expect(chair.get_by_text("1 av 4 har justerat.").first).to_be_visible()
     chair.get_by_label("Vad behöver ändras?").fill("Skriv ut vem som valdes att justera.")
     chair.get_by_role("button", name="Återsänd").click()
-    assert chair.get_by_text("Protokollet är återsänt till sekreteraren.").is_visible()
+    expect(chair.get_by_text("Protokollet är återsänt till sekreteraren.")).to_be_visible()
 
     # the secretary reads the comment, fixes the §, submits again: nobody has signed it now
     secretary.goto(site + meeting_url)
-    assert secretary.get_by_text("Skriv ut vem som valdes att justera.").is_visible()
-    assert secretary.get_by_text("Återsänt av Birgitta Sandberg").is_visible()
+    expect(secretary.get_by_text("Skriv ut vem som valdes att justera.")).to_be_visible()
+    expect(secretary.get_by_text("Återsänt av Birgitta Sandberg")).to_be_visible()
     open_item(secretary, "Val av justerare")
     secretary.get_by_label("Beslut", exact=True).fill(
         "Johan Fors (M) och Leila Haddad (V) utses att justera protokollet."
@@ -140,21 +143,23 @@ def test_a_protokoll_is_justerat_announced_and_downloaded(browser, site, tmp_pat
     wait_state(secretary, "^Sparat")
     secretary.goto(site + meeting_url)
     secretary.get_by_role("button", name="Skicka för justering").click()
-    assert secretary.get_by_text("0 av 4 har justerat.").first.is_visible()
+    expect(secretary.get_by_text("0 av 4 har justerat.").first).to_be_visible()
     _justera(secretary, site, meeting_url)
-    assert secretary.get_by_text("1 av 4 har justerat.").first.is_visible()
+    expect(secretary.get_by_text("1 av 4 har justerat.").first).to_be_visible()
 
     _justera(justerare, site, meeting_url)
     leila = _as(browser, site, "leilahaddad")
     _justera(leila, site, meeting_url)
-    assert leila.get_by_text("3 av 4 har justerat.").first.is_visible()
+    expect(leila.get_by_text("3 av 4 har justerat.").first).to_be_visible()
     _justera(chair, site, meeting_url)
     today = timezone.localdate()
     last_day = legal_time.last_day_to_appeal(today)
-    assert chair.get_by_text(
-        f"Protokollet är justerat och anslaget på anslagstavlan. Sista dag att överklaga är "
-        f"{long_date(last_day)}."
-    ).is_visible()
+    expect(
+        chair.get_by_text(
+            f"Protokollet är justerat och anslaget på anslagstavlan. Sista dag att överklaga är "
+            f"{long_date(last_day)}."
+        )
+    ).to_be_visible()
     # the extracts are the task worker's, after the commit
     render_extracts.call(meeting.minutes.get().approved_revision.pk)
 
@@ -167,9 +172,9 @@ def test_a_protokoll_is_justerat_announced_and_downloaded(browser, site, tmp_pat
         ("Sista dag att överklaga", last_day),
         ("Anslaget tas ned den", last_day + datetime.timedelta(days=1)),
     ):
-        assert card.get_by_text(label).is_visible()
-        assert card.get_by_text(long_date(day), exact=True).first.is_visible()
-    assert card.get_by_text("Socialkontoret, Rådhuset, Arboga").is_visible()
+        expect(card.get_by_text(label)).to_be_visible()
+        expect(card.get_by_text(long_date(day), exact=True).first).to_be_visible()
+    expect(card.get_by_text("Socialkontoret, Rådhuset, Arboga")).to_be_visible()
     card.get_by_role("link", name="Mötets sida").click()
     resident.wait_for_url(f"**/{meeting.date.isoformat()}/")
     stated = resident.locator("code").first.inner_text().strip()

@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.browser.test_drafting import create_meeting, open_item, sign_in, site  # noqa: F401
 
@@ -24,13 +25,13 @@ def test_the_notice_reaches_the_members_and_the_public(browser, site, tmp_path):
     page.locator("#handlingar").get_by_label("Fil").set_input_files(str(report))
     page.locator("#handlingar").get_by_label("Titel").fill("Verksamhetsberättelse 2030")
     page.get_by_role("button", name="Ladda upp").click()
-    assert page.get_by_text("Handlingen ”Verksamhetsberättelse 2030” är bifogad.").is_visible()
+    expect(page.get_by_text("Handlingen ”Verksamhetsberättelse 2030” är bifogad.")).to_be_visible()
 
     page.goto(meeting_url)
     page.get_by_role("link", name="Skicka kallelse").click()
     mail.outbox.clear()
     page.get_by_role("button", name="Skicka kallelse").click()
-    assert page.get_by_text("Kallelsen är skickad till").is_visible()
+    expect(page.get_by_text("Kallelsen är skickad till")).to_be_visible()
     to_member = [m for m in mail.outbox if "hans.ivarsson" in m.to[0]]
     assert len(to_member) == 1
     assert to_member[0].subject == "Kallelse: Förebyggande rådet 20 januari 2031"

@@ -10,6 +10,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.axe import serious_violations
 
@@ -31,7 +32,7 @@ def test_a_resident_finds_the_api_and_downloads_the_archive(browser, site):
     page.goto(site + "/")
     page.get_by_role("link", name="Öppna data").click()
     page.wait_for_url("**/oppna-data/")
-    assert page.get_by_role("heading", name="API enligt OParl").is_visible()
+    expect(page.get_by_role("heading", name="API enligt OParl")).to_be_visible()
 
     # the whole archive, as the page states it
     stated = page.locator("code.text-break").first.inner_text().strip()
@@ -44,7 +45,7 @@ def test_a_resident_finds_the_api_and_downloads_the_archive(browser, site):
     page.goto(site + "/arboga/socialnamnden/")
     page.get_by_role("link", name="Öppna data").click()
     page.wait_for_url("**/oppna-data/arboga/socialnamnden/")
-    assert page.get_by_role("heading", name="Socialnämnden, Arboga kommun").is_visible()
+    expect(page.get_by_role("heading", name="Socialnämnden, Arboga kommun")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("link", name="/meeting/").click()
     meetings = json.loads(page.locator("body").inner_text())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.minutes.conftest import SEED
 
@@ -31,14 +32,14 @@ def test_a_visitor_searches_reads_and_downloads_the_minutes(browser, site):
         "kunskapsbaserat"
     )
     page.get_by_label("Sök i alla godkända minnesanteckningar och protokoll").press("Enter")
-    assert page.get_by_role("heading", name="1 träff").is_visible()
+    expect(page.get_by_role("heading", name="1 träff")).to_be_visible()
     assert page.locator("mark").first.inner_text().lower() == "kunskapsbaserat"
 
     page.get_by_role("link", name=re.compile("Samverkansöverenskommelse med polisen 2020")).click()
     assert page.url.endswith("/arboga/forebyggande-radet/2020-02-24/#punkt-4")
     item = page.locator("#punkt-4")
     assert "ett kunskapsbaserat arbetssätt" in item.inner_text()
-    assert item.is_visible()
+    expect(item).to_be_visible()
 
     sha256 = page.locator("code").inner_text().strip()
     assert re.fullmatch(r"[0-9a-f]{64}", sha256)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from councils.demo import DEMO_PASSWORD
 
@@ -19,30 +20,30 @@ def test_visitor_finds_the_council_and_the_secretary_signs_in(page, demo):
     page.get_by_role("link", name="Förebyggande rådet").click()
     page.wait_for_url("**/arboga/forebyggande-radet/")
     assert page.get_by_role("heading", level=1).inner_text() == "Förebyggande rådet"
-    assert page.get_by_text("Anders Röhfors (M) ordförande").is_visible()
-    assert page.get_by_text("Kommunpolis Stefan Persson").is_visible()
+    expect(page.get_by_text("Anders Röhfors (M) ordförande")).to_be_visible()
+    expect(page.get_by_text("Kommunpolis Stefan Persson")).to_be_visible()
 
     page.get_by_role("link", name="Logga in").click()
     page.get_by_label("Användarnamn").fill("sekreterare")
     page.get_by_label("Lösenord").fill("fel lösenord")
     page.get_by_role("button", name="Logga in").click()
-    assert page.get_by_text("Ange ett korrekt användarnamn och lösenord").is_visible()
+    expect(page.get_by_text("Ange ett korrekt användarnamn och lösenord")).to_be_visible()
     # The name typed survives the failed attempt; only the password is asked again.
     assert page.get_by_label("Användarnamn").input_value() == "sekreterare"
 
     page.get_by_label("Lösenord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url("**/arbete/")
-    assert page.get_by_role("heading", name="Arbetsyta", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Arbetsyta", level=1)).to_be_visible()
     page.get_by_role("link", name="Mina uppdrag").click()
-    assert page.get_by_role("heading", name="Mina uppdrag").is_visible()
+    expect(page.get_by_role("heading", name="Mina uppdrag")).to_be_visible()
     row = page.get_by_role("row", name="Förebyggande rådet")
     assert "Rådsrepresentant, sekreterare" in row.inner_text()
 
     page.get_by_role("button", name="Logga ut").click()
     page.wait_for_url(demo + "/")
     assert page.get_by_role("status").inner_text() == "Du är utloggad."
-    assert page.get_by_role("link", name="Logga in").first.is_visible()
+    expect(page.get_by_role("link", name="Logga in").first).to_be_visible()
 
 
 def test_the_skip_link_leads_keyboard_users_to_the_content(page, demo):
