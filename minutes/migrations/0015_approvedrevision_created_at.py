@@ -60,7 +60,11 @@ def archived_when_approved(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("minutes", "0014_correction_meeting_fields")]
+    # the audit log's guards are lifted and laid again here too: core's migrations come first
+    dependencies = [
+        ("minutes", "0014_correction_meeting_fields"),
+        ("core", "0003_audit_insert_only"),
+    ]
     operations = [
         migrations.RunPython(lift_guards, guards_again),
         migrations.AddField(
