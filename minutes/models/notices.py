@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.delivery import DELIVERY_UNKNOWN, Delivery, DeliveryFields
 from councils.models import Person
 from minutes.models.meetings import Meeting
 
@@ -67,25 +68,20 @@ class Notice(models.Model):
         )
 
 
-class NoticeRecipient(models.Model):
-    """Who a notice went to, at which address, and the delivery of its e-mail: pending until it
-    leaves (retried with back-off while the mail server or anything else refuses), sending while
-    one worker has claimed it, sent once it left, failed once the retries are used up. A
-    recipient is claimed before the e-mail is handed to the server, so nobody receives one notice
-    twice; one left claimed (a worker killed mid-send) is failed as ``DELIVERY_UNKNOWN``, for
-    the secretary to check, never sent again by itself."""
+class NoticeRecipient(DeliveryFields):
+    """Who a notice went to, at which address, and the delivery of its e-mail
+    (``core.delivery``): pending until it leaves (retried with back-off while the mail server or
+    anything else refuses), sending while one worker has claimed it, sent once it left, failed
+    once the retries are used up. A recipient is claimed before the e-mail is handed to the
+    server, so nobody receives one notice twice; one left claimed (a worker killed mid-send) is
+    failed as ``DELIVERY_UNKNOWN``, for the secretary to check, never sent again by itself."""
 
     # The error of a claim nobody recorded the end of: the e-mail may or may not have left.
-    DELIVERY_UNKNOWN = "okänt om det levererades"
+    DELIVERY_UNKNOWN = DELIVERY_UNKNOWN
     # The errors of recipients the automatic sending gave up before trying them: too late.
     MEETING_HELD = "Mötet har redan hållits"
     SUPERSEDED = "En nyare kallelse har skickats"
-
-    class Delivery(models.TextChoices):
-        PENDING = "pending", _("väntar")
-        SENDING = "sending", _("skickas")
-        SENT = "sent", _("skickad")
-        FAILED = "failed", _("misslyckades")
+    Delivery = Delivery
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="recipients")
     person = models.ForeignKey(
@@ -93,14 +89,6 @@ class NoticeRecipient(models.Model):
     )
     role = models.CharField(_("uppdrag"), max_length=50)
     email = models.EmailField(_("e-postadress"), blank=True)
-    emailed_at = models.DateTimeField(_("e-post skickad"), null=True, blank=True)
-    delivery = models.CharField(
-        _("leverans"), max_length=10, choices=Delivery.choices, default=Delivery.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
-    last_error = models.CharField(_("senaste fel"), max_length=500, blank=True)
-    next_attempt_at = models.DateTimeField(_("nästa försök"), null=True, blank=True)
-    claimed_at = models.DateTimeField(_("påbörjad"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("mottagare av kallelse")
@@ -114,11 +102,6 @@ class NoticeRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.email or '–'})"
-
-    @property
-    def delivery_unknown(self) -> bool:
-        """Failed because the send was interrupted: it may have arrived, or not."""
-        return self.delivery == self.Delivery.FAILED and self.last_error == self.DELIVERY_UNKNOWN
 
     @property
     def delivery_withdrawn(self) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from core import audit
+from core import audit, delivery
 from core.dates import long_date
 from councils.models import Membership
 from minutes import notices, tasks
@@ -31,11 +30,12 @@ from minutes.services.files import store_pdf
 
 logger = logging.getLogger(__name__)
 Delivery = NoticeRecipient.Delivery
-# The waits after the 1st, 2nd … failed attempt; after the last the delivery has failed.
-RETRY_DELAYS = tuple(datetime.timedelta(minutes=m) for m in (1, 5, 30, 120, 480))
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-# A claim older than this whose end was never recorded: its worker died (or could not write).
-STALE_CLAIM = datetime.timedelta(minutes=15)
+# how often and how long a recipient is tried (core.delivery, shared with the residents' alerts)
+RETRY_DELAYS, MAX_ATTEMPTS, STALE_CLAIM = (
+    delivery.RETRY_DELAYS,
+    delivery.MAX_ATTEMPTS,
+    delivery.STALE_CLAIM,
+)
 
 
 def notice_pending_changes(meeting: Meeting) -> list[str] | None:
@@ -213,71 +213,6 @@ def _notice_email(notice: Notice) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def _due(now: datetime.datetime) -> Q:
-    return Q(delivery=Delivery.PENDING) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
-
-
-def _give_up_stale_claims(recipients, now: datetime.datetime) -> int:
-    """Fail as unknown the recipients claimed longer than ``STALE_CLAIM`` ago whose end nobody
-    recorded (the worker was killed, or could not write the result): the e-mail may have left,
-    so it is never sent again by itself; the secretary's notice page shows them. Each by a
-    conditional update, so one recorded meanwhile by its worker is left alone and not logged.
-    The number."""
-    stale = Q(delivery=Delivery.SENDING) & (
-        Q(claimed_at__lte=now - STALE_CLAIM) | Q(claimed_at__isnull=True)
-    )
-    given_up = []
-    for pk in recipients.filter(stale).values_list("pk", flat=True):
-        failed = NoticeRecipient.objects.filter(stale, pk=pk).update(
-            delivery=Delivery.FAILED,
-            last_error=NoticeRecipient.DELIVERY_UNKNOWN,
-            next_attempt_at=None,
-        )
-        if failed:
-            given_up.append(pk)
-    if given_up:
-        logger.error(
-            "Notice recipients %s were claimed for sending and never recorded as sent or "
-            "refused; failed as unknown whether delivered, not to be sent again",
-            given_up,
-        )
-    return len(given_up)
-
-
-def _record(recipient: NoticeRecipient, **fields) -> None:
-    """Write the end of a recipient's attempt, in its own savepoint so that a failed write
-    leaves the connection usable for the next recipient; only while the claim is still this
-    worker's (``recipient.claimed_at`` is its stamp). A claim failed meanwhile as unknown (the
-    worker was slow, not dead) keeps that, unless the e-mail did leave: then it is recorded as
-    sent, the truth; a failed send is never made pending again, lest it be sent twice."""
-    with transaction.atomic():
-        mine = NoticeRecipient.objects.filter(
-            pk=recipient.pk, delivery=Delivery.SENDING, claimed_at=recipient.claimed_at
-        )
-        if mine.update(**fields):
-            return
-        if fields["delivery"] == Delivery.SENT:
-            recovered = NoticeRecipient.objects.filter(
-                pk=recipient.pk,
-                delivery=Delivery.FAILED,
-                last_error=NoticeRecipient.DELIVERY_UNKNOWN,
-                claimed_at=recipient.claimed_at,
-            ).update(**fields, last_error="")
-            logger.warning(
-                "Notice %s to recipient %s: sent after its claim was given up as unknown; %s",
-                recipient.notice_id, recipient.pk,
-                "recorded as sent" if recovered else "the record had changed, left as it is",
-            )  # fmt: skip
-        else:
-            logger.warning(
-                "Notice %s to recipient %s: the send failed after its claim was given up as "
-                "unknown; left failed as unknown, not to be tried again",
-                recipient.notice_id, recipient.pk,
-            )  # fmt: skip
-
-
 def notice_deliver(notice_id: int, *, now: datetime.datetime | None = None) -> DeliveryRound:
     """One round of the notice's e-mails: each recipient with an address whose delivery is due
     is claimed (pending → sending, by one conditional update, so two workers never both send
@@ -285,85 +220,39 @@ def notice_deliver(notice_id: int, *, now: datetime.datetime | None = None) -> D
     recorded with the error and tried again after the next back-off delay, or failed after the
     last, and the round goes on with the next. A recipient already sent (or being sent by
     another worker) is never sent again; one claimed so long ago that its worker must have died
-    is failed as unknown (``_give_up_stale_claims``); those of a notice a newer one replaced
+    is failed as unknown (``core.delivery.give_up_stale``); those of a notice a newer one replaced
     are failed with that reason, not sent. ``now`` (tests) decides what is due and stale; each
     claim is stamped with the real time, and its end recorded only while the claim holds
-    (``_record``)."""
+    (``core.delivery.record``)."""
     now = now or timezone.now()
     notice = Notice.objects.select_related("meeting__council__municipality").get(pk=notice_id)
-    unknown = _give_up_stale_claims(notice.recipients.all(), now)
+    unknown = delivery.give_up_stale(
+        notice.recipients.all(), now, logger=logger, what="Notice recipients"
+    )
     _withdraw_outdated(notice.recipients.all(), None)  # a retry of a notice since replaced
     subject, text, html = _notice_email(notice)
     sent = failed = 0
-    due = notice.recipients.filter(_due(now)).exclude(email="").order_by("id")
+    due = notice.recipients.filter(delivery.due(now)).exclude(email="").order_by("id")
     for recipient in due:
-        attempts = recipient.attempts + 1
-        try:
-            # conditional on the attempts read, too: one claimed and refused meanwhile by
-            # another worker is counted from what it wrote
-            mine = NoticeRecipient.objects.filter(
-                _due(now), pk=recipient.pk, attempts=recipient.attempts
-            )
-            # stamped with the real time, however long the round (or cron run) has gone on,
-            # lest a claim look older than it is and be given up while it is being sent
-            stamp = timezone.now()
-            with transaction.atomic():
-                claimed = mine.update(
-                    delivery=Delivery.SENDING, attempts=attempts, claimed_at=stamp
-                )
-            if not claimed:
-                continue  # another worker claimed it
-            recipient.claimed_at = stamp  # the outcome is recorded only while this holds
-        except Exception:
-            logger.exception("Notice %s to recipient %s: could not claim", notice.pk, recipient.pk)
-            continue
-        try:
+
+        def send(address=recipient.email):
             message = EmailMultiAlternatives(
-                subject, text, settings.DEFAULT_FROM_EMAIL, to=[recipient.email]
+                subject, text, settings.DEFAULT_FROM_EMAIL, to=[address]
             )
             message.attach_alternative(html, "text/html")
             message.send()
-        except Exception as error:
-            failed += 1
-            retry = attempts < MAX_ATTEMPTS
+
+        outcome = delivery.deliver(
+            recipient,
+            send,
+            now=now,
+            logger=logger,
             # the recipient's id, not the address (the project logs no addresses)
-            if isinstance(error, (smtplib.SMTPException, OSError)):
-                logger.warning(
-                    "Notice %s to recipient %s refused (attempt %s%s): %s",
-                    notice.pk, recipient.pk, attempts, "" if retry else ", giving up",
-                    str(error).replace(recipient.email, f"<recipient {recipient.pk}>"),
-                )  # fmt: skip
-            else:
-                logger.exception(
-                    "Notice %s to recipient %s failed (attempt %s%s)",
-                    notice.pk, recipient.pk, attempts, "" if retry else ", giving up",
-                )  # fmt: skip
-            try:
-                _record(
-                    recipient,
-                    delivery=Delivery.PENDING if retry else Delivery.FAILED,
-                    last_error=(str(error) or type(error).__name__)[:500],
-                    next_attempt_at=now + RETRY_DELAYS[attempts - 1] if retry else None,
-                )
-            except Exception:  # left claimed: failed as unknown by a later round
-                logger.exception(
-                    "Notice %s to recipient %s: could not record the failure",
-                    notice.pk, recipient.pk,
-                )  # fmt: skip
-        else:
-            sent += 1
-            try:
-                _record(
-                    recipient,
-                    delivery=Delivery.SENT,
-                    emailed_at=timezone.now(),
-                    next_attempt_at=None,
-                )
-            except Exception:  # left claimed, never sent again: failed as unknown later
-                logger.exception(
-                    "Notice %s to recipient %s: sent, but could not record it",
-                    notice.pk, recipient.pk,
-                )  # fmt: skip
+            what=f"Notice {notice.pk} to recipient {recipient.pk}",
+            secret=recipient.email,
+        )
+        sent += outcome is True
+        failed += outcome is False
     later = (
         notice.recipients.filter(delivery=Delivery.PENDING, next_attempt_at__gt=now)
         .exclude(email="")
@@ -410,10 +299,12 @@ def notices_retry_due(*, now: datetime.datetime | None = None) -> int:
     ``now`` (tests) decides what is due; each claim is stamped with the real time. The e-mails
     sent."""
     clock = now or timezone.now()
-    _give_up_stale_claims(NoticeRecipient.objects.all(), clock)
+    delivery.give_up_stale(
+        NoticeRecipient.objects.all(), clock, logger=logger, what="Notice recipients"
+    )
     _withdraw_outdated(NoticeRecipient.objects.all(), timezone.localdate(clock))
     due = (
-        NoticeRecipient.objects.filter(_due(clock))
+        NoticeRecipient.objects.filter(delivery.due(clock))
         .exclude(email="")
         .values_list("notice_id", flat=True)
         .distinct()

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
+from core import delivery
 from minutes import services, tasks
 from minutes.models import Meeting, NoticeRecipient
 from minutes.services import notice as notice_service
@@ -264,7 +265,7 @@ def test_a_recipient_claimed_by_another_worker_meanwhile_is_not_sent_twice(
     recipient: the claim, conditional on the row still being due, leaves it to that worker."""
     notice = services.notice_send(meeting=draft.meeting, actor=None)  # no round yet
     other = notice.recipients.get(email=BUSY)
-    due = notice_service._due
+    due = delivery.due
     calls = []
 
     def claimed_meanwhile(now):
@@ -275,7 +276,7 @@ def test_a_recipient_claimed_by_another_worker_meanwhile_is_not_sent_twice(
             )
         return due(now)
 
-    monkeypatch.setattr(notice_service, "_due", claimed_meanwhile)
+    monkeypatch.setattr(delivery, "due", claimed_meanwhile)
     delivered = notice_service.notice_deliver(notice.pk)
     assert delivered.sent == 2 and sent_to(FIRST) == sent_to(LAST) == 1
     assert sent_to(BUSY) == 0
@@ -289,14 +290,14 @@ def test_a_sent_e_mail_whose_record_fails_is_left_claimed_not_sent_again(
     """The database refuses to record FIRST as sent: the round goes on with the others, and
     FIRST, which did get the e-mail, is not retried but failed as unknown in time."""
     notice = services.notice_send(meeting=draft.meeting, actor=None)
-    record = notice_service._record
+    record = delivery.record
 
     def database_down_once(recipient, **fields):
         if recipient.email == FIRST and fields["delivery"] == Delivery.SENT:
             raise DatabaseError("server closed the connection unexpectedly")
         return record(recipient, **fields)
 
-    monkeypatch.setattr(notice_service, "_record", database_down_once)
+    monkeypatch.setattr(delivery, "record", database_down_once)
     notice_service.notice_deliver(notice.pk)
     assert [sent_to(a) for a in (FIRST, BUSY, LAST)] == [1, 1, 1]
     first = notice.recipients.get(email=FIRST)
@@ -511,8 +512,11 @@ def test_the_log_of_claims_given_up_names_only_those_failed(
 
     monkeypatch.setattr(QuerySet, "update", recorded_meanwhile)
     with caplog.at_level(logging.ERROR, logger="minutes.services.notice"):
-        given_up = notice_service._give_up_stale_claims(
-            NoticeRecipient.objects.all(), busy.claimed_at + notice_service.STALE_CLAIM
+        given_up = delivery.give_up_stale(
+            NoticeRecipient.objects.all(),
+            busy.claimed_at + notice_service.STALE_CLAIM,
+            logger=notice_service.logger,
+            what="Notice recipients",
         )
     assert given_up == 1
     [logged] = [r.getMessage() for r in caplog.records]
