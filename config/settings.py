@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "minutes",
     "actionplans",
     "opendata",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -296,6 +297,11 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
     }
 }
+
+# Bevakning (alerts): residents' e-mail about what they follow (README, "Alerts")
+ALERTS_DIGEST_HOUR = env_int("ALERTS_DIGEST_HOUR", 7)  # the daily digest's hour, local time
+ALERTS_LIMIT_PER_ADDRESS = env_int("ALERTS_LIMIT_PER_ADDRESS", 5)  # requests a day
+ALERTS_LIMIT_PER_CLIENT = env_int("ALERTS_LIMIT_PER_CLIENT", 20)  # requests an hour
 
 TASKS = {
     "default": {

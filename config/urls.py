@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("councils.urls")),
     path("", include("opendata.public_urls")),
     path("", include("actionplans.public_urls")),
+    path("", include("alerts.urls")),
     # Public council pages come last: /<municipality>/<council>/ matches any two slugs.
     path("", include("minutes.urls")),
     prefix_default_language=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 
 from django.conf import settings
@@ -76,6 +77,11 @@ class IdleSessionMiddleware:
         return self.get_response(request)
 
 
+# The secret key of a resident's alert links (alerts.urls): it opens their page, which shows their
+# address, so the log keeps the path without it.
+_SECRET_IN_PATH = re.compile(r"(/bevaka/(?:bekrafta/)?)[-A-Za-z0-9_]{20,64}")
+
+
 class RequestLogMiddleware:
     """One structured (JSON) line per request on the ``protokollet.request`` logger: method,
     path, status, duration, the user (id and name, or none) and the address. Query strings are
@@ -91,7 +97,7 @@ class RequestLogMiddleware:
         signed_in = user is not None and user.is_authenticated
         entry = {
             "method": request.method,
-            "path": request.path,
+            "path": _SECRET_IN_PATH.sub(r"\1…", request.path),
             "status": response.status_code,
             "ms": round((time.perf_counter() - started) * 1000, 1),
             "user": user.pk if signed_in else None,

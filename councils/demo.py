@@ -68,7 +68,16 @@ def load_council() -> DemoCouncil:
     created: list[str] = []
 
     municipality, new = Municipality.objects.get_or_create(
-        slug="arboga", defaults={"name": "Arboga kommun", "place_name": "Arboga"}
+        slug="arboga",
+        defaults={
+            "name": "Arboga kommun",
+            "place_name": "Arboga",
+            # the demo's own, on example.org like every demo address
+            "privacy_contact": (
+                "Arboga kommun, kommunstyrelsen, e-post registrator@example.org. "
+                "Dataskyddsombudet nås på dataskyddsombud@example.org."
+            ),
+        },
     )
     if new:
         created.append("municipality")

@@ -33,6 +33,7 @@ RESERVED_SLUGS = frozenset(
         "tillganglighet",
         "oparl",
         "oppna-data",
+        "bevaka",
     }
 )
 
@@ -80,6 +81,15 @@ class Municipality(models.Model):
             "Licensen för det som kommunens råd och nämnder publicerar som öppna data (API och "
             "nedladdning), som en adress. Tom betyder CC0, som inte begränsar någon "
             "användning."
+        ),
+    )
+    privacy_contact = models.TextField(
+        _("kontakt i dataskyddsfrågor"),
+        blank=True,
+        help_text=_(
+            "Vart den som bevakar kommunens råd och nämnder vänder sig med frågor om sina "
+            "personuppgifter: kommunens adress och e-post, och dataskyddsombudets. Visas i "
+            "integritetstexten för bevakningar."
         ),
     )
 

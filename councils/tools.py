@@ -60,3 +60,19 @@ def public_documents(council) -> list[tuple[str, list[PublicDocument]]]:
     """The council's listed documents, per heading; headings without documents are left out."""
     groups = [(heading, list(provider(council))) for heading, provider in _documents]
     return [(heading, documents) for heading, documents in groups if documents]
+
+
+_follow: list[str] = []
+
+
+def register_follow(template: str) -> None:
+    """The form with which a visitor follows a council, a search or an anslagstavla by e-mail
+    (a higher app's template; it is included with ``council``, ``municipality`` and ``query``
+    as the page has them)."""
+    if template not in _follow:
+        _follow.append(template)
+
+
+def follow_form() -> str | None:
+    """The template of the follow form, or None when no app offers one."""
+    return _follow[0] if _follow else None

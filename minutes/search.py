@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape, strip_tags
@@ -436,3 +437,89 @@ def _hit(row: SearchEntry) -> Hit:
         snippet=highlight(" ".join(row.marked_text.split())),
         url=f"{url}#{anchor(row.number, row.position)}",
     )
+
+
+# --- One revision: what a saved search finds in a new protokoll (alerts) --------------------------
+
+REVISION_HITS = 20  # an e-mail lists at most this many of one protokoll's §§
+
+
+def _marked(row: SearchEntry) -> dict:
+    council = row.council
+    day = f"{row.meeting_date:%Y-%m-%d}"
+    url = reverse("minutes:meeting", args=[council.municipality.slug, council.slug, day])
+    return {
+        "label": "" if not row.number else (row.number if "§" in row.number else f"{row.number}."),
+        "title": row.marked_title,
+        "snippet": " ".join(row.marked_text.split()),
+        "url": f"{url}#{anchor(row.number, row.position)}",
+    }
+
+
+def revision_hits(query: str, revision_id: int, *, limit: int = REVISION_HITS) -> list[dict]:
+    """The public §§ or items of one approved revision that ``query`` finds, as the site's
+    search finds them (the same words, prefixes and stemming, the public text only: a
+    confidential item has no row, a withdrawn revision none), in the order of the minutes, the
+    words found marked with START and STOP: ``{"label", "title", "snippet", "url"}``, at most
+    ``limit + 1`` (one more tells that there are more). The announcement's row is not an item
+    and is left out. Two queries."""
+    words = query_words(query)
+    if not words:
+        return []
+    entries = SearchEntry.objects.filter(revision_id=revision_id).exclude(position=ANSLAG_POSITION)
+    entries = entries.select_related("council__municipality").order_by("position", "id")
+    if connection.vendor == "postgresql":
+        tsquery = " & ".join(f"{word}:*" for word in words)
+        matching = RawSQL(
+            "minutes_searchentry.document @@ to_tsquery('swedish', %s)",
+            [tsquery],
+            output_field=BooleanField(),
+        )
+        rows = list(
+            entries.filter(matching).annotate(
+                marked_title=RawSQL(
+                    "ts_headline('swedish', minutes_searchentry.title, "
+                    "to_tsquery('swedish', %s), %s)",
+                    [tsquery, _TITLE_OPTIONS],
+                ),
+                marked_text=RawSQL(
+                    "ts_headline('swedish', minutes_searchentry.text, "
+                    "to_tsquery('swedish', %s), %s)",
+                    [tsquery, _TEXT_OPTIONS],
+                ),
+            )[: limit + 1]
+        )
+    else:
+        for word in words:
+            entries = entries.filter(folded__contains=word, folded__regex=_word_start(word))
+        rows = list(entries[: limit + 1])
+        pattern = re.compile(
+            _NOT_AFTER_LETTER + "(?:" + "|".join(re.escape(w) for w in words) + r")\w*",
+            re.IGNORECASE,
+        )
+        for row in rows:
+            row.marked_title = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", row.title)
+            row.marked_text = _excerpt(row.text, pattern)
+    return [_marked(row) for row in rows]
+
+
+def revision_items(revision_id: int, *, limit: int = REVISION_HITS) -> list[dict]:
+    """The public §§ or items of one approved revision, in order, as ``revision_hits`` gives
+    them (without snippets, at most ``limit + 1``): what an e-mail to those who follow the
+    council lists."""
+    rows = (
+        SearchEntry.objects.filter(revision_id=revision_id)
+        .exclude(position=ANSLAG_POSITION)
+        .select_related("council__municipality")
+        .order_by("position", "id")[: limit + 1]
+    )
+    items = []
+    for row in rows:
+        row.marked_title, row.marked_text = row.title, ""
+        items.append(_marked(row))
+    return items
+
+
+def plain(marked: str) -> str:
+    """A marked text for a plain-text e-mail: the words found between asterisks."""
+    return marked.replace(START, "*").replace(STOP, "*")

@@ -148,6 +148,7 @@ def demo_world() -> dict:
     return {
         **committee_world(),
         **noticeboard_world(),
+        **alerts_world(),
         "council": council,
         "draft": draft,
         "item": item,
@@ -228,6 +229,21 @@ def noticeboard_world() -> dict:
     return {}
 
 
+def alerts_world() -> dict:
+    """Someone who follows the råd and has asked to follow a search (not yet confirmed)."""
+    from django.utils import timezone
+
+    from alerts.models import Subscriber, Subscription
+
+    council = Council.objects.get(slug="forebyggande-radet", municipality__slug="arboga")
+    subscriber = Subscriber.objects.create(email="ada@example.org")
+    Subscription.objects.create(
+        subscriber=subscriber, kind="council", council=council, confirmed_at=timezone.now()
+    )
+    pending = Subscription.objects.create(subscriber=subscriber, kind="search", query="trygghet")
+    return {"subscriber": subscriber, "pending": pending}
+
+
 def kwargs_for(name: str, pattern, world) -> dict:
     draft, approved = world["draft"], world["approved"]
     values = {
@@ -250,6 +266,9 @@ def kwargs_for(name: str, pattern, world) -> dict:
     }
     if name == "published_export":
         values["filename"] = "oppna-data-2026-12-01.zip"
+    if name.startswith("alerts:"):
+        values["key"] = world["pending" if name == "alerts:confirm" else "subscriber"].key
+        values["subscription_id"] = world["pending"].pk
     if name in ("drafting:review",):
         values["meeting_id"] = world["submitted"].meeting_id
     if name in ("drafting:correction", "drafting:internal_pdf"):
@@ -314,6 +333,10 @@ def pages(world) -> list[tuple[str, str | None, str, dict | None]]:
          {"date": "inte ett datum"}),
         ("plans, refused year", "secretary", reverse("plans:list", kwargs=SLUGS), {"year": "x"}),
         ("sign-in, refused", None, reverse("accounts:login"), {"username": "x", "password": "y"}),
+        ("bevakning, refused", None, "/bevaka/",
+         {"epost": "x", "slag": "rad", "kommun": "arboga", "rad": "forebyggande-radet"}),
+        ("bevakning in English", None, "/en/bevaka/integritet/", None),
+        ("bevakning, expired link", None, "/bevaka/bekrafta/" + "x" * 43 + "/", None),
     ]  # fmt: skip
     namnd = "/arboga/socialnamnden/"
     namnd_staff = f"/arbete{namnd}moten/{world['committee_draft'].meeting_id}/"
@@ -383,6 +406,8 @@ def test_every_public_and_staff_page_passes_the_nu_html_checker(tmp_path):
         "review, wrong password", "nämnd: protokoll page", "nämnd: § page with deliberation",
         "minutes:noticeboard", "minutes:noticeboard_archive", "anslagstavla in English",
         "nämnd: staff meeting with attendance", "opendata:page", "öppna data about a nämnd",
+        "alerts:subscribe", "alerts:requested", "alerts:privacy", "alerts:confirm",
+        "alerts:manage", "alerts:unsubscribe", "bevakning, refused",
     ):  # fmt: skip
         assert label in rendered, f"{label} gave no HTML page to check"
     errors = check([tmp_path / name for name in files])

@@ -133,6 +133,14 @@ MATRIX: dict[str, frozenset[str]] = {
     "opendata:page": PUBLIC,
     "opendata:council": PUBLIC,
     "published_export": PUBLIC,
+    # bevakning (issue 21): anyone may ask; an address's pages answer to the key in its e-mails
+    "alerts:subscribe": PUBLIC,
+    "alerts:requested": PUBLIC,
+    "alerts:privacy": PUBLIC,
+    "alerts:confirm": PUBLIC,
+    "alerts:manage": PUBLIC,
+    "alerts:unsubscribe": PUBLIC,
+    "alerts:end_one": PUBLIC,
 }
 # The Django admin, whole: staff only (it sends everyone else to its own sign-in page).
 ADMIN_NAMESPACE = "admin:"
@@ -195,6 +203,8 @@ def world(cast, settings, tmp_path):
             "extract_id": 1,
             "uidb64": "MQ",
             "token": "utgangen-nyckel",
+            "key": "okand-nyckel-" + "x" * 30,
+            "subscription_id": "1",
         },
         "overrides": {
             "published_file": {

@@ -42,6 +42,7 @@ def council_detail(request: HttpRequest, municipality: str, council: str) -> Htt
             "meetings": selectors.council_meetings(council_obj, year=year),
             "pages": council_tools.public_pages(),
             "documents": council_tools.public_documents(council_obj),
+            "follow": council_tools.follow_form(),
         },
     )
 
@@ -79,6 +80,7 @@ def noticeboard_page(request: HttpRequest, municipality: str) -> HttpResponse:
             "current": noticeboard.lines(municipality_obj, up),
             "archive": down[: noticeboard.ARCHIVE_ON_PAGE],
             "more_in_archive": len(down) > noticeboard.ARCHIVE_ON_PAGE,
+            "follow": council_tools.follow_form(),
         },
     )
 
@@ -120,7 +122,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "minutes/search.html",
-        {"query": query, "council": council_obj, "results": results},
+        {
+            "query": query,
+            "council": council_obj,
+            "results": results,
+            "follow": council_tools.follow_form() if results.words else None,
+        },
     )
 
 

@@ -32,6 +32,11 @@ PUBLIC = [
     "/oppna-data/",
     "/oppna-data/arboga/socialnamnden/",
     "/en/oppna-data/",
+    # bevakning (issue 21)
+    "/bevaka/?slag=rad&kommun=arboga&rad=forebyggande-radet",
+    "/bevaka/skickat/",
+    "/bevaka/integritet/",
+    "/arboga/anslagstavla/",
 ]
 
 
