@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -52,9 +53,12 @@ class SubscriberAdmin(AuditedModelAdmin):
     def masked_email(self, obj: Subscriber) -> str:
         return mask(obj.email)
 
-    @admin.display(description=_("bevakningar"))
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(subscription_total=Count("subscriptions"))
+
+    @admin.display(description=_("bevakningar"), ordering="subscription_total")
     def subscription_count(self, obj: Subscriber) -> int:
-        return obj.subscriptions.count()
+        return obj.subscription_total
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -162,6 +162,28 @@ class Subscription(models.Model):
         return self.created_at + CONFIRM_WITHIN
 
 
+class RequestEmail(DeliveryFields):
+    """The e-mail a request sends (the confirmation link, or word that the address already
+    follows it), delivered once like a digest, and forgotten after a day."""
+
+    class What(models.TextChoices):
+        CONFIRM = "confirm", _("bekräftelse")
+        ALREADY = "already", _("redan bevakad")
+
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="request_emails"
+    )
+    what = models.CharField(max_length=10, choices=What.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("e-post om en anmälan")
+        verbose_name_plural = _("e-post om anmälningar")
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.what}"
+
+
 class Digest(DeliveryFields):
     """One e-mail to one address with its alerts, delivered once (``core.delivery``)."""
 

@@ -39,7 +39,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from alerts.models import CONFIRM_WITHIN, Alert, Attempt, Digest, Subscriber, Subscription
+from alerts.models import (
+    CONFIRM_WITHIN,
+    Alert,
+    Attempt,
+    Digest,
+    RequestEmail,
+    Subscriber,
+    Subscription,
+)
 from core import delivery
 from core.dates import long_date
 from councils.models import Council, Municipality
@@ -130,13 +138,13 @@ def request_subscription(
             subscription.key = Subscription._meta.get_field("key").default()
             subscription.created_at = now
             subscription.save(update_fields=["key", "created_at"])
-            what = "confirm"
+            what = RequestEmail.What.CONFIRM
         else:
-            what = "already"
+            what = RequestEmail.What.ALREADY
+        email = RequestEmail.objects.create(subscription=subscription, what=what, created_at=now)
         from alerts import tasks  # the tasks call this module
 
-        pk = subscription.pk
-        transaction.on_commit(lambda: tasks.send_request_email.enqueue(pk, what))
+        transaction.on_commit(lambda: tasks.send_request_email.enqueue(email.pk))
 
 
 @dataclass(frozen=True)
@@ -207,13 +215,17 @@ def purge(now: datetime.datetime | None = None) -> int:
     nothing any more, and the rate limits' hashes past their day. The requests deleted."""
     now = now or timezone.now()
     with transaction.atomic():
-        expired, _ = Subscription.objects.filter(
+        _total, deleted = Subscription.objects.filter(
             confirmed_at__isnull=True, created_at__lt=now - CONFIRM_WITHIN
         ).delete()
+        expired = deleted.get(Subscription._meta.label, 0)
         Subscriber.objects.filter(
             subscriptions__isnull=True, created_at__lt=now - datetime.timedelta(hours=1)
         ).delete()
         Attempt.objects.filter(at__lt=now - LIMIT_WINDOW).delete()
+        RequestEmail.objects.filter(created_at__lt=now - LIMIT_WINDOW).exclude(
+            delivery=delivery.Delivery.SENDING
+        ).delete()
         # what was sent is kept a while (to tell a retry from a new e-mail), then forgotten
         done = Digest.objects.filter(
             delivery__in=(delivery.Delivery.SENT, delivery.Delivery.FAILED),
@@ -332,17 +344,23 @@ def _due_alerts(subscriber: Subscriber, now: datetime.datetime):
     return waiting.filter(created_at__lt=digest_time)
 
 
-def dispatch(now: datetime.datetime | None = None) -> int:
-    """One round, run from cron every few minutes (``manage.py send_alerts``) and after each
-    match: the expired requests purged, the anslagstavlor's new announcements matched, a digest
-    made of each due address's waiting alerts and sent, and the digests whose retry is due sent
-    again. The e-mails sent."""
+def dispatch(now: datetime.datetime | None = None, *, at_once_only: bool = False) -> int:
+    """One round, run from cron every few minutes (``manage.py send_alerts``): the expired
+    requests purged, the anslagstavlor's new announcements matched, a digest made of each due
+    address's waiting alerts and sent, and the digests whose retry is due sent again. After a
+    match (``at_once_only``), only the addresses that want news at once get theirs: the rest is
+    cron's, not the approving chair's request's. The e-mails sent."""
     now = now or timezone.now()
-    purge(now)
+    if not at_once_only:
+        purge(now)
     collect_announcements(now)
-    waiting = Alert.objects.filter(digest__isnull=True).values("subscription__subscriber_id")
+    waiting = Subscriber.objects.filter(
+        pk__in=Alert.objects.filter(digest__isnull=True).values("subscription__subscriber_id")
+    )
+    if at_once_only:
+        waiting = waiting.filter(frequency=Subscriber.Frequency.IMMEDIATE)
     made = []
-    for subscriber in Subscriber.objects.filter(pk__in=waiting):
+    for subscriber in waiting:
         try:
             digest = _make_digest(subscriber, now)
         except Exception:  # the address ended meanwhile, say: the others go on
@@ -350,10 +368,20 @@ def dispatch(now: datetime.datetime | None = None) -> int:
             continue
         if digest is not None:
             made.append(digest.pk)
-    delivery.give_up_stale(Digest.objects.all(), now, logger=logger, what="Digests")
-    due = Digest.objects.filter(delivery.due(now)).values_list("pk", flat=True)
+    due: set[int] = set()
     sent = 0
-    for digest_id in sorted(set(due) | set(made)):
+    if not at_once_only:
+        delivery.give_up_stale(Digest.objects.all(), now, logger=logger, what="Digests")
+        due = set(Digest.objects.filter(delivery.due(now)).values_list("pk", flat=True))
+        delivery.give_up_stale(
+            RequestEmail.objects.all(), now, logger=logger, what="Request e-mails"
+        )
+        for email_id in RequestEmail.objects.filter(delivery.due(now)).values_list("pk", flat=True):
+            try:
+                sent += send_request_email(email_id, now=now)
+            except Exception:
+                logger.exception("Request e-mail %s: could not be sent", email_id)
+    for digest_id in sorted(due | set(made)):
         try:
             sent += send_digest(digest_id, now=now)
         except Exception:
@@ -558,22 +586,22 @@ def send_digest(digest_id: int, *, now: datetime.datetime | None = None) -> int:
         secret=digest.subscriber.email,
     )
     if outcome is False:
-        _queue_retry(digest.pk)
+        from alerts import tasks
+
+        _queue_retry(tasks.send_digest, Digest, digest.pk)
     if outcome is True:  # what the e-mail said is not kept beside it
         Alert.objects.filter(digest=digest).update(hits=[])
     return int(outcome is True)
 
 
-def _queue_retry(digest_id: int) -> None:
+def _queue_retry(task, model, pk: int) -> None:
     """Where the task backend can defer, the retry is queued for when it is due; otherwise the
     next ``send_alerts`` round (cron) sends it."""
-    from alerts import tasks
-
-    digest = Digest.objects.filter(pk=digest_id, delivery=delivery.Delivery.PENDING).first()
-    if digest is None or digest.next_attempt_at is None:
+    row = model.objects.filter(pk=pk, delivery=delivery.Delivery.PENDING).first()
+    if row is None or row.next_attempt_at is None:
         return
-    if tasks.send_digest.get_backend().supports_defer:
-        tasks.send_digest.using(run_after=digest.next_attempt_at).enqueue(digest_id)
+    if task.get_backend().supports_defer:
+        task.using(run_after=row.next_attempt_at).enqueue(pk)
 
 
 def request_message(subscription: Subscription, what: str) -> EmailMultiAlternatives:
@@ -608,25 +636,37 @@ def request_message(subscription: Subscription, what: str) -> EmailMultiAlternat
     return message
 
 
-def send_request_email(subscription_id: int, what: str) -> int:
-    subscription = (
-        Subscription.objects.select_related("subscriber", "council__municipality", "municipality")
-        .filter(pk=subscription_id)
+def send_request_email(email_id: int, *, now: datetime.datetime | None = None) -> int:
+    """Send a request's e-mail, once (``core.delivery``): 1 when it left now. Refused, it is
+    tried again by the task backend when it can defer, else by the next ``send_alerts``; the
+    error is logged by ids alone (the mail server's names the address)."""
+    now = now or timezone.now()
+    email = (
+        RequestEmail.objects.select_related(
+            "subscription__subscriber",
+            "subscription__council__municipality",
+            "subscription__municipality",
+        )
+        .filter(delivery.due(now), pk=email_id)
         .first()
     )
-    if subscription is None:
+    if email is None:  # sent, being sent, or the request is gone
         return 0
-    try:
-        request_message(subscription, what).send()
-    except Exception as error:
-        # logged by the subscription's id alone: the mail server's error names the address
-        # (and the task framework would log and keep the whole traceback)
-        logger.warning(
-            "Subscription %s: the %s e-mail was not sent (%s); the resident may ask again",
-            subscription.pk, what, type(error).__name__,
-        )  # fmt: skip
-        return 0
-    return 1
+    subscription = email.subscription
+    message = request_message(subscription, email.what)
+    outcome = delivery.deliver(
+        email,
+        message.send,
+        now=now,
+        logger=logger,
+        what=f"Request e-mail {email.pk} of subscription {subscription.pk}",
+        secret=subscription.subscriber.email,
+    )
+    if outcome is False:
+        from alerts import tasks
+
+        _queue_retry(tasks.send_request_email, RequestEmail, email.pk)
+    return int(outcome is True)
 
 
 def counts() -> dict:

@@ -10,16 +10,17 @@ from alerts import services
 
 @task
 def match_revision(revision_id: int) -> int:
-    """A newly approved revision's alerts, then a round: those who want news at once get it."""
+    """A newly approved revision's alerts; those who want news at once get them now."""
     made = services.match_revision(revision_id)
     if made:
-        services.dispatch()
+        services.dispatch(at_once_only=True)
     return made
 
 
 @task
 def dispatch_alerts() -> int:
-    return services.dispatch()
+    """After an announcement went up: those who want news at once get it now."""
+    return services.dispatch(at_once_only=True)
 
 
 @task
@@ -29,5 +30,6 @@ def send_digest(digest_id: int) -> int:
 
 
 @task
-def send_request_email(subscription_id: int, what: str) -> int:
-    return services.send_request_email(subscription_id, what)
+def send_request_email(email_id: int) -> int:
+    """A request's e-mail (the confirmation link, or word that the address already follows)."""
+    return services.send_request_email(email_id)

@@ -179,8 +179,12 @@ class Hit:
 
     @property
     def label(self) -> str:
-        """ "3." for a råd's item, "KS § 12" for a nämnd's."""
-        return self.number if "§" in self.number else f"{self.number}."
+        return label(self.number)
+
+
+def label(number: str) -> str:
+    """ "3." for a råd's item, "KS § 12" for a nämnd's."""
+    return number if "§" in number else f"{number}."
 
 
 @dataclass(frozen=True)
@@ -346,14 +350,7 @@ def _search_postgres(words: list[str], council: Council | None, page: int) -> Re
         total, shown = len(ids), ids[offset : offset + PAGE_SIZE]
         has_next = offset + PAGE_SIZE < min(total, COUNT_LIMIT)
     entries = SearchEntry.objects.select_related("council__municipality").annotate(
-        marked_title=RawSQL(
-            "ts_headline('swedish', minutes_searchentry.title, to_tsquery('swedish', %s), %s)",
-            [tsquery, _TITLE_OPTIONS],
-        ),
-        marked_text=RawSQL(
-            "ts_headline('swedish', minutes_searchentry.text, to_tsquery('swedish', %s), %s)",
-            [tsquery, _TEXT_OPTIONS],
-        ),
+        **_headlines(tsquery)
     )
     found = {entry.pk: entry for entry in entries.filter(pk__in=shown)} if shown else {}
     return Results(
@@ -375,16 +372,35 @@ def _search_simple(words: list[str], council: Council | None, page: int):
         entries = entries.filter(folded__contains=word, folded__regex=_word_start(word))
     start = (page - 1) * PAGE_SIZE
     rows = list(entries.order_by("-meeting_date", "position", "id")[start : start + PAGE_SIZE])
+    _mark(rows, words)
+    # a first page that is not full holds every hit: no need to count
+    full_page = page > 1 or len(rows) == PAGE_SIZE
+    total = entries[: COUNT_LIMIT + 1].count() if full_page else len(rows)
+    return rows, total
+
+
+def _headlines(tsquery: str) -> dict:
+    """PostgreSQL's highlighted title and excerpt of a row, as annotations."""
+    return {
+        "marked_title": RawSQL(
+            "ts_headline('swedish', minutes_searchentry.title, to_tsquery('swedish', %s), %s)",
+            [tsquery, _TITLE_OPTIONS],
+        ),
+        "marked_text": RawSQL(
+            "ts_headline('swedish', minutes_searchentry.text, to_tsquery('swedish', %s), %s)",
+            [tsquery, _TEXT_OPTIONS],
+        ),
+    }
+
+
+def _mark(rows, words: list[str]) -> None:
+    """Without PostgreSQL: each row's title and an excerpt, the words' beginnings marked."""
     pattern = re.compile(
         _NOT_AFTER_LETTER + "(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE
     )
     for row in rows:
         row.marked_title = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", row.title)
         row.marked_text = _excerpt(row.text, pattern)
-    # a first page that is not full holds every hit: no need to count
-    full_page = page > 1 or len(rows) == PAGE_SIZE
-    total = entries[: COUNT_LIMIT + 1].count() if full_page else len(rows)
-    return rows, total
 
 
 def _word_start(word: str) -> str:
@@ -424,10 +440,16 @@ def anchor(number: str, position: int) -> str:
     return f"punkt-{position}"
 
 
-def _hit(row: SearchEntry) -> Hit:
+def _url(row: SearchEntry) -> str:
+    """The row's place on its meeting's page."""
     council = row.council
     day = f"{row.meeting_date:%Y-%m-%d}"
     url = reverse("minutes:meeting", args=[council.municipality.slug, council.slug, day])
+    return f"{url}#{anchor(row.number, row.position)}"
+
+
+def _hit(row: SearchEntry) -> Hit:
+    council = row.council
     return Hit(
         municipality=council.municipality.name,
         council=council.name,
@@ -435,7 +457,7 @@ def _hit(row: SearchEntry) -> Hit:
         number=row.number,
         title=highlight(row.marked_title),
         snippet=highlight(" ".join(row.marked_text.split())),
-        url=f"{url}#{anchor(row.number, row.position)}",
+        url=_url(row),
     )
 
 
@@ -445,14 +467,12 @@ REVISION_HITS = 20  # an e-mail lists at most this many of one protokoll's §§
 
 
 def _marked(row: SearchEntry) -> dict:
-    council = row.council
-    day = f"{row.meeting_date:%Y-%m-%d}"
-    url = reverse("minutes:meeting", args=[council.municipality.slug, council.slug, day])
+    """A hit as JSON keeps it (alerts.models.Alert.hits), still marked."""
     return {
-        "label": "" if not row.number else (row.number if "§" in row.number else f"{row.number}."),
+        "label": label(row.number) if row.number else "",
         "title": row.marked_title,
         "snippet": " ".join(row.marked_text.split()),
-        "url": f"{url}#{anchor(row.number, row.position)}",
+        "url": _url(row),
     }
 
 
@@ -475,31 +495,12 @@ def revision_hits(query: str, revision_id: int, *, limit: int = REVISION_HITS) -
             [tsquery],
             output_field=BooleanField(),
         )
-        rows = list(
-            entries.filter(matching).annotate(
-                marked_title=RawSQL(
-                    "ts_headline('swedish', minutes_searchentry.title, "
-                    "to_tsquery('swedish', %s), %s)",
-                    [tsquery, _TITLE_OPTIONS],
-                ),
-                marked_text=RawSQL(
-                    "ts_headline('swedish', minutes_searchentry.text, "
-                    "to_tsquery('swedish', %s), %s)",
-                    [tsquery, _TEXT_OPTIONS],
-                ),
-            )[: limit + 1]
-        )
+        rows = list(entries.filter(matching).annotate(**_headlines(tsquery))[: limit + 1])
     else:
         for word in words:
             entries = entries.filter(folded__contains=word, folded__regex=_word_start(word))
         rows = list(entries[: limit + 1])
-        pattern = re.compile(
-            _NOT_AFTER_LETTER + "(?:" + "|".join(re.escape(w) for w in words) + r")\w*",
-            re.IGNORECASE,
-        )
-        for row in rows:
-            row.marked_title = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", row.title)
-            row.marked_text = _excerpt(row.text, pattern)
+        _mark(rows, words)
     return [_marked(row) for row in rows]
 
 

@@ -13,3 +13,7 @@ minutes_approved = Signal()
 # ``items`` (the id of each approved item → its copy). What the apps above keep per item (an
 # action plan's link, its follow-ups) goes with the copy.
 minutes_corrected = Signal()
+
+# Sent inside the transaction that puts an announcement up on the anslagstavla (a justerat
+# protokoll, a § justerad at once, a kungörelse), with ``announcement``.
+announcement_posted = Signal()

@@ -33,7 +33,7 @@ from django.utils import timezone
 from core import audit, legal_time
 from core.dates import long_date
 from councils.models import Person
-from minutes import tasks
+from minutes import signals, tasks
 from minutes.models import (
     AdjustmentSignature,
     AgendaItem,
@@ -316,7 +316,7 @@ def kept_at(council) -> str:
 def _post(minutes: Minutes, anslag: dict, **fields) -> Announcement:
     meeting = minutes.meeting
     council = meeting.council
-    return Announcement.objects.create(
+    announcement = Announcement.objects.create(
         municipality=council.municipality,
         council=council,
         meeting=meeting,
@@ -329,6 +329,8 @@ def _post(minutes: Minutes, anslag: dict, **fields) -> Announcement:
         secretary=anslag["secretary"],
         **fields,
     )
+    signals.announcement_posted.send(sender=Announcement, announcement=announcement)
+    return announcement
 
 
 def post_protocol(

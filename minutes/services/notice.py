@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from core import audit, delivery
 from core.dates import long_date
 from councils.models import Membership
-from minutes import notices, tasks
+from minutes import notices, signals, tasks
 from minutes.models import Announcement, Meeting, Minutes, Notice, NoticeRecipient
 from minutes.pdf import render_notice_pdf
 from minutes.services.errors import InvalidInput, NotAllowed
@@ -167,7 +167,7 @@ def notice_announce(notice: Notice, *, today: datetime.date) -> Announcement:
     ).first()
     if already is not None:
         return already
-    return Announcement.objects.create(
+    announcement = Announcement.objects.create(
         municipality=council.municipality,
         council=council,
         meeting=meeting,
@@ -182,6 +182,8 @@ def notice_announce(notice: Notice, *, today: datetime.date) -> Announcement:
         kept_at=justering.kept_at(council),
         secretary=meeting.secretary.name if meeting.secretary_id else "",
     )
+    signals.announcement_posted.send(sender=Announcement, announcement=announcement)
+    return announcement
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from alerts import services
-from alerts.models import CONFIRM_WITHIN, Alert, Subscriber, Subscription
+from alerts.models import CONFIRM_WITHIN, Alert, RequestEmail, Subscriber, Subscription
 from tests.alerts.conftest import (
     ADDRESS,
     approve,
@@ -231,3 +231,29 @@ def test_bad_input_gets_a_swedish_message_and_keeps_the_address(client, cast, da
     if "@" in data["epost"]:
         assert f'value="{data["epost"]}"' in response.content.decode()
     assert not Subscription.objects.exists() and mail.outbox == []
+
+
+def test_a_confirmation_the_mail_server_refuses_is_sent_later_once_and_logs_no_address(
+    client, cast, run_commits, settings, caplog
+):
+    from tests.minutes import mailers
+
+    settings.MAILERS = {"default": {"BACKEND": "tests.minutes.mailers.RefusingBackend"}}
+    mailers.reset()
+    mailers.REFUSE[ADDRESS] = 2
+    with caplog.at_level(logging.DEBUG):
+        answer = subscribe(client, run_commits, **RAD)
+        assert answer.status_code == 302 and mail.outbox == []
+        email = RequestEmail.objects.get()
+        assert email.attempts == 1 and ADDRESS not in email.last_error
+        services.dispatch(email.next_attempt_at)
+        email.refresh_from_db()
+        services.dispatch(email.next_attempt_at)
+        services.dispatch(email.next_attempt_at + datetime.timedelta(hours=1))
+    mailers.reset()
+    [message] = mail.outbox
+    assert message.subject.startswith("Bekräfta din bevakning")
+    assert ADDRESS not in caplog.text
+    # forgotten after a day
+    services.purge(timezone.now() + datetime.timedelta(days=1, minutes=1))
+    assert not RequestEmail.objects.exists() and Subscription.objects.exists()

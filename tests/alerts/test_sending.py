@@ -252,3 +252,19 @@ def test_what_was_sent_is_forgotten(client, cast, agenda, run_commits):
     services.purge(morning + services.KEEP_SENT + datetime.timedelta(minutes=1))
     assert not Digest.objects.exists() and not Alert.objects.exists()
     assert Subscription.objects.get().confirmed_at  # the subscription goes on
+
+
+def test_a_kungorelse_reaches_those_who_want_news_at_once_when_it_goes_up(
+    client, cast, agenda, run_commits
+):
+    """The notice service puts the kungörelse up (minutes.signals.announcement_posted): an
+    address that wants news at once has it before any cron round."""
+    from tests.alerts.conftest import new_minutes
+
+    confirmed(client, run_commits, slag="anslagstavla", kommun="arboga")
+    Subscriber.objects.update(frequency=Subscriber.Frequency.IMMEDIATE)
+    coming = new_minutes(cast, timezone.localdate() + datetime.timedelta(days=10))
+    with run_commits():
+        minutes_services.notice_send(meeting=coming.meeting, actor=cast.secretary, announce=True)
+    [message] = digests()
+    assert "Kungörelse" in message.body and "Arboga kommuns anslagstavla" in message.body
