@@ -212,7 +212,8 @@ class Alert(models.Model):
     # (minutes.search.START/STOP)
     hits = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
-    digest = models.ForeignKey(Digest, null=True, on_delete=models.SET_NULL, related_name="alerts")
+    # deleted with its digest: an alert that lost its digest would wait to be sent again
+    digest = models.ForeignKey(Digest, null=True, on_delete=models.CASCADE, related_name="alerts")
 
     class Meta:
         constraints = [

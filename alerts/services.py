@@ -231,8 +231,7 @@ def purge(now: datetime.datetime | None = None) -> int:
             delivery__in=(delivery.Delivery.SENT, delivery.Delivery.FAILED),
             created_at__lt=now - KEEP_SENT,
         )
-        Alert.objects.filter(digest__in=done).delete()
-        done.delete()
+        done.delete()  # and their alerts
     return expired
 
 
@@ -306,8 +305,15 @@ def collect_announcements(now: datetime.datetime | None = None) -> int:
             alerts += [
                 Alert(subscription=subscription, announcement=announcement)
                 for announcement in up
-                if announcement.created_at >= began
-                or announcement.posted_on > timezone.localdate(began)
+                if (
+                    announcement.created_at >= began
+                    or announcement.posted_on > timezone.localdate(began)
+                )
+                # one whose alert was sent and forgotten (KEEP_SENT) is not news again
+                and (
+                    announcement.created_at >= now - KEEP_SENT
+                    or announcement.posted_on >= today - KEEP_SENT
+                )
             ]
     if not alerts:
         return 0

@@ -268,3 +268,29 @@ def test_a_kungorelse_reaches_those_who_want_news_at_once_when_it_goes_up(
         minutes_services.notice_send(meeting=coming.meeting, actor=cast.secretary, announce=True)
     [message] = digests()
     assert "Kungörelse" in message.body and "Arboga kommuns anslagstavla" in message.body
+
+
+def test_an_announcement_up_longer_than_a_sent_e_mail_is_kept_is_not_sent_again(
+    client, cast, agenda, run_commits
+):
+    """A kungörelse may hang for weeks: when the record of its e-mail is forgotten it is still
+    not news."""
+    confirmed(client, run_commits, slag="anslagstavla", kommun="arboga")
+    meeting = approve(cast, run_commits, DAY, public="Text.").minutes.meeting
+    today = timezone.localdate()
+    Announcement.objects.create(
+        municipality=cast.municipality,
+        council=cast.council,
+        meeting=meeting,
+        kind=Announcement.Kind.NOTICE,
+        organ="Förebyggande rådet",
+        meeting_date=meeting.date,
+        posted_on=today,
+        down_on=today + datetime.timedelta(days=60),
+    )
+    morning = next_morning()
+    services.dispatch(morning)
+    assert len(digests()) == 1
+    for days in (31, 32):
+        services.dispatch(morning + datetime.timedelta(days=days))
+    assert len(digests()) == 1 and not Alert.objects.exists()
