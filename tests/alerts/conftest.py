@@ -10,8 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from alerts import services
-from alerts.models import Subscriber, Subscription
+from alerts.models import Subscription
 from minutes import services as minutes_services
 from tests.minutes.drafting_fixtures import standing_agenda, submit_and_approve, write_item
 
@@ -89,6 +88,3 @@ def next_morning(hour: int = 7) -> datetime.datetime:
 
 def digests(address=ADDRESS):
     return [m for m in mail.outbox if m.to == [address] and m.subject.startswith("Bevakning")]
-
-
-__all__ = ["ADDRESS", "Subscriber", "services"]
