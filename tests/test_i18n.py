@@ -121,6 +121,9 @@ PAGES = [
     (PLAN, "Mål och insatser", "Goals and activities"),
     ("/tillganglighet/", "Tillgänglighetsredogörelse", "Accessibility statement"),
     ("/oppna-data/", "Hela arkivet som en fil", "The whole archive as one file"),
+    ("/bevaka/integritet/", "Rättslig grund", "Legal basis"),
+    ("/bevaka/?slag=anslagstavla&kommun=arboga", "Bevaka med e-post", "Follow by e-mail"),
+    ("/bevaka/skickat/", "Bekräfta i din e-post", "Confirm in your e-mail"),
 ]
 
 

@@ -229,3 +229,23 @@ def test_the_request_log_keeps_no_key(client, cast, run_commits, caplog):
         client.get(f"/bevaka/{key}/avsluta/")
     assert "/bevaka/…/" in caplog.text and "/bevaka/bekrafta/…/" in caplog.text
     assert key not in caplog.text and confirm_key not in caplog.text
+
+
+def test_an_address_s_pages_in_english_have_no_swedish_left(client, cast, run_commits):
+    from tests.test_i18n import chrome, swedish_phrases
+
+    subscribe(client, run_commits, **RAD)
+    confirm = Subscription.objects.get().key
+    ask = client.get(f"/en/bevaka/bekrafta/{confirm}/")
+    assert "Yes, confirm the alert" in page_text(ask)
+    client.post(f"/en/bevaka/bekrafta/{confirm}/")
+    key = Subscriber.objects.get().key
+    for path in (
+        f"/en/bevaka/{key}/",
+        f"/en/bevaka/{key}/avsluta/",
+        f"/en/bevaka/bekrafta/{confirm}/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200
+        left = [phrase for phrase in swedish_phrases() if phrase in chrome(response)]
+        assert left == [], path
