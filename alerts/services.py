@@ -542,6 +542,36 @@ class ListMessage(EmailMultiAlternatives):
         return super().message(policy=policy.clone(max_line_length=998))
 
 
+def _email(
+    subscriber: Subscriber, subject: str, template: str, context: dict, *, unsubscribe: bool
+) -> EmailMultiAlternatives:
+    """An e-mail to ``subscriber`` from ``alerts/email/<template>.txt`` and ``.html`` (rendered
+    in Swedish), with the one-click unsubscribe headers when ``unsubscribe``."""
+    with translation.override("sv"):
+        text = render_to_string(f"alerts/email/{template}.txt", context)
+        html = render_to_string(f"alerts/email/{template}.html", context)
+    message = ListMessage(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        to=[subscriber.email],
+        headers=_list_headers(subscriber) if unsubscribe else None,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _deliver(row, message, *, task, now: datetime.datetime, what: str, secret: str) -> bool:
+    """Send ``row``'s e-mail once (``core.delivery``); refused, its retry is queued where the
+    task backend can defer (else the next ``send_alerts`` sends it). Whether it left now."""
+    outcome = delivery.deliver(row, message.send, now=now, logger=logger, what=what, secret=secret)
+    if outcome is False:
+        retry = type(row).objects.filter(pk=row.pk, delivery=delivery.Delivery.PENDING).first()
+        if retry is not None and retry.next_attempt_at and task.get_backend().supports_defer:
+            task.using(run_after=retry.next_attempt_at).enqueue(row.pk)
+    return outcome is True
+
+
 def digest_message(digest: Digest, groups: list[Group]) -> EmailMultiAlternatives:
     subscriber = digest.subscriber
     entries = [entry for group in groups for entry in group.entries]
@@ -553,18 +583,8 @@ def digest_message(digest: Digest, groups: list[Group]) -> EmailMultiAlternative
                 "n": len(entries),
                 "first": entries[0].heading,
             }
-        context = {"groups": groups, "subscriber": subscriber, **links(subscriber)}
-        text = render_to_string("alerts/email/digest.txt", context)
-        html = render_to_string("alerts/email/digest.html", context)
-    message = ListMessage(
-        subject,
-        text,
-        settings.DEFAULT_FROM_EMAIL,
-        to=[subscriber.email],
-        headers=_list_headers(subscriber),
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    context = {"groups": groups, "subscriber": subscriber, **links(subscriber)}
+    return _email(subscriber, subject, "digest", context, unsubscribe=True)
 
 
 def send_digest(digest_id: int, *, now: datetime.datetime | None = None) -> int:
@@ -582,32 +602,19 @@ def send_digest(digest_id: int, *, now: datetime.datetime | None = None) -> int:
     if not groups:
         Digest.objects.filter(pk=digest.pk, delivery=delivery.Delivery.PENDING).delete()
         return 0
-    message = digest_message(digest, groups)
-    outcome = delivery.deliver(
+    from alerts import tasks
+
+    sent = _deliver(
         digest,
-        message.send,
+        digest_message(digest, groups),
+        task=tasks.send_digest,
         now=now,
-        logger=logger,
         what=f"Digest {digest.pk} to subscriber {digest.subscriber_id}",
         secret=digest.subscriber.email,
     )
-    if outcome is False:
-        from alerts import tasks
-
-        _queue_retry(tasks.send_digest, Digest, digest.pk)
-    if outcome is True:  # what the e-mail said is not kept beside it
+    if sent:  # what the e-mail said is not kept beside it
         Alert.objects.filter(digest=digest).update(hits=[])
-    return int(outcome is True)
-
-
-def _queue_retry(task, model, pk: int) -> None:
-    """Where the task backend can defer, the retry is queued for when it is due; otherwise the
-    next ``send_alerts`` round (cron) sends it."""
-    row = model.objects.filter(pk=pk, delivery=delivery.Delivery.PENDING).first()
-    if row is None or row.next_attempt_at is None:
-        return
-    if task.get_backend().supports_defer:
-        task.using(run_after=row.next_attempt_at).enqueue(pk)
+    return int(sent)
 
 
 def request_message(subscription: Subscription, what: str) -> EmailMultiAlternatives:
@@ -631,15 +638,8 @@ def request_message(subscription: Subscription, what: str) -> EmailMultiAlternat
             subject = translation.gettext("Bekräfta din bevakning: %(label)s") % {
                 "label": subscription.label
             }
-        text = render_to_string("alerts/email/request.txt", context)
-        html = render_to_string("alerts/email/request.html", context)
     # the address already follows something: its way out is in this e-mail too
-    headers = _list_headers(subscriber) if what == "already" else None
-    message = ListMessage(
-        subject, text, settings.DEFAULT_FROM_EMAIL, to=[subscriber.email], headers=headers
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return _email(subscriber, subject, "request", context, unsubscribe=what == "already")
 
 
 def send_request_email(email_id: int, *, now: datetime.datetime | None = None) -> int:
@@ -658,21 +658,18 @@ def send_request_email(email_id: int, *, now: datetime.datetime | None = None) -
     )
     if email is None:  # sent, being sent, or the request is gone
         return 0
+    from alerts import tasks
+
     subscription = email.subscription
-    message = request_message(subscription, email.what)
-    outcome = delivery.deliver(
+    sent = _deliver(
         email,
-        message.send,
+        request_message(subscription, email.what),
+        task=tasks.send_request_email,
         now=now,
-        logger=logger,
         what=f"Request e-mail {email.pk} of subscription {subscription.pk}",
         secret=subscription.subscriber.email,
     )
-    if outcome is False:
-        from alerts import tasks
-
-        _queue_retry(tasks.send_request_email, RequestEmail, email.pk)
-    return int(outcome is True)
+    return int(sent)
 
 
 def counts() -> dict:
