@@ -7,6 +7,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL. See README, "Configuration"
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -280,6 +281,8 @@ PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024)  # address-space li
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25) * 1024 * 1024  # an item's documents, each
 PDF_RENDER_MAX_JOBS = env_int("PDF_RENDER_MAX_JOBS", 200)  # renders before the child is replaced
 PDF_WARM_START = env_bool("PDF_WARM_START", not DEBUG)  # start the child with each WSGI worker
+# warm children a process may render in side by side (a justering's public and internal copies)
+PDF_RENDER_CHILDREN = env_int("PDF_RENDER_CHILDREN", min(2, os.cpu_count() or 1))
 
 # Where the accessibility statement (/tillganglighet/) sends reports of problems.
 ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "tillganglighet@example.se")

@@ -345,11 +345,16 @@ class Renderer:
     def render_html(self, html: str, *, timeout: float | None = None) -> RenderResult:
         if _memo_active.get():
             key = hashlib.sha256(html.encode()).hexdigest()
-            if key not in _memo:
-                _memo[key] = self._render_html(html, timeout=timeout)
+            with _memo_lock:
+                known = _memo.get(key)
+            if known is not None:
+                return known
+            result = self._render_html(html, timeout=timeout)
+            with _memo_lock:  # render_many's threads share it
+                _memo[key] = result
                 while len(_memo) > MEMO_SIZE:
                     _memo.pop(next(iter(_memo)))
-            return _memo[key]
+            return result
         return self._render_html(html, timeout=timeout)
 
     def _render_html(self, html: str, *, timeout: float | None = None) -> RenderResult:
@@ -389,6 +394,7 @@ _renderer_lock = threading.Lock()
 # dozens of times. Only inside ``memoized_renders()``; bounded, oldest out first.
 MEMO_SIZE = 64
 _memo: dict[str, RenderResult] = {}
+_memo_lock = threading.Lock()
 _memo_active: contextvars.ContextVar[bool] = contextvars.ContextVar("pdf_memo", default=False)
 
 
@@ -416,6 +422,47 @@ def get_renderer() -> Renderer:
             )
             atexit.register(_renderer.close)
         return _renderer
+
+
+# Extra warm children beside the process's renderer, started the first time several documents
+# are rendered at once (``render_many``) and kept warm after: a justering renders the public and
+# the internal copy side by side where there are cores. PDF_RENDER_CHILDREN bounds them.
+_extra_renderers: list[Renderer] = []
+
+
+def renderers(count: int) -> list[Renderer]:
+    """Up to ``count`` warm renderers (never more than the PDF_RENDER_CHILDREN setting), the
+    process's own first."""
+    from django.conf import settings  # the render child runs without Django
+
+    count = max(1, min(count, settings.PDF_RENDER_CHILDREN))
+    first = get_renderer()
+    with _renderer_lock:
+        while len(_extra_renderers) < count - 1:
+            extra = Renderer(
+                timeout=first.timeout, memory_mb=first.memory_mb, max_jobs=first.max_jobs
+            )
+            atexit.register(extra.close)
+            _extra_renderers.append(extra)
+        return [first, *_extra_renderers[: count - 1]]
+
+
+def render_many(htmls: list[str]) -> list[RenderResult]:
+    """Each document rendered once, side by side in warm children of their own where the
+    setting and the cores allow, else one after the other; the results in the order given.
+    A failure of any raises, as ``render_html`` does, once the others have finished."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = renderers(len(htmls))
+    if len(pool) < 2:
+        return [pool[0].render_html(html) for html in htmls]
+    with ThreadPoolExecutor(len(pool), thread_name_prefix="pdf") as executor:
+        futures = [
+            # each in a copy of this context: memoized_renders() holds in the threads too
+            executor.submit(contextvars.copy_context().run, pool[n % len(pool)].render_html, html)
+            for n, html in enumerate(htmls)
+        ]
+        return [future.result() for future in futures]
 
 
 def build_notice_html(snapshot, *, changes: list[str] = (), internal: bool = False) -> str:
@@ -451,6 +498,18 @@ def render_minutes_pdf(
 ) -> bytes:
     """The PDF of ``snapshot``: the same snapshot always gives the same bytes."""
     return get_renderer().render_html(build_html(snapshot, draft=draft, internal=internal)).pdf
+
+
+def minutes_pdf_htmls(snapshot: MinutesSnapshot, *, internal: bool) -> list[str]:
+    """The public HTML of ``snapshot`` and, when ``internal``, the internal one."""
+    return [build_html(snapshot)] + ([build_html(snapshot, internal=True)] if internal else [])
+
+
+def render_minutes_pdfs(snapshot: MinutesSnapshot, *, internal: bool) -> tuple[bytes, bytes | None]:
+    """The public PDF of ``snapshot`` and, when ``internal``, the internal one, rendered side by
+    side (``render_many``): the same bytes as ``render_minutes_pdf`` gives each."""
+    results = render_many(minutes_pdf_htmls(snapshot, internal=internal))
+    return results[0].pdf, results[1].pdf if internal else None
 
 
 if __name__ == "__main__":  # pragma: no cover

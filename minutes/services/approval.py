@@ -29,7 +29,7 @@ from minutes.models import (
     PublicationWithdrawal,
     Signature,
 )
-from minutes.pdf import render_minutes_pdf
+from minutes.pdf import minutes_pdf_htmls, render_minutes_pdfs
 from minutes.services import deliberation, paragraphs
 from minutes.services.attachments import DOCUMENT_COPIED
 from minutes.services.drafting import drop_empty_sections
@@ -211,15 +211,12 @@ def _freeze(minutes: Minutes, snapshot, approved_at: datetime.datetime, **fields
     """Render the approved PDF once (and, when items are confidential, the internal one into the
     private storage) and keep both with the snapshot in an insert-only revision."""
 
-    public = store_pdf(render_minutes_pdf(snapshot))
+    # the two render side by side
+    public_pdf, internal_pdf = render_minutes_pdfs(snapshot, internal=has_internal_copy(snapshot))
+    public = store_pdf(public_pdf)
     internal = None
-    # the internal copy exists when the public one leaves something out: a confidential item,
-    # or an internal document named under its item
-    if any(
-        not item.is_public or any(not d.is_public for d in item.documents)
-        for item in snapshot.items
-    ):
-        internal = store_pdf(render_minutes_pdf(snapshot, internal=True), storage_alias="private")
+    if internal_pdf is not None:
+        internal = store_pdf(internal_pdf, storage_alias="private")
     revision = ApprovedRevision.objects.create(
         minutes=minutes,
         snapshot=snapshot.as_dict(),
@@ -294,6 +291,40 @@ def minutes_approve(*, minutes: Minutes, actor, request=None):
     return revision
 
 
+def historical_snapshot(
+    minutes: Minutes,
+    *,
+    approved_at: datetime.datetime,
+    closed_on: datetime.date | None = None,
+    announce: bool = False,
+):
+    """The snapshot ``record_historical_revision`` freezes, and the announcement's facts (None
+    unless ``announce``): also what a bulk import renders ahead (``freeze_htmls``)."""
+    anslag = None
+    if announce and minutes.meeting.council.numbers_paragraphs:
+        from minutes.services import justering
+
+        anslag = justering.anslag_of(minutes, timezone.localdate(approved_at))
+    snapshot = build_snapshot(
+        minutes, created=approved_at, closed_on=closed_on, announcement=anslag
+    )
+    return snapshot, anslag
+
+
+def has_internal_copy(snapshot) -> bool:
+    """The internal copy exists when the public one leaves something out: a confidential item,
+    or an internal document named under its item."""
+    return any(
+        not item.is_public or any(not d.is_public for d in item.documents)
+        for item in snapshot.items
+    )
+
+
+def freeze_htmls(snapshot) -> list[str]:
+    """What ``_freeze`` renders of ``snapshot``: the public HTML, and the internal one."""
+    return minutes_pdf_htmls(snapshot, internal=has_internal_copy(snapshot))
+
+
 @transaction.atomic
 def record_historical_revision(
     *,
@@ -316,16 +347,13 @@ def record_historical_revision(
     _check_held(minutes.meeting, "arkiveras som godkända")
     if ApprovedRevision.objects.filter(minutes=minutes).exists():
         return minutes.approved_revision
-    anslag = None
-    if announce and minutes.meeting.council.numbers_paragraphs:
-        from minutes.services import justering
-
-        anslag = justering.anslag_of(minutes, timezone.localdate(approved_at))
-    snapshot = build_snapshot(
-        minutes, created=approved_at, closed_on=closed_on, announcement=anslag
+    snapshot, anslag = historical_snapshot(
+        minutes, approved_at=approved_at, closed_on=closed_on, announce=announce
     )
     revision = _freeze(minutes, snapshot, approved_at)
     if anslag is not None:
+        from minutes.services import justering
+
         justering.post_protocol(minutes, revision, snapshot, anslag, created_at=approved_at)
     Signature.objects.bulk_create(
         Signature(

@@ -8,7 +8,15 @@ import threading
 
 import pytest
 
-from minutes.pdf import Renderer, RenderError, RenderTimeout, css_string, get_renderer
+from minutes.pdf import (
+    Renderer,
+    RenderError,
+    RenderTimeout,
+    css_string,
+    get_renderer,
+    render_many,
+    renderers,
+)
 
 PAGE = '<!doctype html><html lang="sv-SE"><head><title>t</title>{head}</head><body>{body}</body></html>'
 TINY_PNG = (
@@ -200,3 +208,33 @@ def test_the_signatures_never_stand_alone_on_a_last_page():
         assert any(line.startswith("Stycke") for line in last), (paragraphs, last)
         assert "Anders Röhfors" in last and "Arboga den 24/2- 2020" in last
     assert checked >= 8  # the sweep crossed the page boundary
+
+
+def test_documents_render_side_by_side_in_two_children_to_the_same_bytes(settings):
+    """A justering's public and internal copies and a batch of extracts (issue 22)."""
+    settings.PDF_RENDER_CHILDREN = 2
+    htmls = [PAGE.format(head="", body=f"<p>Dokument {n}</p>") for n in range(4)]
+    alone = [get_renderer().render_html(html).pdf for html in htmls]
+    assert [result.pdf for result in render_many(htmls)] == alone
+    first, second = renderers(2)
+    assert first is get_renderer()
+    assert first.pid and second.pid and first.pid != second.pid
+
+
+def test_one_child_renders_them_in_turn_where_the_setting_says_one(settings):
+    settings.PDF_RENDER_CHILDREN = 1
+    assert renderers(5) == [get_renderer()]
+    html = PAGE.format(head="", body="<p>Ett</p>")
+    assert [r.pdf for r in render_many([html, html])] == [get_renderer().render_html(html).pdf] * 2
+
+
+def test_a_document_that_fails_side_by_side_fails_the_whole(settings, monkeypatch):
+    settings.PDF_RENDER_CHILDREN = 2
+    _first, second = renderers(2)
+
+    def fail(*args, **kwargs):
+        raise RenderError("Dokumentet kunde inte skapas.")
+
+    monkeypatch.setattr(second, "render_html", fail)
+    with pytest.raises(RenderError):
+        render_many([PAGE.format(head="", body="<p>A</p>"), PAGE.format(head="", body="<p>B</p>")])
