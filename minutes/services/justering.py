@@ -47,7 +47,7 @@ from minutes.models import (
     Signature,
     SignerRole,
 )
-from minutes.pdf import render_minutes_pdf
+from minutes.pdf import build_html, render_many
 from minutes.services import approval, paragraphs
 from minutes.services.errors import InvalidInput, NotAllowed
 from minutes.services.files import store_pdf
@@ -601,19 +601,18 @@ def store_extract(
     adjusted_at: datetime.datetime,
     revision: ApprovedRevision | None = None,
     immediate: bool = False,
+    rendered: tuple[bytes | None, bytes | None] | None = None,
 ) -> Extract:
     """Render the extract once (the public PDF when the § is public, the internal one when
-    anything of it is confidential), store it, and keep it with its snapshot."""
+    anything of it is confidential), store it, and keep it with its snapshot. ``rendered``: the
+    PDFs ``render_extract_pdfs`` made of this snapshot already."""
     (shown,) = snapshot.items
+    public_pdf, internal_pdf = rendered or render_extract_pdfs([snapshot])[0]
     public = internal = None
-    if shown.is_public:
-        public = store_pdf(render_minutes_pdf(snapshot), folder="extracts")
-    if not shown.is_public or any(not d.is_public for d in shown.documents):
-        internal = store_pdf(
-            render_minutes_pdf(snapshot, internal=True),
-            storage_alias="private",
-            folder="extracts",
-        )
+    if public_pdf is not None:
+        public = store_pdf(public_pdf, folder="extracts")
+    if internal_pdf is not None:
+        internal = store_pdf(internal_pdf, storage_alias="private", folder="extracts")
     extract = Extract.objects.create(
         minutes=minutes,
         revision=revision,
@@ -638,6 +637,28 @@ def store_extract(
     return extract
 
 
+def _extract_htmls(snapshot: MinutesSnapshot) -> tuple[str | None, str | None]:
+    """The extract's public HTML when its § is public, its internal one when anything of it is
+    confidential."""
+    (shown,) = snapshot.items
+    public = build_html(snapshot) if shown.is_public else None
+    internal = build_html(snapshot, internal=True) if approval.has_internal_copy(snapshot) else None
+    return public, internal
+
+
+def render_extract_pdfs(
+    snapshots: list[MinutesSnapshot],
+) -> list[tuple[bytes | None, bytes | None]]:
+    """The PDFs of several extracts, rendered side by side (``minutes.pdf.render_many``)."""
+    htmls = [_extract_htmls(s) for s in snapshots]
+    results = iter(render_many([h for pair in htmls for h in pair if h is not None]))
+    return [tuple(None if h is None else next(results).pdf for h in pair) for pair in htmls]
+
+
+# extracts rendered side by side per batch, then stored one by one
+EXTRACT_BATCH = 8
+
+
 def render_extracts(revision_id: int) -> int:
     """The extracts of every § of a justerat protokoll not yet made (the task worker calls
     this after the justering commits; run again, it makes only what is missing). A § justerat
@@ -652,37 +673,39 @@ def render_extracts(revision_id: int) -> int:
     made = 0
     failed: list[BaseException] = []
     positions = {item.pk: n for n, item in enumerate(minutes.items.order_by("position"))}
-    for item in items:
-        if item.pk in done or item.paragraph in at_once:
-            continue
+    certified_on = timezone.localdate(revision.approved_at)
+    pending = [
+        (item, extract_snapshot(snapshot, positions[item.pk], certified_by=secretary, certified_on=certified_on))
+        for item in items
+        if item.pk not in done and item.paragraph not in at_once
+    ]  # fmt: skip
+    for start in range(0, len(pending), EXTRACT_BATCH):
+        batch = pending[start : start + EXTRACT_BATCH]
         try:
-            _store_revision_extract(
-                revision, snapshot, minutes, item, positions[item.pk], secretary
-            )
-        except Exception as error:  # one § that fails does not keep the others from being made
-            logger.exception("The extract of item %s of revision %s failed", item.pk, revision_id)
-            failed.append(error)
-            continue
-        made += 1
+            rendered = render_extract_pdfs([shown for _item, shown in batch])
+        except Exception:  # rendered one by one below, so that one bad § fails alone
+            rendered = [None] * len(batch)
+        for (item, shown), pdfs in zip(batch, rendered, strict=True):
+            try:
+                with transaction.atomic():
+                    store_extract(
+                        minutes=minutes,
+                        item=item,
+                        snapshot=shown,
+                        adjusted_at=revision.approved_at,
+                        revision=revision,
+                        rendered=pdfs,
+                    )
+            except Exception as error:  # one § that fails does not keep the others from being made
+                logger.exception(
+                    "The extract of item %s of revision %s failed", item.pk, revision_id
+                )
+                failed.append(error)
+                continue
+            made += 1
     if failed:  # the task fails, so that it shows; run again, it makes only what is missing
         raise failed[0]
     return made
-
-
-def _store_revision_extract(revision, snapshot, minutes, item, index, secretary) -> None:
-    with transaction.atomic():
-        store_extract(
-            minutes=minutes,
-            item=item,
-            snapshot=extract_snapshot(
-                snapshot,
-                index,
-                certified_by=secretary,
-                certified_on=timezone.localdate(revision.approved_at),
-            ),
-            adjusted_at=revision.approved_at,
-            revision=revision,
-        )
 
 
 def pending_extracts(revision: ApprovedRevision) -> list[str]:

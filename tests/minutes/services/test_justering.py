@@ -24,6 +24,7 @@ from minutes.models import (
     Minutes,
     Signature,
 )
+from minutes.pdf import RenderError
 from minutes.services import justering
 from minutes.snapshot import MinutesSnapshot
 from tests import factories
@@ -473,6 +474,28 @@ def test_a_failed_extract_does_not_stop_the_others_and_is_made_on_the_next_run(p
     assert justering.render_extracts(revision.pk) == 1
     assert justering.pending_extracts(revision) == []
     assert list(justering.revisions_missing_extracts()) == []
+
+
+@pytest.mark.django_db
+def test_extracts_render_in_batches_and_a_bad_one_fails_alone(protokoll):
+    """The extracts render side by side a batch at a time; a batch that fails is rendered again
+    one § at a time, so that only the § that cannot be rendered is left for the next run."""
+    revision = justerat(protokoll)
+    real = justering.render_extract_pdfs
+    batches = []
+
+    def picky(snapshots):
+        batches.append(len(snapshots))
+        if any(s.items[0].label == "SN § 2" for s in snapshots):
+            raise RenderError("Dokumentet kunde inte skapas.")
+        return real(snapshots)
+
+    with mock.patch.object(justering, "render_extract_pdfs", picky), pytest.raises(RenderError):
+        justering.render_extracts(revision.pk)
+    assert batches[0] == 4  # every § of the protokoll in one batch
+    assert Extract.objects.filter(revision=revision).count() == 3
+    assert justering.pending_extracts(revision) == ["SN § 2"]
+    assert justering.render_extracts(revision.pk) == 1
 
 
 @pytest.mark.django_db
