@@ -18,7 +18,11 @@ from core import audit
 from councils.models import Council, Membership, Municipality, Person
 from minutes import legacy
 from minutes.models import AgendaItem, AgendaItemSection, Attendance, Meeting, Minutes
-from minutes.services.approval import record_historical_revision
+from minutes.services.approval import (
+    freeze_htmls,
+    historical_snapshot,
+    record_historical_revision,
+)
 from minutes.services.errors import ImportFailed
 
 Role = Membership.Role
@@ -46,6 +50,8 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     date_note: str = ""  # where the meeting date came from, one line
+    # a dry run's ``render_ahead``: the HTML the real import will render (approval.freeze_htmls)
+    htmls: list[str] = field(default_factory=list)
 
 
 # A date in the file's name, e.g. "protokoll-2013-02-21.txt"; the last one counts.
@@ -154,6 +160,7 @@ def import_legacy_minutes(
     dry_run: bool = False,
     source: str = "",
     date: datetime.date | None = None,
+    render_ahead: bool = False,
 ) -> ImportReport:
     """Import minutes in the legacy text format as approved historical minutes.
 
@@ -164,7 +171,8 @@ def import_legacy_minutes(
 
     The meeting is held on ``date`` if given, else on the date in the name of the ``source``
     file, else on the closing line's date (see ``meeting_date``); the revision is signed on the
-    closing line's date.
+    closing line's date. ``render_ahead`` (with ``dry_run``): the report carries the HTML the
+    real import will render, so that a bulk import can render many side by side beforehand.
     """
     try:
         parsed = legacy.parse(text)
@@ -308,10 +316,15 @@ def import_legacy_minutes(
 
         report.meeting, report.minutes = meeting, minutes
         audit.record("minutes.imported", obj=meeting, source=source, dry_run=dry_run)
+        # Signed on the closing line's date; noon keeps the date the same in every time zone.
+        signed = datetime.datetime.combine(parsed.date, datetime.time(12), tzinfo=datetime.UTC)
         if not dry_run:
-            # Signed on the closing line's date; noon keeps the date the same in every time zone.
-            signed = datetime.datetime.combine(parsed.date, datetime.time(12), tzinfo=datetime.UTC)
             record_historical_revision(minutes=minutes, approved_at=signed, closed_on=parsed.date)
+        elif render_ahead:
+            snapshot, _anslag = historical_snapshot(
+                minutes, approved_at=signed, closed_on=parsed.date
+            )
+            report.htmls = freeze_htmls(snapshot)
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -223,3 +223,75 @@ def test_a_meeting_date_in_the_future_is_refused(tmp_path):
 def test_an_impossible_date_in_the_name_falls_back_to_the_closing_line(tmp_path):
     path = signed_later(tmp_path, "trygghetsradet-2013-02-30.txt")
     assert "taget från avslutningsraden" in run(str(path), "--council", "tr", "--dry-run")
+
+
+def legacy_folder(tmp_path, *days: str):
+    folder = tmp_path / "arkiv"
+    folder.mkdir()
+    for day in days:
+        (folder / f"protokoll-{day}.txt").write_text(OWN.read_text(encoding="utf-8"), "utf-8")
+    return folder
+
+
+def test_a_folder_is_imported_rendered_ahead_side_by_side_to_the_same_bytes(
+    tmp_path, settings, monkeypatch
+):
+    """Issue 22: many files, their PDFs rendered side by side before each is imported; the
+    import finds each PDF ready (one render per document, not two) and stores the bytes the
+    document renders to on its own."""
+    import hashlib
+
+    from minutes import pdf
+    from minutes.models import ApprovedRevision
+    from minutes.snapshot import MinutesSnapshot
+
+    folder = legacy_folder(tmp_path, "2019-01-10", "2019-02-14", "2019-03-14")
+    renders = []
+    real = pdf.Renderer._render_html
+
+    def counting(self, html, **kwargs):
+        renders.append(self.pid)
+        return real(self, html, **kwargs)
+
+    monkeypatch.setattr(pdf.Renderer, "_render_html", counting)
+    out = run(str(folder), "--council", "trygghetsradet", "--jobs", "2")
+    assert "3 av 3 filer importerade" in out and "dokument/s, 2 PDF-processer" in out
+    assert len(renders) == 3
+    council = Council.objects.get(slug="trygghetsradet")
+    assert [str(m.date) for m in council.meetings.order_by("date")] == [
+        "2019-01-10",
+        "2019-02-14",
+        "2019-03-14",
+    ]
+    monkeypatch.setattr(pdf.Renderer, "_render_html", real)
+    for revision in ApprovedRevision.objects.all():
+        alone = pdf.render_minutes_pdf(MinutesSnapshot.from_dict(revision.snapshot))
+        assert hashlib.sha256(alone).hexdigest() == revision.pdf_sha256
+
+
+def test_a_bad_file_among_many_fails_alone_and_is_named(tmp_path):
+    folder = legacy_folder(tmp_path, "2019-01-10", "2019-03-14")
+    (folder / "protokoll-2019-02-14.txt").write_bytes(b"\xff\xfe trasig")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 fil kunde inte importeras"):
+        call_command(
+            "import_minutes",
+            str(folder),
+            "--council",
+            "trygghetsradet",
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+    assert "protokoll-2019-02-14.txt: Filen" in err.getvalue() and "inte UTF-8" in err.getvalue()
+    assert Meeting.objects.count() == 2
+
+
+def test_several_files_take_their_dates_from_their_names_not_from_date(tmp_path):
+    folder = legacy_folder(tmp_path, "2019-01-10")
+    with pytest.raises(CommandError, match="flera filer"):
+        run(str(folder), str(OWN), "--council", "trygghetsradet", "--date", "2019-01-10")
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    with pytest.raises(CommandError, match=r"har inga \.txt-filer"):
+        run(str(empty), "--council", "trygghetsradet")
+    assert Meeting.objects.count() == 0

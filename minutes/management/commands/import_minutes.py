@@ -1,10 +1,19 @@
+import contextlib
 import datetime
+import os
 import re
+import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from minutes.pdf import RenderError, memoized_renders, render_many
 from minutes.services import ImportFailed, import_legacy_minutes
+
+# files a round: read and checked one by one (a dry run each), rendered side by side, then
+# imported one by one with their PDFs ready (the renderer's memo holds 64 documents)
+ROUND = 16
 
 
 class Command(BaseCommand):
@@ -14,7 +23,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("path", type=Path, help="the legacy text file (UTF-8)")
+        parser.add_argument(
+            "path",
+            type=Path,
+            nargs="+",
+            help="legacy text files (UTF-8), or folders whose *.txt files are imported in name order",
+        )
         parser.add_argument(
             "--council", required=True, help="the council's slug; created if missing"
         )
@@ -34,18 +48,90 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="report what would happen, save nothing"
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="PDF renderer children side by side when importing several files (default: cores)",
+        )
 
     def handle(
         self,
         *args,
-        path: Path,
+        path: list[Path],
         council: str,
         municipality: str | None,
         dry_run: bool,
         meeting_date: str | None = None,
+        jobs: int = 1,
         **options,
     ) -> None:
         day = parse_date(meeting_date) if meeting_date is not None else None
+        files = expand(path)
+        if len(files) == 1 and not path[0].is_dir():
+            self.import_one(files[0], council, municipality, dry_run, day, verbose=True)
+            return
+        if day is not None:
+            raise CommandError("--date gäller en fil; flera filer tar datumet ur sina filnamn.")
+        if jobs < 1:
+            raise CommandError("--jobs ska vara minst 1.")
+        settings.PDF_RENDER_CHILDREN = jobs
+        started, imported, failed = time.perf_counter(), 0, []
+        for first in range(0, len(files), ROUND):
+            batch = files[first : first + ROUND]
+            with memoized_renders():
+                if not dry_run:
+                    self.render_ahead(batch, council, municipality)
+                for file in batch:
+                    try:
+                        self.import_one(file, council, municipality, dry_run, None, verbose=False)
+                    except CommandError as error:
+                        failed.append(file)
+                        self.stderr.write(f"{file}: {error}")
+                    else:
+                        imported += 1
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"{imported} av {len(files)} filer "
+            f"{'provkörda' if dry_run else 'importerade'} på {seconds:.1f} s "
+            f"({imported / seconds if seconds else 0:.1f} dokument/s, {jobs} PDF-processer)."
+        )
+        if failed:
+            count = f"{len(failed)} fil" if len(failed) == 1 else f"{len(failed)} filer"
+            raise CommandError(f"{count} kunde inte importeras; se ovan.")
+
+    def render_ahead(self, files: list[Path], council: str, municipality: str | None) -> None:
+        """Every file's PDFs rendered side by side into the renderer's memo, from a dry run of
+        each: the real import then finds them there. A file that fails here fails again in its
+        import, which says why."""
+        htmls = []
+        for file in files:
+            try:
+                text = file.read_text(encoding="utf-8")
+                report = import_legacy_minutes(
+                    text=text,
+                    council_slug=council,
+                    municipality_slug=municipality,
+                    dry_run=True,
+                    source=str(file),
+                    render_ahead=True,
+                )
+            except (OSError, UnicodeDecodeError, ImportFailed):
+                continue
+            htmls += report.htmls
+        with contextlib.suppress(RenderError):  # each import renders (and reports) its own
+            render_many(htmls)
+
+    def import_one(
+        self,
+        path: Path,
+        council: str,
+        municipality: str | None,
+        dry_run: bool,
+        day: datetime.date | None,
+        *,
+        verbose: bool,
+    ) -> None:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -65,6 +151,11 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
 
         write = self.stdout.write
+        if not verbose:
+            for warning in report.warnings:
+                self.stderr.write(f"{path}: Varning: {warning}")
+            write(f"{path}: möte {report.meeting.date:%Y-%m-%d}, {len(report.items)} ärenden")
+            return
         council_obj = report.council
         write(
             f"{council_obj.name} ({council_obj.municipality.name})"
@@ -88,6 +179,20 @@ class Command(BaseCommand):
             write(self.style.WARNING("Provkörning: inget sparades."))
         else:
             write(self.style.SUCCESS(f"Importerat som möte {report.meeting.pk}."))
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """The files to import: each file given, and each folder's *.txt files in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.txt") if p.is_file())
+            if not found:
+                raise CommandError(f"Mappen {path} har inga .txt-filer.")
+            files += found
+        else:
+            files.append(path)
+    return files
 
 
 def parse_date(value: str) -> datetime.date:
