@@ -50,6 +50,8 @@ clean:
 
 bench: venv
 	$(PY) bench/pdf.py
+	$(PY) bench/justering.py
+	$(PY) bench/importing.py
 	$(PY) bench/load.py
 
 loadtest: venv
