@@ -99,6 +99,19 @@ def _moment(name: str, value: str) -> datetime.datetime:
     return moment
 
 
+def _bound(lookup: str, moment: datetime.datetime) -> tuple[str, datetime.datetime]:
+    """The filter for ``lookup`` at ``moment``. The objects print their times to the second
+    and store them to the microsecond: an ``_until`` given to the second takes the whole of that
+    second, so that an object whose printed ``modified`` is the bound is in the list (as
+    ``_since`` at that second already finds it)."""
+    if lookup.endswith("__lte") and moment.microsecond == 0:
+        try:
+            return lookup.removesuffix("__lte") + "__lt", moment + datetime.timedelta(seconds=1)
+        except OverflowError:  # the last second of year 9999: nothing is later
+            pass
+    return lookup, moment
+
+
 def _number(raw: str) -> int | None:
     """A whole number as ASCII digits, within what the database holds; else None."""
     if raw.isascii() and raw.isdigit() and len(raw) <= 15:
@@ -119,11 +132,11 @@ def _limit(request: HttpRequest) -> int:
 def _page(request: HttpRequest, base_url: str, rows_of) -> HttpResponse:
     """One page of an external list: ``rows_of(filters)`` gives the queryset of the list."""
     try:
-        filters = {
-            lookup: _moment(name, request.GET[name])
+        filters = dict(
+            _bound(lookup, _moment(name, request.GET[name]))
             for name, lookup in FILTERS.items()
             if request.GET.get(name)
-        }
+        )
         limit = _limit(request)
         after = request.GET.get("after", "")
         if after and _number(after) is None:

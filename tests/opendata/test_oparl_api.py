@@ -280,6 +280,25 @@ def test_filters_select_by_created_and_modified(cast, api):
     assert "created_until=" in page["links"]["next"]
 
 
+def test_an_until_filter_at_an_objects_printed_time_includes_it(cast, api):
+    """The times print to the second and are stored to the microsecond: an object whose printed
+    ``modified`` (or ``created``) is the bound is in the list up to it, as in the one since."""
+    (meeting,) = many_meetings(cast, 1)
+    stored = datetime.datetime(2026, 3, 1, 12, 0, 5, 700000, tzinfo=datetime.UTC)
+    opendata.refresh(opendata.meeting_scope(meeting.pk), now=stored)  # built at that moment
+    built()  # the rest, and nothing of the meeting changes
+    served = api.json(f"{start_url()}meeting/{meeting.pk}/")
+    assert served["modified"].startswith("2026-03-01T13:00:05")  # Swedish time, no fraction
+    for name in ("modified_until", "modified_since", "created_until", "created_since"):
+        value = served[name.split("_")[0]]
+        listed = api.everything(meetings_url(cast, **{name: value}))
+        assert [m["id"] for m in listed] == [served["id"]], (name, value)
+    # a bound a second earlier leaves it out
+    earlier = (stored - datetime.timedelta(seconds=1)).replace(microsecond=0).isoformat()
+    assert api.everything(meetings_url(cast, modified_until=earlier)) == []
+    assert len(api.everything(meetings_url(cast, created_until="9999-12-31T23:59:59Z"))) == 1
+
+
 @pytest.mark.parametrize(
     "query",
     [
