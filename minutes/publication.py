@@ -30,6 +30,12 @@ from minutes.models import ApprovedRevision
 STORAGE = "published"
 logger = logging.getLogger(__name__)
 
+# The query flags that choose how a file is given (OParl 1.1, 2.8 "Dateizugriffe": its
+# downloadUrl is an attachment, its accessUrl never): a published PDF is shown unless
+# ?download=1 asks to save it, an item's document saved unless ?inline=1 asks to show it.
+DOWNLOAD = "download"
+INLINE = "inline"
+
 
 def file_name(municipality: str, council: str, day: datetime.date, revision: int = 1) -> str:
     """The readable file name: ``arboga-forebyggande-radet-2020-02-24.pdf`` (a correction adds
@@ -81,6 +87,13 @@ def name_for(
 def url_for(name: str) -> str:
     """The public address of a name in the published storage."""
     return storages[STORAGE].url(name)
+
+
+def download_url_for(name: str) -> str:
+    """The address that saves a published file rather than shows it (the front web server
+    answers it with ``Content-Disposition: attachment``, as ``published_file`` does)."""
+    url = url_for(name)
+    return f"{url}{'&' if '?' in url else '?'}{DOWNLOAD}=1"
 
 
 def stated_day(revision: ApprovedRevision) -> datetime.date:

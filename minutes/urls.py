@@ -37,6 +37,11 @@ urlpatterns = [
         name="notice_pdf",
     ),
     re_path(
+        rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/kallelse-(?P<number>[1-9][0-9]{{0,5}})\.pdf$",
+        downloads.meeting_notice_sent_pdf,
+        name="notice_sent_pdf",
+    ),
+    re_path(
         rf"^(?P<municipality>{SLUG})/(?P<council>{SLUG})/(?P<date>{DATE})/handlingar/"
         r"(?P<document_id>[0-9]{1,12})/(?P<filename>[-a-z0-9]+\.[a-z]{3,4})$",
         downloads.meeting_document,

@@ -320,6 +320,7 @@ def _file(
     digests: dict[str, str],
     day: datetime.date,
     url: str,
+    download_url: str,
     meeting_url: str,
     item_urls: tuple[str, ...] = (),
     license_url: str,
@@ -333,8 +334,9 @@ def _file(
         "fileName": file_name,
         "mimeType": mime,
         "date": day.isoformat(),
+        # shown, and saved (an attachment): OParl 1.1, 2.8 "Dateizugriffe"
         "accessUrl": absolute(url),
-        "downloadUrl": absolute(url),
+        "downloadUrl": absolute(download_url),
         "fileLicense": license_url,
         "web": web,
         "meeting": [meeting_url],
@@ -481,6 +483,7 @@ def build_meeting(meeting_id: int) -> list[Built]:
             sha256=extract.pdf_sha256,
             day=timezone.localtime(extract.adjusted_at).date(),
             url=publication.url_for(publication.extract_published_name(extract)),
+            download_url=publication.download_url_for(publication.extract_published_name(extract)),
             item_urls=item_urls,
             created=extract.created_at,
             **common,
@@ -525,6 +528,9 @@ def build_meeting(meeting_id: int) -> list[Built]:
             row = documents.get(d.id)
             if row is None:
                 continue
+            document_url = (
+                f"{page}handlingar/{d.id}/{download_name(d.title, KINDS[row.content_type])}"
+            )
             one = _file(
                 f"d{d.id}",
                 name=d.title,
@@ -533,7 +539,8 @@ def build_meeting(meeting_id: int) -> list[Built]:
                 size=row.size,
                 sha256=row.sha256,
                 day=timezone.localtime(row.uploaded_at).date(),
-                url=f"{page}handlingar/{d.id}/{download_name(d.title, KINDS[row.content_type])}",
+                url=f"{document_url}?{publication.INLINE}=1",
+                download_url=document_url,
                 item_urls=(url,),
                 created=row.uploaded_at,
                 **common,
@@ -571,6 +578,12 @@ def build_meeting(meeting_id: int) -> list[Built]:
     if current is not None:
         data["participant"] = [api_url("person", person_key(body_id, p)) for p in participants]
     if notice is not None and notice.pdf_name:
+        # this notice's own address: the same bytes as long as it stands (kallelse.pdf comes
+        # to mean an update)
+        notice_url = reverse(
+            "minutes:notice_sent_pdf",
+            args=[municipality.slug, council.slug, day.isoformat(), notice.number],
+        )
         invitation = _file(
             f"n{notice.pk}",
             name=f"Kallelse {council.name} {long_date(day)}"
@@ -580,9 +593,8 @@ def build_meeting(meeting_id: int) -> list[Built]:
             size=notice.pdf_size,
             sha256=notice.pdf_sha256,
             day=timezone.localtime(notice.sent_at).date(),
-            url=reverse(
-                "minutes:notice_pdf", args=[municipality.slug, council.slug, day.isoformat()]
-            ),
+            url=notice_url,
+            download_url=f"{notice_url}?{publication.DOWNLOAD}=1",
             created=notice.sent_at,
             **common,
             **where,
@@ -593,17 +605,19 @@ def build_meeting(meeting_id: int) -> list[Built]:
         if revision is None:
             continue
         version = revision.minutes.revision
+        published = publication.published_name(_with(revision, meeting))
         one = _file(
             f"p{revision.pk}",
             name=f"{title} {council.name} {long_date(day)}"
             + (f", version {version}" if version > 1 else "")
             + (" (ersatt av en rättelse)" if prop == "auxiliaryFile" else ""),
-            file_name=publication.published_name(_with(revision, meeting)).rsplit("/", 1)[1],
+            file_name=published.rsplit("/", 1)[1],
             mime="application/pdf",
             size=revision.pdf_size,
             sha256=revision.pdf_sha256,
             day=timezone.localtime(revision.approved_at).date(),
-            url=publication.url_for(publication.published_name(_with(revision, meeting))),
+            url=publication.url_for(published),
+            download_url=publication.download_url_for(published),
             created=revision.created_at,
             **common,
             **where,

@@ -119,6 +119,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "minutes:council_feed": PUBLIC,
     "minutes:meeting": PUBLIC,
     "minutes:notice_pdf": PUBLIC,
+    "minutes:notice_sent_pdf": PUBLIC,
     "minutes:document": PUBLIC,
     "minutes:meeting_pdf": PUBLIC,
     "minutes:approved_pdf": PUBLIC,
@@ -231,6 +232,7 @@ def world(cast, settings, tmp_path):
                 "filename": "berattelse.pdf",
             },
             "minutes:notice_pdf": {"date": f"{draft.meeting.date:%Y-%m-%d}"},
+            "minutes:notice_sent_pdf": {"date": f"{draft.meeting.date:%Y-%m-%d}", "number": "1"},
             "plans_public:plan_pdf": {
                 "year": "2020", "filename": "arboga-forebyggande-radet-handlingsplan-2020.pdf",
             },

@@ -17,6 +17,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseGone,
     HttpResponseNotModified,
     HttpResponseRedirect,
     StreamingHttpResponse,
@@ -171,7 +172,7 @@ def stored_file_response(
             response["Content-Length"] = str(last - first + 1)
             response["Content-Range"] = f"bytes {first}-{last}/{size}"
     response["Content-Disposition"] = content_disposition_header(attachment, filename)
-    if attachment:
+    if attachment or content_type != "application/pdf":
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     elif content_type == "application/pdf":
         # the page policy stays off a PDF shown inline (core.middleware.PolicyMiddleware), and
@@ -207,7 +208,8 @@ def rendered_pdf_response(render, filename: str, *, cache: str) -> HttpResponse:
 def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResponse:
     """An immutable published PDF, for the embedded set-up (in production the front web server
     serves the published storage itself, with the same headers). No query when the file is
-    there; one that republishes it when a restore or a failed publication left it missing."""
+    there; one that republishes it when a restore or a failed publication left it missing.
+    Shown inline; with ?download=1 (OParl's downloadUrl) as an attachment to save."""
     name = f"{sha256}/{filename}"
     if not services.stored_file_exists(publication.STORAGE, name):
         stored = _published_revision(sha256, filename)
@@ -229,6 +231,7 @@ def published_file(request: HttpRequest, sha256: str, filename: str) -> HttpResp
         sha256=sha256,
         filename=filename,
         cache=IMMUTABLE,
+        attachment=request.GET.get(publication.DOWNLOAD) == "1",
         present=True,
     )
 
@@ -270,10 +273,16 @@ def _published_extract(sha256: str, filename: str) -> Extract | None:
 
 
 def document_response(
-    request: HttpRequest, document: ItemDocument, filename: str, *, cache: str
+    request: HttpRequest,
+    document: ItemDocument,
+    filename: str,
+    *,
+    cache: str,
+    attachment: bool = True,
 ) -> HttpResponse:
     """The file as a download under its readable name (any other name is not found), with the
-    type it was found to be, ``attachment``, ``nosniff`` and a sandbox for good measure."""
+    type it was found to be, ``attachment``, ``nosniff`` and a sandbox for good measure; or,
+    not as an ``attachment``, for a browser to show (OParl's accessUrl, below)."""
     if filename != document.download_name:
         raise Http404(_("Handlingen finns inte under det namnet."))
     return stored_file_response(
@@ -284,7 +293,7 @@ def document_response(
         filename=filename,
         cache=cache,
         content_type=document.content_type,
-        attachment=True,
+        attachment=attachment,
         missing=_("Handlingens fil saknas i arkivet."),
     )
 
@@ -354,7 +363,16 @@ def meeting_document(
         )
     if document.pk not in public_document_ids(meeting):
         raise Http404(missing)
-    return document_response(request, document, filename, cache="public, max-age=300")
+    # the site's links download it; ?inline=1 is OParl's accessUrl, which must not be an
+    # attachment (OParl 1.1, 2.8 "Dateizugriffe"): shown, still with nosniff and, unless a
+    # PDF, the sandbox
+    return document_response(
+        request,
+        document,
+        filename,
+        cache="public, max-age=300",
+        attachment=request.GET.get(publication.INLINE) != "1",
+    )
 
 
 @login_required
@@ -395,12 +413,7 @@ def _notice_response(request: HttpRequest, notice: Notice, *, internal: bool, ca
     )
 
 
-@storage_failure_is_503
-def meeting_notice_pdf(
-    request: HttpRequest, municipality: str, council: str, date: str
-) -> HttpResponse:
-    """A coming meeting's notice, for everyone (no internal documents, no confidential titles).
-    The address comes to mean an updated notice when one is sent: cached briefly."""
+def _latest_public_notice(municipality: str, council: str, date: str) -> Notice:
     council_obj = access.get_public_council(municipality, council)
     notice = (
         Notice.objects.select_related("meeting__council__municipality")
@@ -410,7 +423,52 @@ def meeting_notice_pdf(
     )
     if notice is None:
         raise Http404(_("Ingen kallelse är skickad till mötet."))
+    return notice
+
+
+@require_safe
+@storage_failure_is_503
+def meeting_notice_pdf(
+    request: HttpRequest, municipality: str, council: str, date: str
+) -> HttpResponse:
+    """A coming meeting's notice, for everyone (no internal documents, no confidential titles).
+    The address comes to mean an updated notice when one is sent: cached briefly."""
+    notice = _latest_public_notice(municipality, council, date)
     return _notice_response(request, notice, internal=False, cache="public, max-age=300")
+
+
+@require_safe
+@storage_failure_is_503
+def meeting_notice_sent_pdf(
+    request: HttpRequest, municipality: str, council: str, date: str, number: int
+) -> HttpResponse:
+    """One sent notice by its number (``kallelse-2.pdf``: the first update): always the same
+    bytes, for as long as it is the meeting's notice; once an update replaces it, gone (410,
+    naming the update's address: OParl's invitation names this address, with the file's
+    checksum). With ?download=1 an attachment to save."""
+    notice = _latest_public_notice(municipality, council, date)
+    if int(number) > notice.number:
+        raise Http404(_("Ingen sådan kallelse är skickad till mötet."))
+    if int(number) < notice.number:
+        current = reverse(
+            "minutes:notice_sent_pdf", args=[municipality, council, date, notice.number]
+        )
+        return HttpResponseGone(
+            _("Kallelsen har ersatts av en uppdaterad kallelse: {url}").format(
+                url=request.build_absolute_uri(current)
+            ),
+            content_type="text/plain; charset=utf-8",
+        )
+    return stored_file_response(
+        request,
+        storage="default",
+        name=notice.pdf_name,
+        sha256=notice.pdf_sha256,
+        filename=notice.download_name,
+        cache="public, max-age=300",
+        attachment=request.GET.get(publication.DOWNLOAD) == "1",
+        missing=_("Kallelsens PDF saknas i arkivet."),
+    )
 
 
 @login_required

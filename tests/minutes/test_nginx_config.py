@@ -70,8 +70,18 @@ def test_nginx_serves_published_files_with_the_apps_headers(nginx, cast, draft):
     assert second.headers["ETag"] == f'"{revision.pdf_sha256}"'
     assert second.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert second.headers["X-Content-Type-Options"] == "nosniff"
-    assert "arboga-forebyggande-radet-2025-02-24.pdf" in second.headers["Content-Disposition"]
+    assert second.headers["Content-Disposition"] == (
+        'inline; filename="arboga-forebyggande-radet-2025-02-24.pdf"'
+    )
+    assert second.headers["Content-Security-Policy"] is None  # the viewer shows it
     assert len(body) == revision.pdf_size
+
+    saved = get(f"{nginx}/filer/{name}?download=1")  # OParl's downloadUrl, as the app answers
+    assert saved.status == 200 and saved.read() == body
+    assert saved.headers["Content-Disposition"] == (
+        'attachment; filename="arboga-forebyggande-radet-2025-02-24.pdf"'
+    )
+    assert saved.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
     stable = get(f"{nginx}/arboga/forebyggande-radet/2025-02-24/")  # proxied to the app
     assert stable.status == 200 and revision.pdf_sha256 in stable.read().decode()

@@ -1,8 +1,8 @@
 """Audit of issue 20: every File the API lists, not only the demo's (which has no notice and
-no document), is the bytes at its accessUrl, with its size and SHA-512."""
+no document), is the bytes at its accessUrl and its downloadUrl, with its size and SHA-512,
+shown and saved as OParl asks; a notice's address stands for that notice alone."""
 
 import datetime
-import hashlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +12,7 @@ from minutes import services
 from minutes.models import StandingItem
 from tests.opendata import oparl_rules
 from tests.opendata.conftest import start_url
-from tests.opendata.test_oparl_api import record  # noqa: F401  (fixture)
+from tests.opendata.test_oparl_api import check_file_access, record  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,21 @@ def test_notice_document_and_record_files_match_their_bytes(record, cast, api): 
     kinds = {f["id"].rstrip("/").rsplit("/", 1)[1][0] for f in files}
     assert {"n", "d", "p"} <= kinds, kinds
     for file in files:
-        response = api.response(file["accessUrl"])
-        assert response.status_code == 200, file["accessUrl"]
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        assert len(body) == file.get("size"), file["id"]
-        assert hashlib.sha512(body).hexdigest() == file.get("sha512Checksum"), file["id"]
+        check_file_access(api, file)
+    # the invitation names this notice's own address, which an update does not take over
+    (invitation,) = [f for f in files if f["id"].rstrip("/").rsplit("/", 1)[1][0] == "n"]
+    assert invitation["accessUrl"].endswith("/kallelse-1.pdf")
+    services.item_create(minutes=meeting.minutes.get(), title="Budget", actor=cast.secretary)
+    services.notice_send(meeting=meeting, actor=cast.secretary)  # an update
+    assert api.response(invitation["accessUrl"]).status_code == 410
+    assert api.response(invitation["downloadUrl"]).status_code == 410
+    result = oparl_rules.crawl(api.get, start_url())
+    assert result.violations == []
+    assert result.objects["File"][invitation["id"]].get("deleted") is True
+    (update,) = [
+        f
+        for f in result.objects["File"].values()
+        if f["id"].rstrip("/").rsplit("/", 1)[1][0] == "n" and not f.get("deleted")
+    ]
+    assert update["accessUrl"].endswith("/kallelse-2.pdf")
+    check_file_access(api, update)

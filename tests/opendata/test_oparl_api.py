@@ -115,20 +115,35 @@ def test_a_crawl_of_the_demo_and_the_seed_meets_the_specification(demo, seed, ap
     assert any("resolutionFile" in i for i in paragraphs)
 
 
+def check_file_access(api, file: dict) -> None:
+    """``file`` is the bytes at its accessUrl and its downloadUrl, with its size, SHA-512 and
+    type, and served as OParl 1.1, 2.8 "Dateizugriffe" asks: the downloadUrl with
+    ``Content-Disposition: attachment`` and a ``filename`` first, the accessUrl never as an
+    attachment."""
+    for prop in ("accessUrl", "downloadUrl"):
+        response = api.response(file[prop])
+        if response.status_code == 302:  # never: the addresses are the files themselves
+            pytest.fail(f"{file[prop]} redirects")
+        assert response.status_code == 200, file[prop]
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert len(body) == file["size"], file["id"]
+        assert hashlib.sha512(body).hexdigest() == file["sha512Checksum"], file["id"]
+        assert response["Content-Type"].startswith(file["mimeType"])
+        disposition = [p.strip() for p in response["Content-Disposition"].split(";")]
+        if prop == "downloadUrl":
+            assert disposition[0] == "attachment", (file[prop], disposition)
+            assert any(p.startswith("filename=") for p in disposition[1:]), disposition
+        else:
+            assert disposition[0] != "attachment", (file[prop], disposition)
+    assert file["downloadUrl"] != file["accessUrl"]
+
+
 def test_every_file_is_served_at_its_address_with_its_size_and_sha512(demo, api):
     result, _text = serve_everything(api)
     files = result.objects["File"].values()
     assert files
     for file in files:
-        response = api.response(file["accessUrl"])
-        if response.status_code == 302:  # never: the addresses are the files themselves
-            pytest.fail(f"{file['accessUrl']} redirects")
-        assert response.status_code == 200, file["accessUrl"]
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        assert len(body) == file["size"], file["id"]
-        assert hashlib.sha512(body).hexdigest() == file["sha512Checksum"], file["id"]
-        assert file["downloadUrl"] == file["accessUrl"]
-        assert response["Content-Type"].startswith(file["mimeType"])
+        check_file_access(api, file)
 
 
 # --- only what is public ----------------------------------------------------------------------

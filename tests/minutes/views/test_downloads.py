@@ -326,3 +326,78 @@ def test_a_published_file_is_looked_for_once(client, cast, draft, monkeypatch):
     )
     assert client.get(published(revision)).status_code == 200
     assert asked == ["published"]
+
+
+# --- Shown or saved (OParl 1.1, 2.8 "Dateizugriffe": issue 20) ------------------------------------
+
+
+def test_a_published_file_is_saved_as_an_attachment_when_asked_to_download(client, cast, draft):
+    revision = submit_and_approve(draft, cast)
+    shown = client.get(published(revision))
+    saved = client.get(f"{published(revision)}?download=1")
+    assert saved.status_code == 200
+    assert b"".join(saved.streaming_content) == b"".join(shown.streaming_content)
+    assert saved["Content-Disposition"] == (
+        'attachment; filename="arboga-forebyggande-radet-2025-02-24.pdf"'
+    )
+    assert saved["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert saved["ETag"] == shown["ETag"] and saved["Cache-Control"] == shown["Cache-Control"]
+    assert "Content-Security-Policy" not in shown  # the viewer shows it
+    assert client.get(f"{published(revision)}?download=0")["Content-Disposition"].startswith(
+        "inline;"
+    )
+
+
+def test_a_public_document_is_shown_when_asked_inline_and_keeps_its_sandbox_unless_a_pdf(
+    client, cast, draft
+):
+    from tests.minutes.services.test_attachments import PDF, PNG, add
+
+    item = draft.items.get(position=2)
+    pdf = add(item)
+    png = add(item, PNG, "karta.png", title="Karta")
+    submit_and_approve(draft, cast)
+    base = f"/arboga/forebyggande-radet/{draft.meeting.date:%Y-%m-%d}/handlingar/"
+    saved = client.get(f"{base}{pdf.pk}/verksamhetsberattelse-2019.pdf")
+    assert saved["Content-Disposition"].startswith("attachment;")
+    shown = client.get(f"{base}{pdf.pk}/verksamhetsberattelse-2019.pdf?inline=1")
+    assert shown.status_code == 200 and b"".join(shown.streaming_content) == PDF
+    assert shown["Content-Disposition"] == 'inline; filename="verksamhetsberattelse-2019.pdf"'
+    assert "Content-Security-Policy" not in shown and shown["X-Content-Type-Options"] == "nosniff"
+    image = client.get(f"{base}{png.pk}/karta.png?inline=1")
+    assert image.status_code == 200 and image["Content-Disposition"].startswith("inline;")
+    assert image["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+def test_a_sent_notice_keeps_its_own_address_until_an_update_replaces_it(client, cast):
+    meeting = services.meeting_create(
+        council=cast.council,
+        date=datetime.date(2031, 1, 20),
+        start_time=datetime.time(8, 30),
+        end_time=None,
+        place="Rådhuset",
+        actor=cast.secretary,
+    )
+    minutes = meeting.minutes.get()
+    services.item_create(minutes=minutes, title="Trygghetsvandring", actor=cast.secretary)
+    first = services.notice_send(meeting=meeting, actor=cast.secretary)
+    base = "/arboga/forebyggande-radet/2031-01-20/"
+    one = client.get(f"{base}kallelse-1.pdf")
+    assert one.status_code == 200 and one["ETag"] == f'"{first.pdf_sha256}"'
+    assert one["Content-Disposition"].startswith("inline;")
+    assert b"".join(one.streaming_content) == default_storage.open(first.pdf_name).read()
+    saved = client.get(f"{base}kallelse-1.pdf?download=1")
+    assert saved["Content-Disposition"].startswith("attachment;")
+    assert client.get(f"{base}kallelse-2.pdf").status_code == 404
+    services.item_create(minutes=minutes, title="Budget", actor=cast.secretary)
+    update = services.notice_send(meeting=meeting, actor=cast.secretary)
+    gone = client.get(f"{base}kallelse-1.pdf")
+    assert gone.status_code == 410
+    assert gone.content.decode() == (
+        f"Kallelsen har ersatts av en uppdaterad kallelse: http://testserver{base}kallelse-2.pdf"
+    )
+    two = client.get(f"{base}kallelse-2.pdf")
+    assert two.status_code == 200 and two["ETag"] == f'"{update.pdf_sha256}"'
+    assert client.get(f"{base}kallelse.pdf")["ETag"] == two["ETag"]
+    assert client.post(f"{base}kallelse-2.pdf").status_code == 405
+    assert client.get("/arboga/forebyggande-radet/2031-01-21/kallelse-1.pdf").status_code == 404
