@@ -6,17 +6,26 @@ counts, and conditional requests."""
 import datetime
 import hashlib
 import json
+import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
-from councils.models import Membership
+from councils.models import Council, Membership, Person
 from minutes import services
-from minutes.models import AgendaItem, StandingItem
+from minutes.models import (
+    AgendaItem,
+    ApprovedRevision,
+    FileDigest,
+    ItemDocument,
+    Notice,
+    StandingItem,
+)
 from opendata import services as opendata
 from opendata.models import OParlObject
 from tests import factories
@@ -26,6 +35,7 @@ from tests.opendata.conftest import local, start_url
 
 pytestmark = pytest.mark.django_db
 
+User = get_user_model()
 SECRET = "Hemlig utredning om Kalle Anka"  # a confidential item's title
 SECRET_TEXT = "Uppgifter om enskilds personliga förhållanden"
 DRAFT_TEXT = "Detta utkast är ännu inte godkänt"
@@ -184,6 +194,78 @@ def test_only_what_is_public_appears_in_any_object(record, seed, api, cast):
     assert coming and coming[0]["meetingState"] == "planerat"
     assert "agendaItem" not in coming[0] or coming[0]["agendaItem"] == []
     assert "participant" not in coming[0] and "resultsProtocol" not in coming[0]
+
+
+def _phrases(html: str) -> list[str]:
+    """The sentences of a text long enough to be its own (not "Beslut." or a name)."""
+    text = " ".join(strip_tags(html).split())
+    return [p.strip() for p in re.split(r"(?<=[.!?])\s", text) if len(p.strip()) >= 25]
+
+
+def test_nothing_that_is_not_public_appears_in_any_object_of_the_demo_and_the_seed(demo, seed, api):
+    """The public-only rule over every object type, read from the database: whatever the
+    demo and the seed hold that is not public (the confidential §§ with their titles, text,
+    decisions and grounds, the drafts' text, the internal PDFs and documents, anyone's e-mail
+    address) is in no object the API serves."""
+    # the demo's archive is approved: a coming meeting's draft beside it, with its notice sent
+    council = Council.objects.get(slug="forebyggande-radet")
+    meeting = services.meeting_create(
+        council=council, date=timezone.localdate() + datetime.timedelta(days=9),
+        start_time=datetime.time(8, 30), end_time=None, place="Rådhuset", actor=None,
+    )  # fmt: skip
+    draft = meeting.minutes.get()
+    services.notice_send(meeting=meeting, actor=None)
+    write_item(draft, 1, f"<p>{DRAFT_TEXT}, och det syns ingenstans.</p>")
+    approved_meetings = ApprovedRevision.objects.values("minutes__meeting")
+    result, text = serve_everything(api)
+    assert result.violations == []
+    assert {"Body", "Organization", "Person", "Membership", "Meeting", "AgendaItem", "File"} <= (
+        result.objects.keys()
+    )
+    forbidden: dict[str, str] = {}
+    secret = AgendaItem.objects.filter(is_public=False).select_related("minutes")
+    assert secret.exists(), "the demo has confidential §§"
+    for item in secret:
+        forbidden[item.title] = f"title of confidential {item}"
+        if item.confidentiality_ground:
+            forbidden[item.confidentiality_ground] = f"ground of {item}"
+        for html in (item.body, item.decision, *(s.body for s in item.sections.all())):
+            for phrase in _phrases(html):
+                forbidden[phrase] = f"text of confidential {item}"
+    drafts = 0
+    for item in AgendaItem.objects.exclude(minutes__meeting__in=approved_meetings):
+        for phrase in _phrases(item.body):
+            forbidden[phrase] = f"draft text of {item}"
+            drafts += 1
+    assert drafts, "the demo has drafts with text"
+    internal = [
+        *ApprovedRevision.objects.exclude(internal_pdf_sha256="").values_list(
+            "internal_pdf_sha256", flat=True
+        ),
+        *Notice.objects.exclude(internal_pdf_sha256="").values_list(
+            "internal_pdf_sha256", flat=True
+        ),
+        *ItemDocument.objects.filter(is_public=False).values_list("sha256", flat=True),
+    ]
+    assert internal, "the demo has internal copies"
+    # an internal copy with nothing to leave out is the public one, byte for byte (a notice
+    # without internal documents): its checksum is the public file's
+    public = {
+        *ApprovedRevision.objects.values_list("pdf_sha256", flat=True),
+        *Notice.objects.values_list("pdf_sha256", flat=True),
+    }
+    for sha256 in set(internal) - public:
+        forbidden[sha256] = "an internal file"
+        digest = FileDigest.objects.filter(sha256=sha256).first()
+        if digest is not None:
+            forbidden[digest.sha512] = "an internal file's SHA-512"
+    addresses = {e for e in Person.objects.values_list("email", flat=True) if e}
+    addresses |= {e for e in User.objects.values_list("email", flat=True) if e}
+    assert addresses, "the demo has people with e-mail addresses"
+    for address in addresses:
+        forbidden[address] = "an e-mail address"
+    found = {what: why for what, why in forbidden.items() if what in text}
+    assert found == {}
 
 
 def test_a_withdrawn_publication_leaves_tombstones_and_nothing_of_its_text(record, api, cast):
