@@ -32,6 +32,7 @@ venv: $(VENV)/.installed
 run: venv
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py export_open_data var/oppna-data --publish  # as cron does nightly
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv
