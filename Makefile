@@ -54,6 +54,7 @@ bench: venv
 	$(PY) bench/justering.py
 	$(PY) bench/importing.py
 	$(PY) bench/load.py
+	$(PY) bench/pages.py
 
 loadtest: venv
 	$(PY) bench/load.py --loadtest

@@ -205,6 +205,9 @@ def public_extracts(revision: ApprovedRevision) -> list:
         )
         .exclude(pdf_name="")
         .select_related("minutes__meeting__council__municipality")
+        # the links need none of the §s' frozen text: decoding sixty snapshots took half of a
+        # 60-§ protokoll's page
+        .defer("snapshot")
         .order_by("paragraph")
     )
 

@@ -77,8 +77,8 @@ def noticeboard_page(request: HttpRequest, municipality: str) -> HttpResponse:
         {
             "municipality": municipality_obj,
             "today": today,
-            "current": noticeboard.lines(municipality_obj, up),
-            "archive": down[: noticeboard.ARCHIVE_ON_PAGE],
+            "current": noticeboard.cards(noticeboard.lines(municipality_obj, up), today),
+            "archive": noticeboard.cards(down[: noticeboard.ARCHIVE_ON_PAGE], today),
             "more_in_archive": len(down) > noticeboard.ARCHIVE_ON_PAGE,
             "follow": council_tools.follow_form(),
         },

@@ -627,3 +627,24 @@ def test_a_paragraph_justerad_at_once_is_public_before_the_protokoll(client, c):
     for who in SIGNERS:
         sign(c, who)
     assert "Omedelbart justerade paragrafer" not in page_text(client.get(page_url))
+
+
+@pytest.mark.django_db
+def test_the_justerat_protokolls_page_runs_four_queries_and_reads_no_extracts_text(
+    client, c, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    revision = justera(c)
+    Extract.objects.filter(revision=revision).delete()
+    with django_assert_num_queries(4):  # council, meeting, revisions, extracts (none)
+        assert client.get(PAGE).status_code == 200
+    justering.render_extracts(revision.pk)
+    assert Extract.objects.filter(revision=revision, is_public=True).count() == 4
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PAGE).status_code == 200
+    assert len(queries) == 4  # whatever the number of extracts
+    extracts = [q["sql"] for q in queries if 'FROM "minutes_extract"' in q["sql"]]
+    assert len(extracts) == 1
+    assert '"minutes_extract"."snapshot"' not in extracts[0]

@@ -203,6 +203,26 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_announcements(client, 
     assert len(page) == 3, [q["sql"] for q in page]
 
 
+def card(pk: int, html: str) -> str:
+    start = html.index(f'aria-labelledby="anslag-{pk}"')
+    return html[start : html.index("</article>", start)]
+
+
+def test_a_remembered_card_says_it_came_down_once_its_day_has_passed(client, board):
+    """The cards are remembered per process under what they show: the day passing makes
+    "tas ned" into "togs ned" in the archive, never a stale current card."""
+    running = board["running"]
+    with on(TODAY):
+        html = client.get(BOARD).content.decode()
+    assert running.pk in ids("aktuella", html)
+    assert "Anslaget tas ned den" in card(running.pk, html)
+    with on(D(2026, 3, 24)):
+        html = client.get(BOARD).content.decode()
+    assert running.pk in ids("arkiv", html) and running.pk not in ids("aktuella", html)
+    assert "Anslaget togs ned den" in card(running.pk, html)
+    assert "Anslaget tas ned den" not in card(running.pk, html)
+
+
 # --- with the real justering --------------------------------------------------------------------
 
 
@@ -239,6 +259,24 @@ def test_a_justerat_protokoll_goes_up_comes_down_and_a_withdrawal_takes_it_down(
     assert ".pdf" not in section_of("arkiv", html)  # no link to a withdrawn file
     with on(D(2026, 3, 20)):
         assert feedparser.parse(client.get(FEED).content).entries == []
+
+
+def test_a_withdrawal_replaces_the_remembered_card_the_same_day(client, protokoll):
+    submit(protokoll)
+    for who in SIGNERS:
+        revision = sign(protokoll, who)
+    with on(D(2026, 3, 20)):
+        html = client.get(BOARD).content.decode()  # the card is remembered now
+    (announcement,) = Announcement.objects.all()
+    assert ids("aktuella", html) == {announcement.pk}
+    assert ".pdf" in section_of("aktuella", html)
+    services.publication_withdraw(revision=revision, actor=None, reason="Fel protokoll.")
+    with on(D(2026, 3, 20)):
+        response = client.get(BOARD)
+    html = response.content.decode()
+    assert ids("aktuella", html) == set() and ids("arkiv", html) == {announcement.pk}
+    assert "Tillbakadraget" in page_text(response) and "Fel protokoll." in page_text(response)
+    assert ".pdf" not in section_of("arkiv", html)
 
 
 def test_a_paragraph_justerad_at_once_links_its_extract_and_goes_down_with_the_protokoll(
