@@ -109,7 +109,13 @@ def _known_names(council: Council, entries: list[str]) -> list[str]:
         words = entry.split()
         candidates.update(" ".join(words[-n:]) for n in range(2, min(5, len(words)) + 1))
     names = set(Person.objects.filter(name__in=candidates).values_list("name", flat=True))
-    names.update(Person.objects.filter(memberships__council=council).values_list("name", flat=True))
+    # distinct: an archive's council holds a membership per person and meeting imported, and
+    # reading each of them grew every import with the archive's size
+    names.update(
+        Person.objects.filter(memberships__council=council)
+        .values_list("name", flat=True)
+        .distinct()
+    )
     return sorted(names)
 
 
