@@ -263,6 +263,7 @@ def kwargs_for(name: str, pattern, world) -> dict:
         "sha256": "0" * 64,
         "key": "1",
         "kind": "meeting",
+        "number": 1,  # a notice by its number: a PDF, or the 404 page
     }
     if name == "published_export":
         values["filename"] = "oppna-data-2026-12-01.zip"
