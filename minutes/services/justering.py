@@ -674,11 +674,19 @@ def render_extracts(revision_id: int) -> int:
     failed: list[BaseException] = []
     positions = {item.pk: n for n, item in enumerate(minutes.items.order_by("position"))}
     certified_on = timezone.localdate(revision.approved_at)
-    pending = [
-        (item, extract_snapshot(snapshot, positions[item.pk], certified_by=secretary, certified_on=certified_on))
-        for item in items
-        if item.pk not in done and item.paragraph not in at_once
-    ]  # fmt: skip
+    pending = []
+    for item in items:
+        if item.pk in done or item.paragraph in at_once:
+            continue
+        try:
+            shown = extract_snapshot(
+                snapshot, positions[item.pk], certified_by=secretary, certified_on=certified_on
+            )
+        except Exception as error:  # one § that fails does not keep the others from being made
+            logger.exception("The extract of item %s of revision %s failed", item.pk, revision_id)
+            failed.append(error)
+            continue
+        pending.append((item, shown))
     for start in range(0, len(pending), EXTRACT_BATCH):
         batch = pending[start : start + EXTRACT_BATCH]
         try:
