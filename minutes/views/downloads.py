@@ -174,7 +174,7 @@ def stored_file_response(
     response["Content-Disposition"] = content_disposition_header(attachment, filename)
     if attachment or content_type != "application/pdf":
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    elif content_type == "application/pdf":
+    else:
         # the page policy stays off a PDF shown inline (core.middleware.PolicyMiddleware), and
         # off its 304, which has no Content-Type to tell it by
         response._csp_config = {}
@@ -415,9 +415,13 @@ def _notice_response(request: HttpRequest, notice: Notice, *, internal: bool, ca
 
 def _latest_public_notice(municipality: str, council: str, date: str) -> Notice:
     council_obj = access.get_public_council(municipality, council)
+    try:
+        day = datetime.date.fromisoformat(date)
+    except ValueError:  # 2021-02-30 has the form of a date
+        raise Http404(_("Ogiltigt datum.")) from None
     notice = (
         Notice.objects.select_related("meeting__council__municipality")
-        .filter(meeting__council=council_obj, meeting__date=date)
+        .filter(meeting__council=council_obj, meeting__date=day)
         .order_by("-number")
         .first()
     )

@@ -401,3 +401,8 @@ def test_a_sent_notice_keeps_its_own_address_until_an_update_replaces_it(client,
     assert client.get(f"{base}kallelse.pdf")["ETag"] == two["ETag"]
     assert client.post(f"{base}kallelse-2.pdf").status_code == 405
     assert client.get("/arboga/forebyggande-radet/2031-01-21/kallelse-1.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["kallelse.pdf", "kallelse-1.pdf"])
+def test_a_notice_under_an_impossible_date_is_not_found_not_a_500(client, cast, name):
+    assert client.get(f"/arboga/forebyggande-radet/2021-02-30/{name}").status_code == 404
