@@ -43,7 +43,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import oparl_crawl
-from bench.nginxconf import free_port, nginx_config, wait_for
+from bench.nginxconf import app_behind_nginx
 
 BASE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -245,98 +245,75 @@ def main() -> None:
     for folder in (work, work / "published", work / "static"):
         folder.chmod(0o755)
 
-    app_port, web_port = free_port(), free_port()
-    (work / "tmp").mkdir()
-    (work / "nginx.conf").write_text(
-        nginx_config(work / "static", work / "published", app_port, web_port), encoding="utf-8"
-    )
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{app_port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE,
-        env=env,
-    )
-    web = subprocess.Popen([nginx, "-p", str(work), "-c", "nginx.conf", "-g", "daemon off;"])
     try:
-        wait_for(app_port)
-        wait_for(web_port)
-        scenarios = [
-            ("Council page", sample["councils"], "p95"),
-            ("Meeting page", sample["meetings"], "p95"),
-            ("Search", [f"/sok/?q={quote(q)}" for q in SEARCHES], "p95"),
-            (
-                "Search within a council",
-                [
-                    f"/sok/?q={quote(q)}&kommun={c.split('/')[1]}&rad={c.split('/')[2]}"
-                    for q in SEARCHES
-                    for c in sample["councils"][:10]
-                ],
-                "p95",
-            ),
-            ("Django download path (302)", sample["stable"], "rps"),
-            ("  the same, straight to gunicorn", sample["stable"], "direct"),
-            ("Immutable PDF via nginx", sample["files"], "nginx"),
-            ("Plain static file via nginx", ["/static/bench/plain.pdf"], "plain"),
-        ]
-        if args.loadtest:
-            loadtest(sample, web_port, work, args, count)
-            return
-        oparl = oparl_crawl.list_sample(web_port, OPARL_SITE)
-        scenarios += [
-            ("OParl list page", oparl["lists"], "p95"),
-            (
-                "OParl object (meeting)",
-                random.Random(8).sample(oparl["meetings"], min(500, len(oparl["meetings"]))),
-                "p95",
-            ),
-        ]
-        print(
-            f"\n{count:,} approved meetings, {args.database_url.split(':')[0]}, gunicorn "
-            f"{args.workers} workers behind nginx, wrk {CONNECTIONS} connections, "
-            f"{args.duration} s each (after a 2 s warm-up)\n"
-        )
-        print(f"{'scenario':32} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  errors")
-        results = {}
-        for label, paths, kind in scenarios:
-            port = app_port if kind == "direct" else web_port
-            run_wrk(port, paths, 2, work)  # warm-up: connections, caches, workers
-            r = run_wrk(port, paths, args.duration, work)
-            results[kind] = r
-            verdict = ""
-            if kind == "p95":
-                ok = r["p95_ms"] <= TARGET_P95_MS
-                verdict = f"target p95 <= {TARGET_P95_MS:.0f} ms: {'met' if ok else 'NOT met'}"
-            elif kind in ("rps", "direct"):
-                ok = r["rps"] >= TARGET_DOWNLOAD_RPS
-                verdict = f"target >= {TARGET_DOWNLOAD_RPS:,.0f}/s: {'met' if ok else 'NOT met'}"
+        with app_behind_nginx(work, env, args.workers, nginx) as (app_port, web_port):
+            scenarios = [
+                ("Council page", sample["councils"], "p95"),
+                ("Meeting page", sample["meetings"], "p95"),
+                ("Search", [f"/sok/?q={quote(q)}" for q in SEARCHES], "p95"),
+                (
+                    "Search within a council",
+                    [
+                        f"/sok/?q={quote(q)}&kommun={c.split('/')[1]}&rad={c.split('/')[2]}"
+                        for q in SEARCHES
+                        for c in sample["councils"][:10]
+                    ],
+                    "p95",
+                ),
+                ("Django download path (302)", sample["stable"], "rps"),
+                ("  the same, straight to gunicorn", sample["stable"], "direct"),
+                ("Immutable PDF via nginx", sample["files"], "nginx"),
+                ("Plain static file via nginx", ["/static/bench/plain.pdf"], "plain"),
+            ]
+            if args.loadtest:
+                loadtest(sample, web_port, work, args, count)
+                return
+            oparl = oparl_crawl.list_sample(web_port, OPARL_SITE)
+            scenarios += [
+                ("OParl list page", oparl["lists"], "p95"),
+                (
+                    "OParl object (meeting)",
+                    random.Random(8).sample(oparl["meetings"], min(500, len(oparl["meetings"]))),
+                    "p95",
+                ),
+            ]
             print(
-                f"{label:32} {r['rps']:9,.0f} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f} "
-                f"{r['p99_ms']:8.2f}  {r['errors'] + r['bad_status']:>6}  {verdict}"
+                f"\n{count:,} approved meetings, {args.database_url.split(':')[0]}, gunicorn "
+                f"{args.workers} workers behind nginx, wrk {CONNECTIONS} connections, "
+                f"{args.duration} s each (after a 2 s warm-up)\n"
             )
-        ratio = results["nginx"]["rps"] / results["plain"]["rps"]
-        print(
-            f"\nImmutable PDF ({sample['size']:,} bytes) / plain static file via nginx: "
-            f"{ratio:.2f} (target >= {TARGET_NGINX_RATIO}: "
-            f"{'met' if ratio >= TARGET_NGINX_RATIO else 'NOT met'})"
-        )
-        print(
-            f"\nOParl list page: {len(oparl['lists'])} pages (first and links.next) of the "
-            "meeting lists of the bodies and of a sample of organisations"
-        )
-        crawl_open_data(web_port)
+            print(f"{'scenario':32} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  errors")
+            results = {}
+            for label, paths, kind in scenarios:
+                port = app_port if kind == "direct" else web_port
+                run_wrk(port, paths, 2, work)  # warm-up: connections, caches, workers
+                r = run_wrk(port, paths, args.duration, work)
+                results[kind] = r
+                verdict = ""
+                if kind == "p95":
+                    ok = r["p95_ms"] <= TARGET_P95_MS
+                    verdict = f"target p95 <= {TARGET_P95_MS:.0f} ms: {'met' if ok else 'NOT met'}"
+                elif kind in ("rps", "direct"):
+                    ok = r["rps"] >= TARGET_DOWNLOAD_RPS
+                    verdict = (
+                        f"target >= {TARGET_DOWNLOAD_RPS:,.0f}/s: {'met' if ok else 'NOT met'}"
+                    )
+                print(
+                    f"{label:32} {r['rps']:9,.0f} {r['p50_ms']:8.2f} {r['p95_ms']:8.2f} "
+                    f"{r['p99_ms']:8.2f}  {r['errors'] + r['bad_status']:>6}  {verdict}"
+                )
+            ratio = results["nginx"]["rps"] / results["plain"]["rps"]
+            print(
+                f"\nImmutable PDF ({sample['size']:,} bytes) / plain static file via nginx: "
+                f"{ratio:.2f} (target >= {TARGET_NGINX_RATIO}: "
+                f"{'met' if ratio >= TARGET_NGINX_RATIO else 'NOT met'})"
+            )
+            print(
+                f"\nOParl list page: {len(oparl['lists'])} pages (first and links.next) of the "
+                "meeting lists of the bodies and of a sample of organisations"
+            )
+            crawl_open_data(web_port)
     finally:
-        web.terminate()
-        gunicorn.terminate()
-        web.wait(10)
-        gunicorn.wait(10)
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -1,13 +1,17 @@
 """The README's nginx server block, made runnable on 127.0.0.1 for the benchmark and the tests,
-and the two helpers both use to start servers there."""
+the two helpers both use to start servers there, and the benches' gunicorn behind nginx."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import re
 import socket
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
@@ -75,3 +79,39 @@ def wait_for(port: int, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"nothing answered on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def app_behind_nginx(work: Path, env: dict, workers: int, nginx: str) -> Iterator[tuple[int, int]]:
+    """gunicorn (``workers`` processes, ``env``'s settings) behind the README's nginx block, both
+    run in ``work`` (its ``static/`` and ``published/`` served); yields gunicorn's port and
+    nginx's."""
+    app_port, web_port = free_port(), free_port()
+    (work / "tmp").mkdir()
+    (work / "nginx.conf").write_text(
+        nginx_config(work / "static", work / "published", app_port, web_port), encoding="utf-8"
+    )
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{app_port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE,
+        env=env,
+    )
+    web = subprocess.Popen([nginx, "-p", str(work), "-c", "nginx.conf", "-g", "daemon off;"])
+    try:
+        wait_for(app_port)
+        wait_for(web_port)
+        yield app_port, web_port
+    finally:
+        web.terminate()
+        gunicorn.terminate()
+        web.wait(10)
+        gunicorn.wait(10)

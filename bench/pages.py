@@ -45,7 +45,7 @@ from bench.load import (
     manage,
     run_wrk,
 )
-from bench.nginxconf import free_port, nginx_config, wait_for
+from bench.nginxconf import app_behind_nginx
 
 BASE = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -149,69 +149,44 @@ def main() -> None:
         folder.mkdir(exist_ok=True)
         folder.chmod(0o755)
 
-    app_port, web_port = free_port(), free_port()
-    (work / "tmp").mkdir()
-    (work / "nginx.conf").write_text(
-        nginx_config(work / "static", work / "published", app_port, web_port), encoding="utf-8"
-    )
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{app_port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=BASE,
-        env=env,
-    )
-    web = subprocess.Popen([nginx, "-p", str(work), "-c", "nginx.conf", "-g", "daemon off;"])
     try:
-        wait_for(app_port)
-        wait_for(web_port)
-        sample["oparl_lists"] = oparl_crawl.list_sample(web_port, OPARL_SITE)["lists"]
-        print(
-            f"\n{sample['meetings_total']:,} approved meetings, "
-            f"{args.database_url.split(':')[0]} ({args.database_url.rsplit('/', 1)[1]}), "
-            f"gunicorn {args.workers} workers behind nginx, wrk {CONNECTIONS} connections, "
-            f"{args.duration} s a page after a 2 s warm-up; {BASE.name} at "
-            f"{git_head()}\n"
-        )
-        header = (
-            f"{'page':32} {'addresses':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-            f"{'target':>7} {'verdict':>8} {'queries':>7}  ratio to peer (p95)"
-        )
-        print(header)
-        results: dict[str, dict] = {}
-        for label, key, peer in SCENARIOS:
-            if args.only and label != FLOOR and not any(o in label for o in args.only):
-                continue
-            paths = sample[key]
-            run_wrk(web_port, paths, 2, work)
-            r = run_wrk(web_port, paths, args.duration, work)
-            results[label] = r
-            bad = r["errors"] + r["bad_status"]
-            verdict = "met" if r["p95_ms"] <= TARGET_P95_MS and not bad else "NOT met"
-            if bad:
-                verdict += f" ({bad} errors)"
-            ratio = ""
-            if peer in results:
-                ratio = f"{r['p95_ms'] / results[peer]['p95_ms']:.2f} × {peer}"
-            queries = sample["queries"].get(key, "")
+        with app_behind_nginx(work, env, args.workers, nginx) as (_app_port, web_port):
+            sample["oparl_lists"] = oparl_crawl.list_sample(web_port, OPARL_SITE)["lists"]
             print(
-                f"{label:32} {len(paths):9,} {r['rps']:7,.0f} {r['p50_ms']:7.2f} "
-                f"{r['p95_ms']:7.2f} {'<= ' + format(TARGET_P95_MS, '.0f'):>7} {verdict:>8} "
-                f"{queries:>7}  {ratio}",
-                flush=True,
+                f"\n{sample['meetings_total']:,} approved meetings, "
+                f"{args.database_url.split(':')[0]} ({args.database_url.rsplit('/', 1)[1]}), "
+                f"gunicorn {args.workers} workers behind nginx, wrk {CONNECTIONS} connections, "
+                f"{args.duration} s a page after a 2 s warm-up; {BASE.name} at "
+                f"{git_head()}\n"
             )
+            header = (
+                f"{'page':32} {'addresses':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+                f"{'target':>7} {'verdict':>8} {'queries':>7}  ratio to peer (p95)"
+            )
+            print(header)
+            results: dict[str, dict] = {}
+            for label, key, peer in SCENARIOS:
+                if args.only and label != FLOOR and not any(o in label for o in args.only):
+                    continue
+                paths = sample[key]
+                run_wrk(web_port, paths, 2, work)
+                r = run_wrk(web_port, paths, args.duration, work)
+                results[label] = r
+                bad = r["errors"] + r["bad_status"]
+                verdict = "met" if r["p95_ms"] <= TARGET_P95_MS and not bad else "NOT met"
+                if bad:
+                    verdict += f" ({bad} errors)"
+                ratio = ""
+                if peer in results:
+                    ratio = f"{r['p95_ms'] / results[peer]['p95_ms']:.2f} × {peer}"
+                queries = sample["queries"].get(key, "")
+                print(
+                    f"{label:32} {len(paths):9,} {r['rps']:7,.0f} {r['p50_ms']:7.2f} "
+                    f"{r['p95_ms']:7.2f} {'<= ' + format(TARGET_P95_MS, '.0f'):>7} {verdict:>8} "
+                    f"{queries:>7}  {ratio}",
+                    flush=True,
+                )
     finally:
-        web.terminate()
-        gunicorn.terminate()
-        web.wait(10)
-        gunicorn.wait(10)
         shutil.rmtree(work, ignore_errors=True)
 
 
