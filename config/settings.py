@@ -298,8 +298,18 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
-    }
+    },
+    # The public pages as rendered for visitors who are not signed in, until anything public
+    # changes (core.pagecache): at most PAGE_CACHE_ENTRIES pages of at most 1 MB per process.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 500)},
+    },
 }
+# How long a remembered public page may be sent at most (0: not remembered). A write to what the
+# pages are built from forgets them at once; this bounds what that rule could miss.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 
 # Bevakning (alerts): residents' e-mail about what they follow (README, "Alerts")
 ALERTS_DIGEST_HOUR = env_int("ALERTS_DIGEST_HOUR", 7)  # the daily digest's hour, local time

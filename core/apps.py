@@ -10,7 +10,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Gemensamt")
 
     def ready(self) -> None:
-        from core import signals  # noqa: F401  (connects the sign-in audit receivers)
+        from core import pagecache, signals  # noqa: F401  (connects the sign-in audit receivers)
+
+        pagecache.install()  # every committed write forgets the remembered public pages
 
 
 class ProtokolletAdminConfig(admin_apps.AdminConfig):

@@ -45,3 +45,18 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         who = self.actor_name or "–"
         return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_repr}".strip()
+
+
+class PublicGeneration(models.Model):
+    """One row: the public generation of ``core.pagecache``, a new random value after every
+    committed write to what the public pages are built from. Written and read by that module's
+    SQL only."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("de publika sidornas generation")
+        verbose_name_plural = _("de publika sidornas generation")
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.pagecache import public_page
 from councils import access, second_factor, selectors
 
 
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     """The front page: every municipality and its councils."""
     return render(

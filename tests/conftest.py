@@ -90,12 +90,15 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    # what one test's requests remembered (the current PDF of a date) must not answer another's
-    from django.core.cache import cache
+    # what one test's requests remembered (the current PDF of a date, a public page) must not
+    # answer another's
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.pagecache import public_page
 from councils import access
 from councils import selectors as council_selectors
 from councils import tools as council_tools
@@ -23,6 +24,7 @@ from minutes.notices import NoticeSnapshot
 from minutes.snapshot import MinutesSnapshot
 
 
+@public_page
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
     """A council's public page: its members as the minutes group them, its coming meetings and
     the meetings of its latest years (``?ar=2019`` for an older one), and the documents the apps
@@ -47,6 +49,7 @@ def council_detail(request: HttpRequest, municipality: str, council: str) -> Htt
     )
 
 
+@public_page
 def municipality_detail(request: HttpRequest, municipality: str) -> HttpResponse:
     """A municipality's public page: its councils, each with its latest approved minutes and
     their PDF, and the link to its anslagstavla with the number of current announcements.
@@ -63,6 +66,7 @@ def municipality_detail(request: HttpRequest, municipality: str) -> HttpResponse
     )
 
 
+@public_page
 def noticeboard_page(request: HttpRequest, municipality: str) -> HttpResponse:
     """The municipality's anslagstavla (Kommunallagen 8 kap. 9–12 §§): the announcements up
     today, newest first, and the latest taken down. Three queries whatever their number."""
@@ -85,6 +89,7 @@ def noticeboard_page(request: HttpRequest, municipality: str) -> HttpResponse:
     )
 
 
+@public_page
 def noticeboard_archive(request: HttpRequest, municipality: str) -> HttpResponse:
     """The anslagstavla's archive: the announcements taken down or withdrawn, the latest taken
     down first, a page at a time (``?sida=2``). Three queries."""
@@ -101,6 +106,7 @@ def noticeboard_archive(request: HttpRequest, municipality: str) -> HttpResponse
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
 
+@public_page
 def search_page(request: HttpRequest) -> HttpResponse:
     """Full-text search over the public text of approved minutes, for everyone; optionally within
     one council (``kommun`` and ``rad``; anything else searches everywhere). At most four
@@ -197,6 +203,7 @@ def _meetings_on(municipality: str, council: str, date: str):
     )
 
 
+@public_page
 def meeting_detail(
     request: HttpRequest, municipality: str, council: str, date: str
 ) -> HttpResponse:

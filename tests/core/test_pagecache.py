@@ -1,0 +1,211 @@
+"""The public pages remembered until anything public changes (core.pagecache).
+
+Transactional tests: the generation moves on when a writer's transaction commits, so these
+tests commit, as production does."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from core import audit, pagecache
+from councils.models import Council, Membership, Person
+from minutes import services
+from minutes.models import Announcement
+from tests import factories
+from tests.minutes.drafting_fixtures import approved_elsewhere
+from tests.minutes.test_noticeboard import on, post
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+COUNCIL = "/arboga/forebyggande-radet/"
+
+
+def text(response) -> str:
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_public_page_is_rendered_once_then_sent_as_remembered_for_one_query(
+    client, cast, django_assert_num_queries
+):
+    first = client.get(COUNCIL)
+    with django_assert_num_queries(1):  # the generation, nothing else
+        second = client.get(COUNCIL)
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    # what the middleware adds is added to the remembered page as to a rendered one
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["Content-Language"] == "sv"
+
+
+def rename(council: Council, name: str, how: str) -> None:
+    if how == "save":
+        council.name = name
+        council.save()
+    elif how == "update":
+        Council.objects.filter(pk=council.pk).update(name=name)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE councils_council SET name = %s WHERE id = %s", [name, council.pk]
+            )
+
+
+@pytest.mark.parametrize("how", ["save", "update", "sql"])
+def test_any_committed_write_forgets_the_remembered_pages(client, cast, how):
+    assert "Brottsförebyggande rådet" not in text(client.get(COUNCIL))
+    rename(cast.council, "Brottsförebyggande rådet", how)
+    assert "Brottsförebyggande rådet" in text(client.get(COUNCIL))
+
+
+def test_rows_written_in_bulk_are_seen_at_once(client, cast):
+    assert "Nils Nyvald" not in text(client.get(COUNCIL))
+    person = Person.objects.bulk_create([Person(name="Nils Nyvald")])[0]
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                person=person,
+                council=cast.council,
+                role=Membership.Role.MEMBER,
+                start_date=factories.TERM_START,
+            )
+        ]
+    )
+    assert "Nils Nyvald" in text(client.get(COUNCIL))
+
+
+def test_a_withdrawn_record_leaves_the_remembered_meeting_page_at_once(client, cast):
+    meeting = factories.meeting(cast.council, datetime.date(2025, 2, 24))
+    revision = approved_elsewhere(
+        meeting, body="<p>Personnummer 19121212-1212 publicerat av misstag.</p>"
+    )
+    page = f"{COUNCIL}2025-02-24/"
+    assert "19121212-1212" in text(client.get(page))
+    assert "19121212-1212" in text(client.get(page))  # remembered
+    services.publication_withdraw(revision=revision, actor=cast.secretary, reason="Personnummer")
+    assert "19121212-1212" not in text(client.get(page))
+
+
+def test_a_write_that_rolls_back_forgets_nothing_and_one_that_commits_moves_on_after_it(cast):
+    before = pagecache.generation()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Council.objects.filter(pk=cast.council.pk).update(name="Aldrig")
+        raise RuntimeError
+    assert pagecache.generation() == before
+    with transaction.atomic():
+        Council.objects.filter(pk=cast.council.pk).update(name="Sedan")
+        assert pagecache.generation() == before  # nobody else sees the new name yet
+    assert pagecache.generation() != before
+
+
+def test_a_connection_that_has_written_neither_reads_nor_fills_the_cache(client, cast):
+    assert "Förebyggande rådet" in text(client.get(COUNCIL))  # remembered
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Council.objects.filter(pk=cast.council.pk).update(name="Okommitterat råd")
+        # this connection sees its own write, which nobody else does
+        assert "Okommitterat råd" in text(client.get(COUNCIL))
+        raise RuntimeError
+    page = text(client.get(COUNCIL))
+    assert "Okommitterat råd" not in page and "Förebyggande rådet" in page
+
+
+def test_writes_to_what_no_page_is_built_from_keep_the_pages(client, cast):
+    client.get(COUNCIL)
+    before = pagecache.generation()
+    audit.record("test.event", actor=cast.secretary)
+    session = SessionStore()
+    session["x"] = 1
+    session.save()
+    assert pagecache.generation() == before
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/arboga/",
+    COUNCIL,
+    f"{COUNCIL}2025-02-24/",
+    "/sok/?q=trygghet",
+    "/sok/?q=trygghet&kommun=arboga&rad=forebyggande-radet",
+    "/arboga/anslagstavla/",
+    "/arboga/anslagstavla/arkiv/",
+    "/en/arboga/forebyggande-radet/",
+]
+
+
+def test_reading_the_public_pages_writes_nothing_they_are_built_from(client, cast):
+    meeting = factories.meeting(cast.council, datetime.date(2025, 2, 24))
+    factories.item(factories.minutes(meeting), 1, title="Trygghet")
+    before = pagecache.generation()
+    for _ in range(2):
+        for url in PUBLIC_PAGES:
+            assert client.get(url).status_code == 200, url
+    assert pagecache.generation() == before
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_every_public_page_is_remembered(client, cast, url, django_assert_num_queries):
+    factories.meeting(cast.council, datetime.date(2025, 2, 24))
+    first = client.get(url)
+    with django_assert_num_queries(1):
+        assert client.get(url).content == first.content
+
+
+def test_a_signed_in_user_is_never_sent_the_remembered_page(client, cast):
+    anonymous = text(client.get(COUNCIL))
+    client.force_login(cast.member)
+    signed_in = text(client.get(COUNCIL))
+    assert signed_in != anonymous and "Logga ut" in signed_in and "Logga ut" not in anonymous
+
+
+def test_the_day_is_part_of_the_address_the_page_is_remembered_under(client, cast):
+    post(
+        cast.council,
+        datetime.date(2026, 3, 2),
+        datetime.date(2026, 3, 5),
+        datetime.date(2026, 3, 27),
+    )
+    assert Announcement.objects.count() == 1
+    with on(datetime.date(2026, 3, 10)):
+        up = text(client.get("/arboga/anslagstavla/"))
+        assert text(client.get("/arboga/anslagstavla/")) == up
+    with on(datetime.date(2026, 3, 30)):
+        down = text(client.get("/arboga/anslagstavla/"))
+    assert down != up
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        pytest.param(HttpResponse("x", status=404), id="not 200"),
+        pytest.param(HttpResponse("x", headers={"Cache-Control": "private"}), id="private"),
+        pytest.param(HttpResponse("x", headers={"Cache-Control": "no-store"}), id="no-store"),
+        pytest.param(HttpResponse("x", headers={"Cache-Control": "max-age=0"}), id="max-age=0"),
+        pytest.param(HttpResponse("x" * (pagecache.LARGEST + 1)), id="too large"),
+    ],
+)
+def test_what_is_not_for_everyone_is_not_remembered(response):
+    request = RequestFactory().get("/")
+    assert not pagecache._storable(request, response)
+
+
+def test_a_response_that_sets_a_cookie_or_a_csrf_token_is_not_remembered():
+    request = RequestFactory().get("/")
+    response = HttpResponse("x")
+    assert pagecache._storable(request, response)
+    response.set_cookie("c", "1")
+    assert not pagecache._storable(request, response)
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    assert not pagecache._storable(request, HttpResponse("x"))
+
+
+def test_turned_off_with_page_cache_seconds_zero(client, cast, settings, django_assert_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get(COUNCIL)
+    with django_assert_num_queries(5):  # the council page's own
+        client.get(COUNCIL)
