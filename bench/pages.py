@@ -89,6 +89,18 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--only", nargs="*", default=None, help="labels to run (and the floor)")
+    parser.add_argument(
+        "--without-open-data",
+        action="store_true",
+        help="neither build the OParl objects nor load their list (building them for 700,000 "
+        "meetings takes hours: about 200 s per 10,000 here)",
+    )
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        default=300,
+        help="PAGE_CACHE_SECONDS, as in production; 0 renders every request (core.pagecache)",
+    )
     args = parser.parse_args()
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not shutil.which("wrk") or not Path(nginx).exists():
@@ -114,6 +126,7 @@ def main() -> None:
         "OTP_REQUIRED": "0",
         "SITE_URL": OPARL_SITE,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "PAGE_CACHE_SECONDS": str(args.page_cache_seconds),
     }
     if args.database_url.startswith("postgres"):
         name = args.database_url.rsplit("/", 1)[1]
@@ -135,7 +148,10 @@ def main() -> None:
         print(f"Seeding {args.meetings - count:,} meetings into {args.database_url} …")
         manage(env, "seed_bench", "--meetings", str(args.meetings - count))
     manage(env, "collectstatic", "--noinput", "-v0")
-    build_open_data(env, max(count, args.meetings), seeded=seeded)
+    if args.without_open_data:
+        env["BENCH_WITHOUT_OPEN_DATA"] = "1"
+    else:
+        build_open_data(env, max(count, args.meetings), seeded=seeded)
     child = subprocess.run(
         [PYTHON, str(Path(__file__).resolve()), "--child"],
         cwd=BASE,
@@ -151,13 +167,20 @@ def main() -> None:
 
     try:
         with app_behind_nginx(work, env, args.workers, nginx) as (_app_port, web_port):
-            sample["oparl_lists"] = oparl_crawl.list_sample(web_port, OPARL_SITE)["lists"]
+            if not args.without_open_data:
+                sample["oparl_lists"] = oparl_crawl.list_sample(web_port, OPARL_SITE)["lists"]
             print(
                 f"\n{sample['meetings_total']:,} approved meetings, "
                 f"{args.database_url.split(':')[0]} ({args.database_url.rsplit('/', 1)[1]}), "
                 f"gunicorn {args.workers} workers behind nginx, wrk {CONNECTIONS} connections, "
-                f"{args.duration} s a page after a 2 s warm-up; {BASE.name} at "
-                f"{git_head()}\n"
+                f"{args.duration} s a page after a 2 s warm-up; "
+                + (
+                    f"pages remembered (PAGE_CACHE_SECONDS={args.page_cache_seconds}, "
+                    "the warm-up fills the cache; queries: first request/second)"
+                    if args.page_cache_seconds
+                    else "every request rendered (PAGE_CACHE_SECONDS=0)"
+                )
+                + f"; {BASE.name} at {git_head()}\n"
             )
             header = (
                 f"{'page':32} {'addresses':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
@@ -167,6 +190,9 @@ def main() -> None:
             results: dict[str, dict] = {}
             for label, key, peer in SCENARIOS:
                 if args.only and label != FLOOR and not any(o in label for o in args.only):
+                    continue
+                if key not in sample:
+                    print(f"{label:32} not measured (--without-open-data)")
                     continue
                 paths = sample[key]
                 run_wrk(web_port, paths, 2, work)
@@ -336,9 +362,10 @@ def query_counts(sample: dict) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
-    body = json.loads(client.get("/oparl/v1/body/").content)
-    first_body = body["data"][0]
-    sample["oparl_lists_first"] = [urlsplit(first_body["meeting"]).path]
+    if not os.environ.get("BENCH_WITHOUT_OPEN_DATA"):
+        body = json.loads(client.get("/oparl/v1/body/").content)
+        first_body = body["data"][0]
+        sample["oparl_lists_first"] = [urlsplit(first_body["meeting"]).path]
     counts = {}
     for key in (
         "floor",
@@ -352,6 +379,8 @@ def query_counts(sample: dict) -> dict:
         "noticeboard",
         "oparl_lists_first",
     ):
+        if key not in sample:
+            continue
         path = sample[key][0]
         seen = []
         for _ in range(2):
