@@ -300,10 +300,13 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
     },
     # The public pages as rendered for visitors who are not signed in, until anything public
-    # changes (core.pagecache): at most PAGE_CACHE_ENTRIES pages of at most 1 MB per process.
+    # changes (core.pagecache): at most PAGE_CACHE_ENTRIES pages of at most 1 MB, per process,
+    # or in PAGE_CACHE_DIR shared by every process of the machine.
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache"
+        if env_str("PAGE_CACHE_DIR", "")
+        else "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": env_str("PAGE_CACHE_DIR", "") or "pages",
         "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 500)},
     },
 }

@@ -42,9 +42,10 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate, pre_migrate
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import get_max_age
+from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
 # Tables no public page is built from: writing them leaves the remembered pages as they are.
@@ -175,7 +176,11 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Remember what ``view`` renders for visitors who are not signed in, as described above.
     ``view`` must answer the same to everyone without a session for the same address, day and
-    database; it may still read the query string (the key holds it)."""
+    database; it may still read the query string (the key holds it).
+
+    What is remembered carries an ETag made from its key (a new generation or day is a new
+    ETag), so a browser or a proxy that asks again with ``If-None-Match`` is answered 304 for
+    the one query, by any process, without the page."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -185,6 +190,10 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if current is None:
             return view(request, *args, **kwargs)
         key = _key(request, current)
+        etag = f'W/"{hashlib.blake2b(key.encode(), digest_size=12).hexdigest()}"'
+        if etag in parse_etags(request.headers.get("If-None-Match", "")):
+            # some process sent this page of this generation and day: the asker has it
+            return HttpResponseNotModified(headers={"ETag": etag})
         pages = caches["pages"]
         stored = pages.get(key)
         if stored is not None:
@@ -192,6 +201,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return HttpResponse(content, headers=headers)
         response = view(request, *args, **kwargs)
         if _storable(request, response):
+            response["ETag"] = etag
             pages.set(
                 key,
                 (response.content, dict(response.items())),

@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -209,3 +210,43 @@ def test_turned_off_with_page_cache_seconds_zero(client, cast, settings, django_
     client.get(COUNCIL)
     with django_assert_num_queries(5):  # the council page's own
         client.get(COUNCIL)
+
+
+def test_a_page_asked_for_again_with_its_etag_is_not_modified_until_a_write(
+    client, cast, django_assert_num_queries
+):
+    first = client.get(COUNCIL)
+    etag = first["ETag"]
+    assert etag.startswith('W/"')
+    caches["pages"].clear()  # another process: it has not remembered the page, the asker has
+    with django_assert_num_queries(1):
+        again = client.get(COUNCIL, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    rename(cast.council, "Brottsförebyggande rådet", "update")
+    changed = client.get(COUNCIL, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "Brottsförebyggande rådet" in changed.content.decode()
+
+
+def test_a_page_for_the_signed_in_has_no_etag(client, cast):
+    client.force_login(cast.member)
+    assert "ETag" not in client.get(COUNCIL)
+
+
+def test_pages_shared_by_the_processes_of_a_machine_in_a_folder(
+    client, cast, settings, tmp_path, django_assert_num_queries
+):
+    # PAGE_CACHE_DIR: what config.settings makes of it
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "pages"),
+        },
+    }
+    first = client.get(COUNCIL)
+    assert list((tmp_path / "pages").iterdir())
+    with django_assert_num_queries(1):
+        assert client.get(COUNCIL).content == first.content
+    rename(cast.council, "Brottsförebyggande rådet", "save")
+    assert "Brottsförebyggande rådet" in text(client.get(COUNCIL))
