@@ -24,7 +24,7 @@ from minutes.notices import NoticeSnapshot
 from minutes.snapshot import MinutesSnapshot
 
 
-@public_page
+@public_page(params=("ar",))
 def council_detail(request: HttpRequest, municipality: str, council: str) -> HttpResponse:
     """A council's public page: its members as the minutes group them, its coming meetings and
     the meetings of its latest years (``?ar=2019`` for an older one), and the documents the apps
@@ -89,7 +89,7 @@ def noticeboard_page(request: HttpRequest, municipality: str) -> HttpResponse:
     )
 
 
-@public_page
+@public_page(params=("sida",))
 def noticeboard_archive(request: HttpRequest, municipality: str) -> HttpResponse:
     """The anslagstavla's archive: the announcements taken down or withdrawn, the latest taken
     down first, a page at a time (``?sida=2``). Three queries."""
@@ -106,7 +106,7 @@ def noticeboard_archive(request: HttpRequest, municipality: str) -> HttpResponse
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 
 
-@public_page
+@public_page(params=("q", "kommun", "rad", "sida"))
 def search_page(request: HttpRequest) -> HttpResponse:
     """Full-text search over the public text of approved minutes, for everyone; optionally within
     one council (``kommun`` and ``rad``; anything else searches everywhere). At most four
