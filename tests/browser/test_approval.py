@@ -59,6 +59,13 @@ def test_secretary_and_chair_take_the_minutes_to_approval(browser, site, tmp_pat
         page.get_by_text("Utkastet är skickat till ordföranden för godkännande.")
     ).to_be_visible()
 
+    # a resident who has the public page open: it is rendered once, then remembered
+    resident = browser.new_context(locale="sv-SE").new_page()
+    public_url = f"{site}/arboga/forebyggande-radet/2026-01-19/"
+    for _ in range(2):
+        resident.goto(public_url)
+        expect(resident.get_by_text("Inga övriga frågor. Mötet avslutades.")).to_have_count(0)
+
     chair_page.goto(meeting_url)
     chair_page.get_by_role("link", name="Granska och godkänn").click()
     expect(chair_page.get_by_text("Ändrat: 7. Övriga frågor")).to_be_visible()
@@ -70,6 +77,8 @@ def test_secretary_and_chair_take_the_minutes_to_approval(browser, site, tmp_pat
     expect(
         chair_page.get_by_text("Minnesanteckningarna är godkända och justerade.")
     ).to_be_visible()
+    resident.reload()  # the approval is on the public page at once, not when a cache expires
+    expect(resident.get_by_text("Inga övriga frågor. Mötet avslutades.")).to_be_visible()
 
     page.goto(meeting_url)
     with page.expect_download() as download_info:
