@@ -165,7 +165,9 @@ def _migration_ended(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
 
 def _install(sender, connection, **kwargs) -> None:
     if _watch not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_watch)
+        # first, outermost: Django's connection.execute_wrapper() pops the last one when its
+        # block ends, and a connection opened inside such a block must keep this one
+        connection.execute_wrappers.insert(0, _watch)
 
 
 def install() -> None:

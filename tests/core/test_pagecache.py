@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import threading
 import zlib
 
 import pytest
@@ -349,3 +350,28 @@ def test_pages_shared_by_the_processes_of_a_machine_in_a_folder(
         assert client.get(COUNCIL).content == first.content
     rename(cast.council, "Brottsförebyggande rådet", "save")
     assert "Brottsförebyggande rådet" in text(client.get(COUNCIL))
+
+
+def test_the_watch_outlives_a_wrapper_of_a_block_the_connection_opened_in(client, cast):
+    """A thread's connection is new; opened inside connection.execute_wrapper(), whose end pops
+    the last wrapper, it keeps the watch."""
+    before = pagecache.generation()
+    kept = []
+
+    def spy(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    def work():
+        try:
+            with connection.execute_wrapper(spy):
+                Council.objects.count()  # the thread's connection opens here
+            kept.append(pagecache._watch in connection.execute_wrappers)
+            Council.objects.filter(pk=cast.council.pk).update(name="Trådens råd")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert kept == [True]
+    assert pagecache.generation() != before
