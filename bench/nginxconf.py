@@ -87,7 +87,7 @@ def app_behind_nginx(work: Path, env: dict, workers: int, nginx: str) -> Iterato
     run in ``work`` (its ``static/`` and ``published/`` served); yields gunicorn's port and
     nginx's."""
     app_port, web_port = free_port(), free_port()
-    (work / "tmp").mkdir()
+    (work / "tmp").mkdir(exist_ok=True)  # started there before: its temporary files go on
     (work / "nginx.conf").write_text(
         nginx_config(work / "static", work / "published", app_port, web_port), encoding="utf-8"
     )

@@ -10,6 +10,10 @@ and the middleware; search within a council is compared with search everywhere; 
 protokoll with an ordinary meeting page) and the number of queries the page runs, counted by
 Django's test client on the same database (warm: the second request; the first when it differs).
 
+Two passes: first every request rendered (PAGE_CACHE_SECONDS=0), then the pages remembered as in
+production (core.pagecache, PAGE_CACHE_SECONDS=300: each worker its own, or with
+--shared-page-cache all of them in one PAGE_CACHE_DIR), each page beside its rendered figure.
+
 Before the servers start it brings the benchmark database up to what the pages need: the
 meetings (``manage.py seed_bench``, as bench/load.py), the long protokoll justerat through the
 services on the demo's Socialnämnd (its PDFs and extracts rendered once), announcements on one
@@ -19,6 +23,8 @@ runs of two checkouts on the same database compare like with like.
 
 Usage: python bench/pages.py [--meetings N] [--database-url URL] [--media-root DIR]
                              [--duration S] [--workers W] [--only LABEL ...]
+                             [--page-cache-seconds S] [--shared-page-cache]
+                             [--without-open-data]
 """
 
 from __future__ import annotations
@@ -99,7 +105,13 @@ def main() -> None:
         "--page-cache-seconds",
         type=int,
         default=300,
-        help="PAGE_CACHE_SECONDS, as in production; 0 renders every request (core.pagecache)",
+        help="PAGE_CACHE_SECONDS of the second pass, as in production (core.pagecache); 0: "
+        "only the first pass, every request rendered",
+    )
+    parser.add_argument(
+        "--shared-page-cache",
+        action="store_true",
+        help="the second pass's workers share their pages in a folder (PAGE_CACHE_DIR)",
     )
     args = parser.parse_args()
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -126,7 +138,6 @@ def main() -> None:
         "OTP_REQUIRED": "0",
         "SITE_URL": OPARL_SITE,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "PAGE_CACHE_SECONDS": str(args.page_cache_seconds),
     }
     if args.database_url.startswith("postgres"):
         name = args.database_url.rsplit("/", 1)[1]
@@ -165,53 +176,70 @@ def main() -> None:
         folder.mkdir(exist_ok=True)
         folder.chmod(0o755)
 
+    # first every request rendered, then (as in production) the pages remembered, each page's
+    # figure beside its rendered one
+    passes = [0] + ([args.page_cache_seconds] if args.page_cache_seconds else [])
+    rendered: dict[str, float] = {}
     try:
-        with app_behind_nginx(work, env, args.workers, nginx) as (_app_port, web_port):
-            if not args.without_open_data:
-                sample["oparl_lists"] = oparl_crawl.list_sample(web_port, OPARL_SITE)["lists"]
-            print(
-                f"\n{sample['meetings_total']:,} approved meetings, "
-                f"{args.database_url.split(':')[0]} ({args.database_url.rsplit('/', 1)[1]}), "
-                f"gunicorn {args.workers} workers behind nginx, wrk {CONNECTIONS} connections, "
-                f"{args.duration} s a page after a 2 s warm-up; "
-                + (
-                    f"pages remembered (PAGE_CACHE_SECONDS={args.page_cache_seconds}, "
-                    "the warm-up fills the cache; queries: first request/second)"
-                    if args.page_cache_seconds
-                    else "every request rendered (PAGE_CACHE_SECONDS=0)"
+        for seconds in passes:
+            run_env = {**env, "PAGE_CACHE_SECONDS": str(seconds)}
+            if seconds and args.shared_page_cache:
+                run_env["PAGE_CACHE_DIR"] = str(work / "pages")
+            with app_behind_nginx(work, run_env, args.workers, nginx) as (_app_port, web_port):
+                if not args.without_open_data and "oparl_lists" not in sample:
+                    sample["oparl_lists"] = oparl_crawl.list_sample(web_port, OPARL_SITE)["lists"]
+                what = (
+                    "every request rendered (PAGE_CACHE_SECONDS=0)"
+                    if not seconds
+                    else f"pages remembered (PAGE_CACHE_SECONDS={seconds}, "
+                    + (
+                        "shared by the workers in PAGE_CACHE_DIR"
+                        if args.shared_page_cache
+                        else "each worker its own"
+                    )
+                    + "; the warm-up fills the cache; queries: first request/second)"
                 )
-                + f"; {BASE.name} at {git_head()}\n"
-            )
-            header = (
-                f"{'page':32} {'addresses':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-                f"{'target':>7} {'verdict':>8} {'queries':>7}  ratio to peer (p95)"
-            )
-            print(header)
-            results: dict[str, dict] = {}
-            for label, key, peer in SCENARIOS:
-                if args.only and label != FLOOR and not any(o in label for o in args.only):
-                    continue
-                if key not in sample:
-                    print(f"{label:32} not measured (--without-open-data)")
-                    continue
-                paths = sample[key]
-                run_wrk(web_port, paths, 2, work)
-                r = run_wrk(web_port, paths, args.duration, work)
-                results[label] = r
-                bad = r["errors"] + r["bad_status"]
-                verdict = "met" if r["p95_ms"] <= TARGET_P95_MS and not bad else "NOT met"
-                if bad:
-                    verdict += f" ({bad} errors)"
-                ratio = ""
-                if peer in results:
-                    ratio = f"{r['p95_ms'] / results[peer]['p95_ms']:.2f} × {peer}"
-                queries = sample["queries"].get(key, "")
                 print(
-                    f"{label:32} {len(paths):9,} {r['rps']:7,.0f} {r['p50_ms']:7.2f} "
-                    f"{r['p95_ms']:7.2f} {'<= ' + format(TARGET_P95_MS, '.0f'):>7} {verdict:>8} "
-                    f"{queries:>7}  {ratio}",
-                    flush=True,
+                    f"\n{sample['meetings_total']:,} approved meetings, "
+                    f"{args.database_url.split(':')[0]} "
+                    f"({args.database_url.rsplit('/', 1)[1]}), gunicorn {args.workers} workers "
+                    f"behind nginx, wrk {CONNECTIONS} connections, {args.duration} s a page "
+                    f"after a 2 s warm-up; {what}; {BASE.name} at {git_head()}\n"
                 )
+                print(
+                    f"{'page':32} {'addresses':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+                    f"{'target':>7} {'verdict':>8} {'queries':>7}  ratio (p95)"
+                )
+                results: dict[str, dict] = {}
+                for label, key, peer in SCENARIOS:
+                    if args.only and label != FLOOR and not any(o in label for o in args.only):
+                        continue
+                    if key not in sample:
+                        print(f"{label:32} not measured (--without-open-data)")
+                        continue
+                    paths = sample[key]
+                    run_wrk(web_port, paths, 2, work)
+                    r = run_wrk(web_port, paths, args.duration, work)
+                    results[label] = r
+                    bad = r["errors"] + r["bad_status"]
+                    verdict = "met" if r["p95_ms"] <= TARGET_P95_MS and not bad else "NOT met"
+                    if bad:
+                        verdict += f" ({bad} errors)"
+                    ratio = ""
+                    if seconds and label in rendered:
+                        ratio = f"{r['p95_ms'] / rendered[label]:.2f} × the same page rendered"
+                    elif peer in results:
+                        ratio = f"{r['p95_ms'] / results[peer]['p95_ms']:.2f} × {peer}"
+                    mode = "remembered" if seconds else "rendered"
+                    queries = sample["queries"][mode].get(key, "")
+                    print(
+                        f"{label:32} {len(paths):9,} {r['rps']:7,.0f} {r['p50_ms']:7.2f} "
+                        f"{r['p95_ms']:7.2f} {'<= ' + format(TARGET_P95_MS, '.0f'):>7} "
+                        f"{verdict:>8} {queries:>7}  {ratio}",
+                        flush=True,
+                    )
+                if not seconds:
+                    rendered = {label: r["p95_ms"] for label, r in results.items()}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -355,11 +383,13 @@ def addresses() -> dict:
 
 
 def query_counts(sample: dict) -> dict:
-    """The queries of each kind of page, by Django's test client: the second request (what the
-    process remembers is warm), and the first before it where that differs."""
+    """The queries of each kind of page, by Django's test client, rendered (PAGE_CACHE_SECONDS=0)
+    and remembered: ``{"rendered": {...}, "remembered": {...}}``, each count that of the second
+    request (what the process remembers is warm), the first before it where that differs."""
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     client = Client()
     if not os.environ.get("BENCH_WITHOUT_OPEN_DATA"):
@@ -367,31 +397,35 @@ def query_counts(sample: dict) -> dict:
         first_body = body["data"][0]
         sample["oparl_lists_first"] = [urlsplit(first_body["meeting"]).path]
     counts = {}
-    for key in (
-        "floor",
-        "front",
-        "municipalities",
-        "councils",
-        "meetings",
-        "protocol",
-        "search",
-        "search_council",
-        "noticeboard",
-        "oparl_lists_first",
-    ):
-        if key not in sample:
-            continue
-        path = sample[key][0]
-        seen = []
-        for _ in range(2):
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(path)
-            if response.status_code != 200:
-                raise SystemExit(f"{path} answered {response.status_code}")
-            seen.append(len(queries))
-        counts[key.removesuffix("_first")] = (
-            str(seen[1]) if seen[0] == seen[1] else f"{seen[0]}/{seen[1]}"
-        )
+    for mode, seconds in (("rendered", 0), ("remembered", 300)):
+        counts[mode] = {}
+        caches["pages"].clear()
+        with override_settings(PAGE_CACHE_SECONDS=seconds):
+            for key in (
+                "floor",
+                "front",
+                "municipalities",
+                "councils",
+                "meetings",
+                "protocol",
+                "search",
+                "search_council",
+                "noticeboard",
+                "oparl_lists_first",
+            ):
+                if key not in sample:
+                    continue
+                path = sample[key][0]
+                seen = []
+                for _ in range(2):
+                    with CaptureQueriesContext(connection) as queries:
+                        response = client.get(path)
+                    if response.status_code != 200:
+                        raise SystemExit(f"{path} answered {response.status_code}")
+                    seen.append(len(queries))
+                counts[mode][key.removesuffix("_first")] = (
+                    str(seen[1]) if seen[0] == seen[1] else f"{seen[0]}/{seen[1]}"
+                )
     return counts
 
 

@@ -307,7 +307,7 @@ CACHES = {
         if env_str("PAGE_CACHE_DIR", "")
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": env_str("PAGE_CACHE_DIR", "") or "pages",
-        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 500)},
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000)},
     },
 }
 # How long a remembered public page may be sent at most (0: not remembered). A write to what the
