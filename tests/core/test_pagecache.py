@@ -284,6 +284,7 @@ def test_a_failing_move_of_the_generation_stops_no_other_commit_callback(cast, m
         ('UPDATE "minutes_minutes" SET "status" = %s', True),
         ('DELETE FROM "minutes_meeting" WHERE "id" = %s', True),
         ('TRUNCATE "minutes_meeting", "councils_council"', True),
+        ('TRUNCATE "django_session", "minutes_meeting"', True),
         ("WITH moved AS (UPDATE minutes_meeting SET date = %s RETURNING id) SELECT 1", True),
         ("/* a comment */ DELETE FROM minutes_notice", True),
         ('SELECT "id" FROM "minutes_meeting" WHERE "updated_at" > %s', False),
